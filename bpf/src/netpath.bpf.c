@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* netpath: one record per device crossing (transmit and receive) and per dropped packet.
+ * Hooks are BTF tracepoints: typed, stable, cheaper than kprobes, and present on every 5.5+ kernel.
+ * net_dev_queue (transmit) and netif_receive_skb (receive, fired once in __netif_receive_skb_core for
+ * the backlog, NAPI and GRO paths alike) see each crossing exactly once; netif_rx and
+ * napi_gro_receive_entry are deliberately not used because they would report the same crossing twice. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "pkttrace/skb.h"
+#include "pkttrace/output.h"
+
+/* Hook ids: keep in sync with NetpathProbe.HOOK_NAMES. */
+#define HOOK_TX   1
+#define HOOK_RX   2
+#define HOOK_DROP 3
+
+static __always_inline int pt_device_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where)
+{
+	struct pkttrace_event e = {};
+
+	pt_fill_common(&e, skb, hook);
+	if (pt_parse_skb(&e, skb, where))
+		return 0;
+	pt_fill_dev(&e, skb);
+	pt_fill_sock(&e, skb);
+	pt_emit(&e);
+	return 0;
+}
+
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(pt_net_dev_queue, struct sk_buff *skb)
+{
+	return pt_device_event(skb, HOOK_TX, PT_L3_NETWORK_HEADER);
+}
+
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(pt_netif_receive_skb, struct sk_buff *skb)
+{
+	return pt_device_event(skb, HOOK_RX, PT_L3_DATA);
+}
+
+/* A freed packet with a reason: where it stopped. consume_skb (normal end) has its own tracepoint. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	struct pkttrace_event e = {};
+
+	pt_fill_common(&e, skb, HOOK_DROP);
+	e.reason = reason;
+	if (pt_parse_skb(&e, skb, PT_L3_NETWORK_HEADER))
+		return 0;
+	pt_fill_dev(&e, skb);
+	pt_fill_sock(&e, skb);
+	pt_emit(&e);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

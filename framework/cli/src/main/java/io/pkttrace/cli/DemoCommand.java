@@ -1,0 +1,38 @@
+package io.pkttrace.cli;
+
+import io.pkttrace.core.netns.DemoTopology;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code pkttrace demo}: builds client -- router -- server namespaces, traces one IPv4 and one IPv6
+ * ping across them, and removes the topology whatever happens.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Build a 3-namespace demo topology, trace an IPv4 and an IPv6 ping across it, remove it.")
+final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    PkttraceCommand root;
+
+    @Override
+    public Integer call() throws Exception {
+        var services = root.services();
+        services.plugins(); // fail on a broken plugin before building anything
+        int worst = 0;
+        try (DemoTopology demo = DemoTopology.create()) {
+            System.out.printf("# demo topology: %s (eth0) -- (r0) %s (r1) -- (eth0) %s%n",
+                    demo.clientName(), demo.routerName(), demo.serverName());
+            for (String target : List.of(DemoTopology.SERVER_V4, DemoTopology.SERVER_V6)) {
+                System.out.printf("%n# ping %s from %s%n", target, demo.clientName());
+                System.out.flush();
+                int status = PingTrace.run(services,
+                        new PingTrace.Request(demo.clientName(), 1, null, 2, target, List.of()), System.err);
+                worst = Math.max(worst, status);
+            }
+        }
+        System.out.flush();
+        return worst;
+    }
+}

@@ -1,0 +1,59 @@
+package io.pkttrace.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.pkttrace.core.wiring.CoreModule;
+import io.pkttrace.core.wiring.PluginDirs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The root command: global options and the subcommands. */
+@Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
+        description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
+        subcommands = {PingCommand.class, TraceCommand.class, DemoCommand.class, PluginsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class PkttraceCommand {
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "plugin directory (repeatable); default: $PKTTRACE_PLUGINS, else <home>/plugins")
+    List<Path> pluginDirs = new ArrayList<>();
+
+    @Option(names = {"-v", "--verbose"}, description = "log what libbpf and the engine do")
+    boolean verbose;
+
+    private Injector injector;
+
+    /** The Guice injector for this invocation, created on first use. */
+    Injector injector() {
+        if (injector == null) {
+            PluginDirs dirs = PluginDirs.resolve(pluginDirs, System.getenv("PKTTRACE_PLUGINS"),
+                    System.getProperty("pkttrace.home"));
+            injector = Guice.createInjector(new CoreModule(dirs));
+        }
+        return injector;
+    }
+
+    CoreModule.Services services() {
+        return injector().getInstance(CoreModule.Services.class);
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Version.class.getResourceAsStream("/pkttrace-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"pkttrace " + p.getProperty("version", "unknown")};
+        }
+    }
+}

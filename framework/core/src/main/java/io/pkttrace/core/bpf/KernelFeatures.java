@@ -1,0 +1,69 @@
+package io.pkttrace.core.bpf;
+
+import io.pkttrace.api.PkttraceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks for kernel features before they are used, so failures name the missing feature. */
+public final class KernelFeatures {
+    private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    private KernelFeatures() {
+    }
+
+    /** True when the kernel can attach kprobes (perf kprobe PMU or tracefs kprobe_events). */
+    public static boolean hasKprobes() {
+        return Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"))
+                || Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))
+                || Files.exists(Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+    }
+
+    public static void requireKprobes() throws PkttraceException {
+        if (!hasKprobes()) {
+            throw new PkttraceException("this kernel has no kprobe support (built without CONFIG_KPROBES)",
+                    "trace a user-space datapath with uprobes (--mechanism uprobe) or use a kernel with kprobes");
+        }
+    }
+
+    public static void requireBtf() throws PkttraceException {
+        if (!Files.isReadable(BTF)) {
+            throw new PkttraceException("this kernel exposes no BTF (" + BTF + " is missing)",
+                    "pkttrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 5.4)");
+        }
+    }
+
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+
+    /** Fails unless the process may load and attach tracing BPF programs. */
+    public static void requireBpfPrivileges() throws PkttraceException {
+        long caps;
+        try {
+            caps = effectiveCapabilities(Files.readString(Path.of("/proc/self/status")));
+        } catch (java.io.IOException e) {
+            caps = 0;
+        }
+        requireBpfPrivileges(caps);
+    }
+
+    /** @param capEff the effective capability set (CapEff of /proc/self/status) */
+    public static void requireBpfPrivileges(long capEff) throws PkttraceException {
+        boolean admin = (capEff & (1L << CAP_SYS_ADMIN)) != 0;
+        boolean bpfAndPerfmon = (capEff & (1L << CAP_BPF)) != 0 && (capEff & (1L << CAP_PERFMON)) != 0;
+        if (!admin && !bpfAndPerfmon) {
+            throw new PkttraceException("pkttrace needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs",
+                    "run it with sudo, or as root");
+        }
+    }
+
+    /** Parses CapEff out of /proc/self/status text; 0 when absent. */
+    static long effectiveCapabilities(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("CapEff:")) {
+                return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            }
+        }
+        return 0;
+    }
+}

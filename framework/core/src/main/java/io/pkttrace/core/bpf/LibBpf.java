@@ -1,0 +1,81 @@
+package io.pkttrace.core.bpf;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Delegate;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+
+/** The part of libbpf 1.x (libbpf.so.1) that pkttrace calls, bound with jnr-ffi. */
+public interface LibBpf {
+    /** libbpf's print callback; {@code args} is a va_list, formatted with libc's vsnprintf. */
+    interface PrintFn {
+        @Delegate
+        int print(int level, Pointer format, Pointer args);
+    }
+
+    Pointer libbpf_set_print(PrintFn fn);
+
+    @SaveError
+    Pointer bpf_object__open_mem(Pointer buf, @size_t long size, Pointer opts);
+
+    @SaveError
+    int bpf_object__load(Pointer obj);
+
+    void bpf_object__close(Pointer obj);
+
+    Pointer bpf_object__find_program_by_name(Pointer obj, String name);
+
+    Pointer bpf_object__next_program(Pointer obj, Pointer prev);
+
+    Pointer bpf_object__find_map_by_name(Pointer obj, String name);
+
+    String bpf_program__name(Pointer prog);
+
+    String bpf_program__section_name(Pointer prog);
+
+    int bpf_program__set_autoload(Pointer prog, boolean autoload);
+
+    boolean bpf_program__autoload(Pointer prog);
+
+    int bpf_program__fd(Pointer prog);
+
+    int bpf_program__set_log_buf(Pointer prog, Pointer buf, @size_t long size);
+
+    @SaveError
+    Pointer bpf_program__attach(Pointer prog);
+
+    @SaveError
+    Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String function);
+
+    @SaveError
+    Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, @size_t long offset,
+                                            Pointer opts);
+
+    int bpf_link__destroy(Pointer link);
+
+    int bpf_map__fd(Pointer map);
+
+    int bpf_map__set_max_entries(Pointer map, int maxEntries);
+
+    int bpf_map__max_entries(Pointer map);
+
+    @SaveError
+    int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+
+    @SaveError
+    int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+
+    int libbpf_num_possible_cpus();
+
+    int libbpf_strerror(int err, Pointer buf, @size_t long size);
+
+    Pointer btf__load_vmlinux_btf();
+
+    void btf__free(Pointer btf);
+
+    int btf__find_by_name_kind(Pointer btf, String name, int kind);
+
+    Pointer btf__type_by_id(Pointer btf, int id);
+
+    String btf__name_by_offset(Pointer btf, int offset);
+}

@@ -1,0 +1,23 @@
+package io.pkttrace.core.bpf;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+
+/** The few libc calls the engine needs: mapping ring buffers and formatting libbpf messages. */
+public interface LibC {
+    int PROT_READ = 1;
+    int PROT_WRITE = 2;
+    int MAP_SHARED = 1;
+
+    @SaveError
+    Pointer mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, long offset);
+
+    int munmap(Pointer addr, @size_t long length);
+
+    int vsnprintf(Pointer buf, @size_t long size, Pointer format, Pointer args);
+
+    long sysconf(int name);
+
+    int geteuid();
+}

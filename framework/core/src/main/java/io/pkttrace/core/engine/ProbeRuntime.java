@@ -1,0 +1,82 @@
+package io.pkttrace.core.engine;
+
+import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.PkttraceException;
+import io.pkttrace.api.ProbeContext;
+import io.pkttrace.api.RecordDecoder;
+import io.pkttrace.api.TupleRules;
+import io.pkttrace.core.bpf.DropReasons;
+import io.pkttrace.core.bpf.KernelFilterEncoder;
+import io.pkttrace.core.bpf.LibbpfObject;
+import io.pkttrace.core.bpf.NativeBpf;
+import io.pkttrace.core.bpf.StandardRecordDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The engine's side of {@link ProbeContext}: opens objects, sizes and fills their maps, collects rings. */
+final class ProbeRuntime implements ProbeContext {
+    /** A ring buffer the engine will read, with the object that owns it. */
+    record Source(LibbpfObject object, RecordDecoder decoder) {
+    }
+
+    private final NativeBpf n;
+    private final EngineSettings settings;
+    private final TupleRules kernelRules;
+    private final DropReasons dropReasons;
+    private final Consumer<String> reporter;
+    private final List<LibbpfObject> opened = new ArrayList<>();
+    private final List<Source> sources = new ArrayList<>();
+
+    ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
+                 Consumer<String> reporter) {
+        this.n = n;
+        this.settings = settings;
+        this.kernelRules = kernelRules;
+        this.dropReasons = dropReasons;
+        this.reporter = reporter;
+    }
+
+    @Override
+    public BpfObject open(String name, byte[] elf) throws PkttraceException {
+        LibbpfObject obj = LibbpfObject.open(n, name, elf);
+        opened.add(obj);
+        if (obj.hasMap("pt_events")) {
+            obj.setMaxEntries("pt_events", settings.ringBytes());
+        }
+        return obj;
+    }
+
+    @Override
+    public void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException {
+        if (!(object instanceof LibbpfObject obj) || !opened.contains(obj)) {
+            throw new IllegalArgumentException("consume() takes an object opened by this context");
+        }
+        if (!obj.isLoaded()) {
+            throw new IllegalStateException("consume() must be called after load() and before attaching");
+        }
+        // The filter goes in before any program is attached, so no unfiltered record is produced.
+        if (obj.hasMap("pt_filter")) {
+            obj.updateMap("pt_filter", new byte[4], KernelFilterEncoder.encode(kernelRules));
+        }
+        sources.add(new Source(obj, decoder));
+    }
+
+    @Override
+    public RecordDecoder standardDecoder(String probeType, String[] hookNames) {
+        return new StandardRecordDecoder(probeType, hookNames, dropReasons);
+    }
+
+    @Override
+    public void report(String line) {
+        reporter.accept(line);
+    }
+
+    List<Source> sources() {
+        return sources;
+    }
+
+    List<LibbpfObject> opened() {
+        return opened;
+    }
+}

@@ -1,0 +1,149 @@
+package io.pkttrace.core.ping;
+
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.RunStats;
+import io.pkttrace.api.Sink;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Passes on exactly the echo requests and replies of one ping process.
+ *
+ * <p>Modern ping uses unprivileged ICMP datagram sockets, where the kernel, not ping, chooses the
+ * echo id. The id is therefore learned from the first echo request that the ping process itself
+ * sent: its owning socket's inode is one of the process's sockets (read from /proc/PID/fd), or, as
+ * a fallback, the process was current when it was queued. Until the id is known, events wait in a
+ * bounded buffer; afterwards they stream through.
+ */
+public final class PingCorrelator implements Sink {
+    static final int MAX_PENDING = 4096;
+
+    private final List<Sink> delegates;
+    private final Set<Long> socketInodes = ConcurrentHashMap.newKeySet();
+    private final Deque<PacketEvent> pending = new ArrayDeque<>();
+    private volatile int pingPid;
+    private int echoId = -1;
+    private long overflow;
+
+    public PingCorrelator(List<Sink> delegates) {
+        this.delegates = List.copyOf(delegates);
+    }
+
+    /** The ping process, once started. */
+    public void pingStarted(int pid) {
+        this.pingPid = pid;
+    }
+
+    /** A socket inode of the ping process (from /proc/PID/fd). */
+    public void socketSeen(long inode) {
+        socketInodes.add(inode);
+    }
+
+    /** The echo id once learned, else -1. */
+    public int echoId() {
+        return echoId;
+    }
+
+    /** Events dropped because the buffer before identification was full. */
+    public long overflow() {
+        return overflow;
+    }
+
+    @Override
+    public void start() throws io.pkttrace.api.PkttraceException {
+        for (Sink s : delegates) {
+            s.start();
+        }
+    }
+
+    @Override
+    public void accept(PacketEvent e) {
+        if (!e.isEchoRequest() && !e.isEchoReply()) {
+            return;
+        }
+        if (isDeliveryNoise(e)) {
+            return;
+        }
+        if (echoId < 0) {
+            if (e.isEchoRequest() && isOurs(e)) {
+                echoId = e.icmpId();
+                replayPending();
+            } else {
+                if (pending.size() == MAX_PENDING) {
+                    pending.removeFirst();
+                    overflow++;
+                }
+                pending.addLast(e.copy());
+                return;
+            }
+        }
+        if (e.icmpId() == echoId) {
+            forward(e);
+        }
+    }
+
+    /**
+     * Every echo reply that reaches ping also ends in kfree_skb with reason NO_SOCKET (the ICMP
+     * layer's own copy finds no raw socket after the ping socket took the reply): not a drop.
+     */
+    static boolean isDeliveryNoise(PacketEvent e) {
+        return e.isEchoReply() && "NO_SOCKET".equals(e.dropReasonName());
+    }
+
+    private boolean isOurs(PacketEvent e) {
+        return (e.socketInode() != 0 && socketInodes.contains(e.socketInode()))
+                || (pingPid != 0 && e.pid() == pingPid);
+    }
+
+    private void replayPending() {
+        while (!pending.isEmpty()) {
+            PacketEvent p = pending.removeFirst();
+            if (p.icmpId() == echoId) {
+                forward(p);
+            }
+        }
+    }
+
+    private void forward(PacketEvent e) {
+        for (int i = 0; i < delegates.size(); i++) {
+            delegates.get(i).accept(e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        for (Sink s : delegates) {
+            s.flush();
+        }
+    }
+
+    /**
+     * At the end, if ping's own packet was never recognised (e.g. it exited before its sockets were
+     * read and it was not current at transmit), an id is still certain when only one echo id was seen.
+     */
+    @Override
+    public void finish(RunStats stats) {
+        if (echoId < 0 && !pending.isEmpty()) {
+            long ids = pending.stream().filter(PacketEvent::isEchoRequest).mapToInt(PacketEvent::icmpId).distinct().count();
+            if (ids == 1) {
+                echoId = pending.stream().filter(PacketEvent::isEchoRequest).findFirst().get().icmpId();
+                replayPending();
+            }
+        }
+        pending.clear();
+        for (Sink s : delegates) {
+            s.flush();
+            s.finish(stats);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = delegates.size() - 1; i >= 0; i--) {
+            delegates.get(i).close();
+        }
+    }
+}
