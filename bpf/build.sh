@@ -14,8 +14,11 @@ done
 case "$(uname -m)" in
   x86_64) arch=x86 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;;
 esac
-for src in "$here"/src/*.bpf.c; do
-  obj="$out/$(basename "${src%.c}").o"
+# src/: objects plugins ship; testing/: objects only tests load (io/pkttrace/bpf/testing/).
+mkdir -p "$out/testing"
+for src in "$here"/src/*.bpf.c "$here"/testing/*.bpf.c; do
+  case "$src" in */testing/*) dest="$out/testing" ;; *) dest="$out" ;; esac
+  obj="$dest/$(basename "${src%.c}").o"
   clang -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_"$arch" -I"$gen" -I"$here/include" -c "$src" -o "$obj"
   # DWARF is only needed to produce BTF; dropping it shrinks the object ~10x (BTF sections stay).
   if command -v llvm-strip >/dev/null; then llvm-strip -g "$obj"; fi

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 
 /** Checks for kernel features before they are used, so failures name the missing feature. */
 public final class KernelFeatures {
-    private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
+    /** Where kernel BTF lives; the system property exists so tests can simulate a kernel without BTF. */
+    private static Path btfPath() {
+        return Path.of(System.getProperty("pkttrace.btf", "/sys/kernel/btf/vmlinux"));
+    }
 
     private KernelFeatures() {
     }
@@ -26,8 +29,12 @@ public final class KernelFeatures {
     }
 
     public static void requireBtf() throws PkttraceException {
-        if (!Files.isReadable(BTF)) {
-            throw new PkttraceException("this kernel exposes no BTF (" + BTF + " is missing)",
+        requireBtf(btfPath());
+    }
+
+    static void requireBtf(Path btf) throws PkttraceException {
+        if (!Files.isReadable(btf)) {
+            throw new PkttraceException("this kernel exposes no BTF (" + btf + " is missing)",
                     "pkttrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 5.4)");
         }
     }

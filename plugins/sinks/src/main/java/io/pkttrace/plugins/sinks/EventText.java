@@ -35,8 +35,46 @@ public final class EventText {
         return endpoint(e.srcAddress(), ports, e.srcPort()) + " -> " + endpoint(e.dstAddress(), ports, e.dstPort());
     }
 
+    /** RFC 5952 text: IPv6 with the longest run of zero groups compressed ("2001:db8::2"). */
+    public static String address(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return a.getHostAddress();
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1; // a single zero group is not compressed
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
     private static String endpoint(InetAddress a, boolean withPort, int port) {
-        String host = a.getHostAddress();
+        String host = address(a);
         if (!withPort) {
             return host;
         }

@@ -1,0 +1,60 @@
+package com.example.pkttrace;
+
+import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Options;
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.RunStats;
+import io.pkttrace.api.Sink;
+import io.pkttrace.api.SinkFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** {@code --sink count[:top=N]}: counts events per interface and prints the busiest at the end. */
+@Extension
+public final class CountSinkFactory implements SinkFactory<CountSinkFactory.Config> {
+    /** Typed, validated config. */
+    public record Config(int top) {
+    }
+
+    @Override
+    public String type() {
+        return "count";
+    }
+
+    @Override
+    public String description() {
+        return "counts events per interface and prints the busiest at the end";
+    }
+
+    @Override
+    public Map<String, String> optionHelp() {
+        return Map.of("top", "how many interfaces to print (default 10)");
+    }
+
+    @Override
+    public Config configure(Options options) throws ConfigException {
+        options.requireOnly(Set.of("top"));                          // unknown keys: one clear line
+        return new Config((int) options.number("top", 10, 1, 1000));  // range-checked
+    }
+
+    @Override
+    public Sink create(Config config) {
+        Map<String, Long> counts = new HashMap<>();
+        return new Sink() {
+            @Override
+            public void accept(PacketEvent e) {   // consumer thread; e is reused afterwards
+                counts.merge(e.netnsInode() + "/" + (e.ifname() == null ? "-" : e.ifname()), 1L, Long::sum);
+            }
+
+            @Override
+            public void finish(RunStats stats) {
+                counts.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .limit(config.top())
+                        .forEach(c -> System.out.printf("%-28s %d%n", c.getKey(), c.getValue()));
+            }
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package io.pkttrace.core.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pkttrace.api.PacketEvent;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class StandardRecordDecoderTest {
+    private static final int BASE = 40; // records are decoded in place, at any offset
+
+    private static ByteBuffer record(int hook, int flags, byte[] src, byte[] dst, int proto, String ifname) {
+        ByteBuffer b = ByteBuffer.allocate(BASE + 120).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(BASE, 123456789L);
+        b.putLong(BASE + 8, 0xffff888812345678L);
+        b.putInt(BASE + 24, (int) 4026531840L);
+        b.putInt(BASE + 28, 7);
+        b.putInt(BASE + 32, 4242);
+        b.putInt(BASE + 36, 84);
+        b.putInt(BASE + 40, 99);
+        b.putShort(BASE + 44, (short) hook);
+        b.put(BASE + 46, (byte) (src.length == 4 ? 4 : 6));
+        b.put(BASE + 47, (byte) proto);
+        b.put(BASE + 48, src);
+        b.put(BASE + 64, dst);
+        b.putShort(BASE + 80, (short) 40000);
+        b.putShort(BASE + 82, (short) 53);
+        b.put(BASE + 84, (byte) 8);
+        b.putShort(BASE + 86, (short) 0xbeef);
+        b.putShort(BASE + 88, (short) 3);
+        b.putShort(BASE + 90, (short) 1);
+        b.putInt(BASE + 92, -1);
+        byte[] name = ifname.getBytes(StandardCharsets.US_ASCII);
+        b.put(BASE + 96, name);
+        b.putInt(BASE + 112, flags);
+        return b;
+    }
+
+    private final StandardRecordDecoder decoder =
+            new StandardRecordDecoder("netpath", new String[] {null, "tx", "rx"}, DropReasons.none());
+
+    @Test
+    void decodesIcmpEcho() throws Exception {
+        byte[] s = InetAddress.getByName("198.18.1.2").getAddress();
+        byte[] d = InetAddress.getByName("198.18.2.2").getAddress();
+        PacketEvent e = new PacketEvent();
+        assertTrue(decoder.decode(record(1, 1 | 2 | 8, s, d, 1, "eth0"), BASE, 120, e));
+        assertEquals(123456789L, e.timestampNs());
+        assertEquals(0xffff888812345678L, e.packetId());
+        assertEquals(4026531840L, e.netnsInode());
+        assertEquals(7, e.ifindex());
+        assertEquals("eth0", e.ifname());
+        assertEquals("tx", e.hook());
+        assertEquals("netpath", e.probe());
+        assertEquals(4242, e.pid());
+        assertEquals(99, e.socketInode());
+        assertEquals(4, e.family());
+        assertEquals(InetAddress.getByName("198.18.1.2"), e.srcAddress());
+        assertEquals(InetAddress.getByName("198.18.2.2"), e.dstAddress());
+        assertTrue(e.isEchoRequest());
+        assertEquals(0xbeef, e.icmpId());
+        assertEquals(3, e.icmpSeq());
+        assertEquals(0, e.srcPort());
+        assertEquals(-1, e.dropReason());
+        assertFalse(e.hasReturnValue());
+    }
+
+    @Test
+    void decodesUdpOverIpv6AndCachesNames() throws Exception {
+        byte[] s = InetAddress.getByName("2001:db8:1::2").getAddress();
+        byte[] d = InetAddress.getByName("2001:db8:2::2").getAddress();
+        PacketEvent e = new PacketEvent();
+        assertTrue(decoder.decode(record(2, 1 | 2, s, d, 17, "veth-a"), BASE, 120, e));
+        assertEquals(6, e.family());
+        assertEquals(17, e.protocol());
+        assertEquals(40000, e.srcPort());
+        assertEquals(53, e.dstPort());
+        assertEquals(-1, e.icmpType());
+        assertEquals(InetAddress.getByName("2001:db8:2::2"), e.dstAddress());
+        String first = e.ifname();
+        PacketEvent again = new PacketEvent();
+        decoder.decode(record(2, 3, s, d, 17, "veth-a"), BASE, 120, again);
+        assertSame(first, again.ifname(), "a repeated interface name must come from the cache");
+        decoder.decode(record(2, 3, s, d, 17, "veth-b"), BASE, 120, again);
+        assertEquals("veth-b", again.ifname(), "a renamed interface must be seen");
+    }
+
+    @Test
+    void rejectsShortRecords() {
+        assertFalse(decoder.decode(ByteBuffer.allocate(64), 0, 64, new PacketEvent()));
+    }
+}

@@ -1,0 +1,102 @@
+package io.pkttrace.core.ping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.RunStats;
+import io.pkttrace.api.Sink;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PingCorrelatorTest {
+    /** Records copies of what it receives (events are reused upstream). */
+    static final class Recorder implements Sink {
+        final List<PacketEvent> got = new ArrayList<>();
+
+        @Override
+        public void accept(PacketEvent event) {
+            got.add(event.copy());
+        }
+    }
+
+    private static PacketEvent echo(boolean request, int id, int seq, long sockIno, int pid, String hook) {
+        return new PacketEvent().protocol(PacketEvent.PROTO_ICMP).family(4).icmpType(request ? 8 : 0)
+                .icmpId(id).icmpSeq(seq).socketInode(sockIno).pid(pid).hook(hook);
+    }
+
+    @Test
+    void learnsIdFromOwnSocketAndDropsOtherPings() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.pingStarted(100);
+        c.socketSeen(555);
+        c.accept(echo(true, 7, 1, 999, 200, "tx"));  // someone else's ping, seen first: buffered
+        c.accept(echo(true, 42, 1, 555, 0, "tx"));   // ours: the kernel chose id 42
+        c.accept(echo(true, 42, 1, 0, 0, "rx"));
+        c.accept(echo(false, 7, 1, 0, 0, "rx"));     // reply to the other ping
+        c.accept(echo(false, 42, 1, 0, 0, "rx"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(42, c.echoId());
+        assertEquals(List.of("tx", "rx", "rx"), r.got.stream().map(PacketEvent::hook).toList());
+        assertEquals(List.of(42, 42, 42), r.got.stream().map(PacketEvent::icmpId).toList());
+    }
+
+    @Test
+    void fallsBackToThePidWhenTheSocketWasNotSeen() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.pingStarted(100);
+        c.accept(echo(true, 9, 1, 0, 100, "tx"));
+        assertEquals(9, c.echoId());
+        assertEquals(1, r.got.size());
+    }
+
+    @Test
+    void replaysBufferedEventsOfTheLearnedId() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        c.accept(echo(false, 5, 1, 0, 0, "rx"));     // arrives before we know the id (other CPU)
+        c.accept(echo(true, 5, 2, 1, 0, "tx"));
+        assertEquals(List.of(1, 2), r.got.stream().map(PacketEvent::icmpSeq).toList());
+    }
+
+    @Test
+    void atTheEndASingleCandidateIdIsTaken() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.accept(echo(true, 11, 1, 0, 0, "tx"));
+        c.accept(echo(false, 11, 1, 0, 0, "rx"));
+        assertEquals(0, r.got.size());
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(2, r.got.size());
+    }
+
+    @Test
+    void ambiguousCandidatesAreNotGuessed() {
+        Sink s = mock(Sink.class);
+        PingCorrelator c = new PingCorrelator(List.of(s));
+        c.accept(echo(true, 11, 1, 0, 0, "tx"));
+        c.accept(echo(true, 12, 1, 0, 0, "tx"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        verify(s, never()).accept(any());
+        verify(s).finish(any());
+    }
+
+    @Test
+    void hidesTheNoSocketFreeOfDeliveredReplies() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        c.accept(echo(true, 3, 1, 1, 0, "tx"));
+        c.accept(echo(false, 3, 1, 0, 0, "drop").drop(2, "NO_SOCKET"));
+        c.accept(echo(true, 3, 1, 0, 0, "drop").drop(77, "NETFILTER_DROP"));
+        assertEquals(List.of("tx", "drop"), r.got.stream().map(PacketEvent::hook).toList());
+        assertEquals("NETFILTER_DROP", r.got.get(1).dropReasonName());
+    }
+}

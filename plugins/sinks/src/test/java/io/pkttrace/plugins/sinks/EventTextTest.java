@@ -1,0 +1,36 @@
+package io.pkttrace.plugins.sinks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pkttrace.api.PacketEvent;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class EventTextTest {
+    private static String fmt(String a) throws Exception {
+        return EventText.address(InetAddress.getByName(a));
+    }
+
+    @Test
+    void ipv6IsCompressedAsRfc5952Says() throws Exception {
+        assertEquals("2001:db8:1::2", fmt("2001:db8:1:0:0:0:0:2"));
+        assertEquals("::1", fmt("::1"));
+        assertEquals("::", fmt("::"));
+        assertEquals("fe80::", fmt("fe80::"));
+        assertEquals("2001:db8:0:1:1:1:1:1", fmt("2001:db8:0:1:1:1:1:1"), "one zero group stays");
+        assertEquals("2001:0:0:1::1", fmt("2001:0:0:1:0:0:0:1"), "the longest run is compressed");
+        assertEquals("2001:db8::1:0:0:1", fmt("2001:db8:0:0:1:0:0:1"), "the first of equal runs");
+        assertEquals("198.18.1.2", fmt("198.18.1.2"));
+    }
+
+    @Test
+    void typesAndAddresses() throws Exception {
+        PacketEvent e = new PacketEvent().family(6).protocol(17).src(InetAddress.getByName("2001:db8::1").getAddress())
+                .dst(InetAddress.getByName("2001:db8::2").getAddress()).srcPort(5353).dstPort(53);
+        assertEquals("udp", EventText.type(e));
+        assertEquals("[2001:db8::1]:5353 -> [2001:db8::2]:53", EventText.addresses(e));
+        e.protocol(58).icmpType(129).srcPort(0).dstPort(0);
+        assertEquals("reply", EventText.type(e));
+        assertEquals("2001:db8::1 -> 2001:db8::2", EventText.addresses(e));
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what pkttrace needs to build, test and run on Debian 12 (bookworm), as root.
+# Idempotent and quick when everything is present: it asks dpkg first and only runs apt-get
+# (update + install) for packages that are missing. It then checks the kernel exposes BTF.
+# Usage: sudo scripts/setup.sh
+set -euo pipefail
+
+# JDK + Maven build the Java side; clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
+# libbpf1 is loaded at run time (jnr-ffi); iproute2/iptables/nftables/iputils-ping/procps are what the
+# demo and the tests drive; bpftrace, gcc and make are used by tests and for debugging.
+packages=(
+  openjdk-17-jdk-headless maven
+  clang llvm libbpf-dev libbpf1 bpftool
+  iproute2 iptables nftables iputils-ping procps
+  bpftrace gcc make
+)
+
+die() { echo "setup.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (it installs system packages): sudo scripts/setup.sh"
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+  die "needs a Debian-based system with dpkg and apt-get (tested on Debian 12)"
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # 'dpkg -s' also succeeds for removed packages whose config files remain: ask for the status word.
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q </dev/null || die "apt-get update failed (see above)"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null \
+    || die "apt-get install ${missing[*]} failed (see above)"
+fi
+
+# The BPF objects are compiled and relocated against the running kernel's BTF (CO-RE).
+[ -r /sys/kernel/btf/vmlinux ] \
+  || die "this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): pkttrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y"
+
+# The JDK Maven will use must be 17 or newer (another, older default java would break the build).
+java_version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+[ "${java_version%%.*}" -ge 17 ] 2>/dev/null \
+  || die "'java' on PATH is version ${java_version:-unknown}, pkttrace needs 17 or newer: update-alternatives --config java"
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup.sh: prerequisites installed" >&2
+fi

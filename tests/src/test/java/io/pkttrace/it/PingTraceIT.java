@@ -1,0 +1,104 @@
+package io.pkttrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.core.testing.KernelTestSupport;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code pkttrace ping} from the distribution across three namespaces: the exact ordered rows of
+ * request and reply, for IPv4 and IPv6, with ping's kernel-chosen echo id.
+ */
+class PingTraceIT {
+    private static DemoTopology topo;
+
+    @BeforeAll
+    static void topology() throws Exception {
+        KernelTestSupport.requireBpf();
+        topo = DemoTopology.create();
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (topo != null) {
+            topo.close();
+        }
+    }
+
+    private List<TraceRow> expected(String src, String dst) {
+        String c = topo.clientName();
+        String r = topo.routerName();
+        String s = topo.serverName();
+        String req = src + " -> " + dst;
+        String rep = dst + " -> " + src;
+        return List.of(
+                new TraceRow(c, "eth0", "tx", "request", req),
+                new TraceRow(r, "r0", "rx", "request", req),
+                new TraceRow(r, "r1", "tx", "request", req),
+                new TraceRow(s, "eth0", "rx", "request", req),
+                new TraceRow(s, "eth0", "tx", "reply", rep),
+                new TraceRow(r, "r1", "rx", "reply", rep),
+                new TraceRow(r, "r0", "tx", "reply", rep),
+                new TraceRow(c, "eth0", "rx", "reply", rep));
+    }
+
+    @Test
+    void ipv4RequestAndReplyCrossFourInterfacesInThreeNamespaces() throws Exception {
+        Cli.Result res = Cli.run("ping", "--netns", topo.clientName(), "-c", "1", DemoTopology.SERVER_V4);
+        assertEquals(0, res.exit(), res.toString());
+        assertEquals(expected(DemoTopology.CLIENT_V4, DemoTopology.SERVER_V4), TraceRow.parse(res.out()), res.toString());
+        assertTrue(res.err().contains("tp_btf/net_dev_queue"), "the mechanism is reported: " + res.err());
+    }
+
+    @Test
+    void ipv6RequestAndReplyCrossFourInterfacesInThreeNamespaces() throws Exception {
+        Cli.Result res = Cli.run("ping", "--netns", topo.clientName(), "-6", "-c", "1", DemoTopology.SERVER_V6);
+        assertEquals(0, res.exit(), res.toString());
+        assertEquals(expected(DemoTopology.CLIENT_V6, DemoTopology.SERVER_V6), TraceRow.parse(res.out()), res.toString());
+    }
+
+    @Test
+    void everyEchoOfACountedPingIsShownOnce() throws Exception {
+        Cli.Result res = Cli.run("ping", "--netns", topo.clientName(), "-c", "3", DemoTopology.SERVER_V4);
+        assertEquals(0, res.exit(), res.toString());
+        List<TraceRow> rows = TraceRow.parse(res.out());
+        assertEquals(24, rows.size(), res.toString());
+        for (int seq = 1; seq <= 3; seq++) {
+            String s = "seq " + seq;
+            assertEquals(8, res.out().lines().filter(l -> l.endsWith(s)).count(), res.toString());
+        }
+    }
+
+    @Test
+    void aPingToAnotherNamespaceOfTheSameHostIsNotConfusedWithOurs() throws Exception {
+        // A second ping to the same target runs meanwhile from the router: its packets carry another id.
+        ProcessBuilder other = new ProcessBuilder("ip", "netns", "exec", topo.routerName(), "ping", "-c", "20", "-i", "0.05",
+                DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = other.start();
+        try {
+            Cli.Result res = Cli.run("ping", "--netns", topo.clientName(), "-c", "1", DemoTopology.SERVER_V4);
+            assertEquals(0, res.exit(), res.toString());
+            assertEquals(expected(DemoTopology.CLIENT_V4, DemoTopology.SERVER_V4), TraceRow.parse(res.out()), res.toString());
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    @Test
+    void anUnansweredPingShowsHowFarTheRequestGot() throws Exception {
+        // 198.18.2.99 is on the server's subnet but nobody has it: the router cannot deliver.
+        Cli.Result res = Cli.run("ping", "--netns", topo.clientName(), "-c", "1", "--timeout", "1", "198.18.2.99");
+        assertEquals(1, res.exit(), "pkttrace exits with ping's status: " + res);
+        List<TraceRow> rows = TraceRow.parse(res.out());
+        String req = DemoTopology.CLIENT_V4 + " -> 198.18.2.99";
+        assertEquals(List.of(new TraceRow(topo.clientName(), "eth0", "tx", "request", req),
+                new TraceRow(topo.routerName(), "r0", "rx", "request", req)), rows.subList(0, Math.min(2, rows.size())), res.toString());
+        assertTrue(rows.stream().noneMatch(r -> r.type().equals("reply")), res.toString());
+    }
+}
