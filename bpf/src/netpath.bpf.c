@@ -14,6 +14,7 @@
 #define HOOK_TX   1
 #define HOOK_RX   2
 #define HOOK_DROP 3
+#define HOOK_CONSUME 4
 
 static __always_inline int pt_device_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where)
 {
@@ -48,6 +49,22 @@ int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 
 	pt_fill_common(&e, skb, HOOK_DROP);
 	e.reason = reason;
+	if (pt_parse_skb(&e, skb, PT_L3_NETWORK_HEADER))
+		return 0;
+	pt_fill_dev(&e, skb);
+	pt_fill_sock(&e, skb);
+	pt_emit(&e);
+	return 0;
+}
+
+/* The normal end of a packet (delivered to a socket, or consumed by the stack): lets flow views
+ * close a packet's path at once instead of after an idle timeout. */
+SEC("tp_btf/consume_skb")
+int BPF_PROG(pt_consume_skb, struct sk_buff *skb)
+{
+	struct pkttrace_event e = {};
+
+	pt_fill_common(&e, skb, HOOK_CONSUME);
 	if (pt_parse_skb(&e, skb, PT_L3_NETWORK_HEADER))
 		return 0;
 	pt_fill_dev(&e, skb);

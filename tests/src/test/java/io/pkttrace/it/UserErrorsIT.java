@@ -61,7 +61,7 @@ class UserErrorsIT {
     @Test
     void badProbeOption() throws Exception {
         String line = oneLine(Cli.run("trace", "--probe", "netpath:hooks=tx,sideways"));
-        assertEquals("pkttrace: probe netpath: unknown hook 'sideways': valid hooks: tx, rx, drop", line);
+        assertEquals("pkttrace: probe netpath: unknown hook 'sideways': valid hooks: tx, rx, drop, consume", line);
     }
 
     @Test

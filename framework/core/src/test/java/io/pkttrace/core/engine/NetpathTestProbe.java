@@ -25,6 +25,7 @@ final class NetpathTestProbe implements Probe {
             throw new IllegalStateException(e);
         }
         obj.setAutoload("pt_kfree_skb", false);
+        obj.setAutoload("pt_consume_skb", false);
         obj.load();
         ctx.consume(obj, ctx.standardDecoder("netpath", new String[] {null, "tx", "rx", "drop"}));
         obj.attach("pt_net_dev_queue");

@@ -6,14 +6,15 @@ import java.util.Set;
 /**
  * Which device hooks the netpath probe attaches.
  *
- * @param hooks a non-empty subset of tx, rx, drop
+ * @param hooks a non-empty subset of tx, rx, drop, consume
  */
 public record NetpathConfig(Set<Hook> hooks) {
     /** A device crossing or a drop; the id is the record's hook field in netpath.bpf.c. */
     public enum Hook {
         TX(1, "pt_net_dev_queue", "net_dev_queue"),
         RX(2, "pt_netif_receive_skb", "netif_receive_skb"),
-        DROP(3, "pt_kfree_skb", "kfree_skb");
+        DROP(3, "pt_kfree_skb", "kfree_skb"),
+        CONSUME(4, "pt_consume_skb", "consume_skb");
 
         final int id;
         final String program;
@@ -37,7 +38,8 @@ public record NetpathConfig(Set<Hook> hooks) {
         hooks = Set.copyOf(EnumSet.copyOf(hooks));
     }
 
-    public static NetpathConfig all() {
-        return new NetpathConfig(EnumSet.allOf(Hook.class));
+    /** tx, rx and drop: one row per crossing plus where packets die; consume is opt-in (one more row per packet). */
+    public static NetpathConfig defaults() {
+        return new NetpathConfig(EnumSet.of(Hook.TX, Hook.RX, Hook.DROP));
     }
 }

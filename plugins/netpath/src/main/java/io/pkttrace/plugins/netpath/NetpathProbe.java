@@ -16,7 +16,7 @@ import java.util.List;
 final class NetpathProbe implements Probe {
     static final String OBJECT = "/io/pkttrace/bpf/netpath.bpf.o";
     /** Indexed by the hook ids of netpath.bpf.c. */
-    static final String[] HOOK_NAMES = {null, "tx", "rx", "drop"};
+    static final String[] HOOK_NAMES = {null, "tx", "rx", "drop", "consume"};
 
     private final NetpathConfig config;
     private BpfObject object;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
-/** {@code --probe netpath[:hooks=tx,rx,drop]}: packets crossing devices and namespaces, and drops. */
+/** {@code --probe netpath[:hooks=tx,rx,drop,consume]}: packets crossing devices and namespaces, and drops. */
 @Extension
 public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
     @Override
@@ -24,14 +24,14 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
 
     @Override
     public Map<String, String> optionHelp() {
-        return Map.of("hooks", "comma-separated subset of tx, rx, drop (default: all)");
+        return Map.of("hooks", "comma-separated subset of tx, rx, drop, consume (default: tx,rx,drop)");
     }
 
     @Override
     public NetpathConfig configure(Options options) throws ConfigException {
         options.requireOnly(Set.of("hooks"));
         if (!options.has("hooks")) {
-            return NetpathConfig.all();
+            return NetpathConfig.defaults();
         }
         EnumSet<NetpathConfig.Hook> hooks = EnumSet.noneOf(NetpathConfig.Hook.class);
         for (String value : options.all("hooks")) {
@@ -44,7 +44,7 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
                     }
                 }
                 if (hook == null) {
-                    throw new ConfigException("probe netpath: unknown hook '" + h.trim() + "'", "valid hooks: tx, rx, drop");
+                    throw new ConfigException("probe netpath: unknown hook '" + h.trim() + "'", "valid hooks: tx, rx, drop, consume");
                 }
                 hooks.add(hook);
             }

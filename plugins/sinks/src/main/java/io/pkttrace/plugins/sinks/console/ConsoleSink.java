@@ -7,7 +7,7 @@ import java.io.PrintStream;
 
 /** Prints one aligned row per event, tracepkt-style, flushed once per batch. */
 public final class ConsoleSink implements Sink {
-    static final String FORMAT = "%-34s %-10s %-5s %-8s %-40s %s";
+    static final String FORMAT = "%-34s %-10s %-7s %-8s %-40s %s";
     private final ConsoleConfig config;
     private final PrintStream out;
     private final StringBuilder line = new StringBuilder(160);
