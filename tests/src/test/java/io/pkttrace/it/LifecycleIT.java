@@ -49,6 +49,15 @@ class LifecycleIT {
 
     @Test
     void sigtermDetachesEverything() throws Exception {
+        signalDetachesEverything(false);
+    }
+
+    @Test
+    void ctrlCDetachesEverything() throws Exception {
+        signalDetachesEverything(true);
+    }
+
+    private void signalDetachesEverything(boolean interrupt) throws Exception {
         Path err = Files.createTempFile("pkttrace-err", ".txt");
         Process p = new ProcessBuilder(Cli.command(List.of(), "trace", "--stats"))
                 .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -60,8 +69,13 @@ class LifecycleIT {
                 Thread.sleep(50);
             }
             assertTrue(!KernelTestSupport.loadedPkttracePrograms().isEmpty(), "while tracing, its programs are loaded");
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "pkttrace did not exit on SIGTERM");
+            if (interrupt) {
+                // Ctrl-C: SIGINT to the JVM (bin/pkttrace execs java, so the pid is the JVM's)
+                assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            } else {
+                p.destroy(); // SIGTERM
+            }
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "pkttrace did not exit on the signal");
             String text = Files.readString(err);
             assertTrue(text.contains("produced"), "the shutdown hook reports the run: " + text);
             assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms());

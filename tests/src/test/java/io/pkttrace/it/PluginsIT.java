@@ -17,6 +17,16 @@ class PluginsIT {
     }
 
     @Test
+    void pluginsLoadFromTheBuildTreeInDevelopment() throws Exception {
+        java.nio.file.Path root = Cli.home().resolve("../../..").normalize();
+        String dev = root.resolve("plugins/netpath/target") + ":" + root.resolve("plugins/sinks/target");
+        Cli.Result r = Cli.run(java.util.List.of(), java.util.Map.of("PKTTRACE_PLUGINS", dev), 60, "plugins");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("plugins/netpath/target/pkttrace-plugin-netpath-"), r.out());
+        assertTrue(r.err().isEmpty(), r.err());
+    }
+
+    @Test
     void versionAndHelp() throws Exception {
         Cli.Result v = Cli.run("--version");
         assertEquals(0, v.exit());

@@ -22,6 +22,9 @@ final class DemoCommand implements Callable<Integer> {
         services.plugins(); // fail on a broken plugin before building anything
         int worst = 0;
         try (DemoTopology demo = DemoTopology.create()) {
+            // Ctrl-C or SIGTERM must not leave the namespaces behind: close() is idempotent.
+            Thread hook = new Thread(demo::close, "pkttrace-demo-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf("# demo topology: %s (eth0) -- (r0) %s (r1) -- (eth0) %s%n",
                     demo.clientName(), demo.routerName(), demo.serverName());
             for (String target : List.of(DemoTopology.SERVER_V4, DemoTopology.SERVER_V6)) {

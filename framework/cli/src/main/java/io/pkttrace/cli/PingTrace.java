@@ -98,7 +98,7 @@ final class PingTrace {
                 argv.addAll(List.of("ip", "netns", "exec", r.netns()));
             }
             argv.addAll(List.of("ping", target instanceof Inet4Address ? "-4" : "-6", "-c", Integer.toString(r.count()),
-                    "-i", "0.2", "-W", Integer.toString(r.timeoutSeconds()), target.getHostAddress()));
+                    "-i", "0.2", "-W", Integer.toString(r.timeoutSeconds()), pingArgument(r.target(), target)));
             try {
                 ping = new ProcessBuilder(argv).redirectErrorStream(true).start();
             } catch (IOException e) {
@@ -141,6 +141,11 @@ final class PingTrace {
                 // already shutting down: the hook runs anyway
             }
         }
+    }
+
+    /** The user's own spelling of an address literal; a host name is passed resolved, so ping uses the same address. */
+    static String pingArgument(String given, InetAddress resolved) {
+        return given.matches("[0-9A-Fa-f:.%]+") ? given : resolved.getHostAddress();
     }
 
     private static void copyLines(Process p, PrintStream err) {

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pf4j.DefaultPluginManager;
+import org.pf4j.JarPluginRepository;
+import org.pf4j.PluginRepository;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
@@ -35,7 +37,13 @@ public final class PluginRegistry implements AutoCloseable {
         for (Path dir : pluginDirs) {
             expected.addAll(PluginJars.verifiedJars(dir));
         }
-        manager = new DefaultPluginManager(pluginDirs);
+        manager = new DefaultPluginManager(pluginDirs) {
+            // Plugins are jars only: a directory next to them (a build tree's target/classes) is not a plugin.
+            @Override
+            protected PluginRepository createPluginRepository() {
+                return new JarPluginRepository(getPluginsRoots());
+            }
+        };
         manager.loadPlugins();
         manager.startPlugins();
         for (Path jar : expected) {
