@@ -28,6 +28,36 @@ public final class KernelFeatures {
         }
     }
 
+    private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+
+    /**
+     * Classic tracepoints are attached by id, read from tracefs. Hosts that boot without mounting it
+     * (like this project's CI VM) get it mounted here, as perf and bpftrace users would by hand.
+     *
+     * @return true when this call mounted it
+     */
+    public static boolean ensureTracefs() throws PkttraceException {
+        if (Files.isDirectory(TRACEFS.resolve("events")) || Files.isDirectory(Path.of("/sys/kernel/debug/tracing/events"))) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder("mount", "-t", "tracefs", "nodev", TRACEFS.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() != 0 || !Files.isDirectory(TRACEFS.resolve("events"))) {
+                throw new PkttraceException("classic tracepoints need tracefs, which is not mounted and could not be mounted ("
+                        + out + ")", "mount it: mount -t tracefs nodev " + TRACEFS);
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            throw new PkttraceException("classic tracepoints need tracefs, which is not mounted",
+                    "mount it: mount -t tracefs nodev " + TRACEFS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PkttraceException("interrupted while mounting tracefs", null);
+        }
+    }
+
     public static void requireBtf() throws PkttraceException {
         requireBtf(btfPath());
     }

@@ -12,6 +12,7 @@ import jnr.ffi.Pointer;
 
 /** A BPF object opened, loaded and attached through libbpf. Not thread-safe: used during start/stop. */
 public final class LibbpfObject implements BpfObject {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibbpfObject.class);
     private static final int LOG_BUF_SIZE = 1 << 20;
     private static final int LOG_TAIL_LINES = 12;
 
@@ -135,6 +136,11 @@ public final class LibbpfObject implements BpfObject {
     public Attachment attach(String program) throws PkttraceException {
         Pointer p = program(program);
         String section = bpf.bpf_program__section_name(p);
+        if (section.startsWith("tracepoint/") || section.startsWith("tp/")) {
+            if (KernelFeatures.ensureTracefs()) {
+                LOG.info("mounted tracefs at /sys/kernel/tracing for classic tracepoints");
+            }
+        }
         n.takeRecentWarnings();
         Pointer link = bpf.bpf_program__attach(p);
         int slash = section.indexOf('/');

@@ -33,6 +33,26 @@ class LibbpfObjectKernelTest {
     }
 
     @Test
+    void tpBtfRawTpAndTracepointAllAttachAndFire() throws Exception {
+        NativeBpf n = NativeBpf.get();
+        try (LibbpfObject o = LibbpfObject.open(n, "kinds", KernelTestSupport.bpfObject("testing/attach_kinds.bpf.o"));
+             java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
+            o.load();
+            assertEquals("tp_btf", o.attach("pt_test_tp_btf").mechanism());
+            assertEquals("raw_tp", o.attach("pt_test_raw_tp").mechanism());
+            BpfObject.Attachment tp = o.attach("pt_test_tracepoint");
+            assertEquals("tracepoint", tp.mechanism());
+            assertEquals("net/net_dev_queue", tp.target());
+            for (int i = 0; i < 5; i++) { // each datagram passes net_dev_queue on lo
+                ch.send(java.nio.ByteBuffer.allocate(8), new java.net.InetSocketAddress("127.0.0.1", 9));
+            }
+            o.detach();
+            long[] c = io.pkttrace.core.engine.TestCounters.read(n, o);
+            assertTrue(c[0] >= 5 && c[1] >= 5 && c[2] >= 5, "each flavour saw the datagrams: " + java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test
     void garbageIsNotAnObject() throws Exception {
         PkttraceException e = assertThrows(PkttraceException.class,
                 () -> LibbpfObject.open(NativeBpf.get(), "junk", "not an ELF file".getBytes()));
