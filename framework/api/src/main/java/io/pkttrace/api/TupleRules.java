@@ -55,7 +55,7 @@ public record TupleRules(List<Prefix> src, List<Prefix> dst, List<Prefix> either
         byte[] d = reversed ? e.srcBytes() : e.dstBytes();
         int sp = reversed ? e.dstPort() : e.srcPort();
         int dp = reversed ? e.srcPort() : e.dstPort();
-        if (!protocols.isEmpty() && !protocols.contains(e.protocol())) {
+        if (!protocols.isEmpty() && !anyProtocol(protocols, e.protocol())) {
             return false;
         }
         if (!src.isEmpty() && !anyPrefix(src, family, s)) {
@@ -77,9 +77,19 @@ public record TupleRules(List<Prefix> src, List<Prefix> dst, List<Prefix> either
         return eitherPorts.isEmpty() || (hasPorts && (anyPort(eitherPorts, sp) || anyPort(eitherPorts, dp)));
     }
 
+    // Indexed loops and no boxing: this runs for every event on the consumer thread.
+    private static boolean anyProtocol(List<Integer> protocols, int protocol) {
+        for (int i = 0, n = protocols.size(); i < n; i++) {
+            if (protocols.get(i) == protocol) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean anyPrefix(List<Prefix> prefixes, int family, byte[] addr) {
-        for (Prefix p : prefixes) {
-            if (p.matches(family, addr)) {
+        for (int i = 0, n = prefixes.size(); i < n; i++) {
+            if (prefixes.get(i).matches(family, addr)) {
                 return true;
             }
         }
@@ -87,7 +97,8 @@ public record TupleRules(List<Prefix> src, List<Prefix> dst, List<Prefix> either
     }
 
     private static boolean anyPort(List<PortRange> ranges, int port) {
-        for (PortRange r : ranges) {
+        for (int i = 0, n = ranges.size(); i < n; i++) {
+            PortRange r = ranges.get(i);
             if (port >= r.low() && port <= r.high()) {
                 return true;
             }
