@@ -49,7 +49,7 @@ class UserErrorsIT {
     @Test
     void unknownProbe() throws Exception {
         String line = oneLine(Cli.run("trace", "--probe", "nosuchprobe"));
-        assertEquals("pkttrace: unknown probe 'nosuchprobe': available: netpath", line);
+        assertTrue(line.startsWith("pkttrace: unknown probe 'nosuchprobe': available: ") && line.contains("netpath"), line);
     }
 
     @Test

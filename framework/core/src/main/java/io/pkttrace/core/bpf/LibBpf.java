@@ -53,6 +53,13 @@ public interface LibBpf {
 
     int bpf_link__destroy(Pointer link);
 
+    /**
+     * Runs a loaded program once on given input (BPF_PROG_TEST_RUN); {@code opts} is a
+     * {@code struct bpf_test_run_opts} (see {@link LibbpfObject#testRun}). Returns 0 or a negative errno.
+     */
+    @SaveError
+    int bpf_prog_test_run_opts(int progFd, Pointer opts);
+
     int bpf_map__fd(Pointer map);
 
     int bpf_map__set_max_entries(Pointer map, int maxEntries);

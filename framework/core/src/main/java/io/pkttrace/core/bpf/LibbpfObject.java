@@ -15,6 +15,8 @@ public final class LibbpfObject implements BpfObject {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibbpfObject.class);
     private static final int LOG_BUF_SIZE = 1 << 20;
     private static final int LOG_TAIL_LINES = 12;
+    /** sizeof(struct bpf_test_run_opts) in libbpf 1.1 (x86-64 and other LP64 ABIs). */
+    private static final int TEST_RUN_OPTS_SIZE = 80;
 
     private final NativeBpf n;
     private final LibBpf bpf;
@@ -213,6 +215,36 @@ public final class LibbpfObject implements BpfObject {
             int err = n.errno();
             throw new PkttraceException("cannot update map '" + map + "' of '" + name + "' (" + n.strerror(err) + ")", null);
         }
+    }
+
+    /**
+     * Runs a loaded program once on {@code packet} through the kernel's BPF_PROG_TEST_RUN and returns
+     * the program's return value (e.g. XDP_PASS / XDP_DROP). Only program types that accept packet
+     * data support it (XDP, tc, socket filters); tests use it to check BPF logic against the real
+     * verifier and kernel, the tracer never does.
+     */
+    public int testRun(String program, byte[] packet) throws PkttraceException {
+        int fd = bpf.bpf_program__fd(program(program));
+        if (fd < 0) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
+        }
+        Pointer data = n.allocate(packet.length);
+        data.put(0, packet, 0, packet.length);
+        // struct bpf_test_run_opts (libbpf 1.1): size_t sz @0; const void *data_in @8; void *data_out @16;
+        // __u32 data_size_in @24, data_size_out @28; ctx_in @32; ctx_out @40; __u32 ctx_size_in @48,
+        // ctx_size_out @52, retval @56; int repeat @60; __u32 duration @64, flags @68, cpu @72, batch_size @76.
+        Pointer opts = n.allocate(TEST_RUN_OPTS_SIZE); // zeroed: no output buffers, no context
+        opts.putLong(0, TEST_RUN_OPTS_SIZE);
+        opts.putPointer(8, data);
+        opts.putInt(24, packet.length);
+        opts.putInt(60, 1);
+        int rc = bpf.bpf_prog_test_run_opts(fd, opts);
+        if (rc != 0) {
+            int err = rc < 0 ? -rc : n.errno();
+            throw new PkttraceException("test run of BPF program '" + program + "' of '" + name + "' failed ("
+                    + n.strerror(err) + ")", "the program type may not support BPF_PROG_TEST_RUN with packet data");
+        }
+        return opts.getInt(56);
     }
 
     @Override
