@@ -84,6 +84,11 @@ public final class Engine implements AutoCloseable {
                     started.add(c);
                 }
             }
+            long offering = filters.stream().filter(f -> f.kernelRules().isPresent()).count();
+            if (offering > 1) {
+                reporter.accept("filters: " + offering + " filters have kernel rules; their AND cannot be pushed into"
+                        + " one BPF rule set, so they run in Java only (give all keys to one filter to filter in the kernel)");
+            }
             runtime = new ProbeRuntime(n, settings, kernelRules(filters), DropReasons.fromKernel(n), reporter);
             for (Probe p : probes) {
                 startedProbes.add(p);
