@@ -90,12 +90,13 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 	__u8 first;
 	if (bpf_probe_read_kernel(&first, 1, l3))
 		return -1;
-	if (proto != PT_ETH_P_IP && proto != PT_ETH_P_IPV6) {
-		/* Some paths leave skb->protocol unset; trust the version nibble then. */
-		if (proto != 0)
-			return -1;
-		proto = (first >> 4) == 4 ? PT_ETH_P_IP : (first >> 4) == 6 ? PT_ETH_P_IPV6 : 0;
-	}
+	/* skb->protocol is set on every IP path these hooks see (eth_type_trans on receive, ip(6)_output
+	 * and __ip(6)_local_out on transmit); an skb without it (netlink, unix, control buffers freed at
+	 * consume_skb) is not an IP packet, and guessing from the first byte printed garbage. */
+	if (proto != PT_ETH_P_IP && proto != PT_ETH_P_IPV6)
+		return -1;
+	if ((first >> 4) != (proto == PT_ETH_P_IP ? 4 : 6))
+		return -1;
 
 	if (proto == PT_ETH_P_IP) {
 		struct iphdr ip;

@@ -37,7 +37,7 @@ final class PluginsCommand implements Callable<Integer> {
         for (ComponentFactory<?, ?> f : factories) {
             System.out.printf("  %-14s [%s] %s%n", f.type(), reg.pluginOf(f), f.description());
             for (Map.Entry<String, String> o : new TreeMap<>(f.optionHelp()).entrySet()) {
-                System.out.printf("      %-12s %s%n", o.getKey(), o.getValue());
+                System.out.printf("      %-16s %s%n", o.getKey(), o.getValue());
             }
         }
     }

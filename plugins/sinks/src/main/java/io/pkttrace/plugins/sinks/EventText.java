@@ -32,14 +32,23 @@ public final class EventText {
             return "";
         }
         boolean ports = e.protocol() == PacketEvent.PROTO_TCP || e.protocol() == PacketEvent.PROTO_UDP;
-        return endpoint(e.srcAddress(), ports, e.srcPort()) + " -> " + endpoint(e.dstAddress(), ports, e.dstPort());
+        int len = e.family() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
+        return endpoint(java.util.Arrays.copyOf(e.srcBytes(), len), ports, e.srcPort()) + " -> "
+                + endpoint(java.util.Arrays.copyOf(e.dstBytes(), len), ports, e.dstPort());
     }
 
     /** RFC 5952 text: IPv6 with the longest run of zero groups compressed ("2001:db8::2"). */
     public static String address(InetAddress a) {
-        byte[] b = a.getAddress();
+        return address(a.getAddress());
+    }
+
+    /** Like {@link #address(InetAddress)} from raw bytes: 4 bytes IPv4, 16 bytes IPv6 (IPv4-mapped stays IPv6). */
+    public static String address(byte[] b) {
         if (b.length == 4) {
-            return a.getHostAddress();
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        }
+        if (isV4Mapped(b)) { // RFC 5952 section 5: the IPv4 part in dotted decimal
+            return "::ffff:" + address(java.util.Arrays.copyOfRange(b, 12, 16));
         }
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
@@ -73,7 +82,16 @@ public final class EventText {
         return sb.toString();
     }
 
-    private static String endpoint(InetAddress a, boolean withPort, int port) {
+    private static boolean isV4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    private static String endpoint(byte[] a, boolean withPort, int port) {
         String host = address(a);
         if (!withPort) {
             return host;

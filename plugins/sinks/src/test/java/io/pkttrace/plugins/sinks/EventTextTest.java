@@ -21,6 +21,13 @@ class EventTextTest {
         assertEquals("2001:0:0:1::1", fmt("2001:0:0:1:0:0:0:1"), "the longest run is compressed");
         assertEquals("2001:db8::1:0:0:1", fmt("2001:db8:0:0:1:0:0:1"), "the first of equal runs");
         assertEquals("198.18.1.2", fmt("198.18.1.2"));
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = (byte) 198;
+        mapped[13] = 18;
+        mapped[15] = 1;
+        assertEquals("::ffff:198.18.0.1", EventText.address(mapped), "an IPv4-mapped IPv6 address stays IPv6");
     }
 
     @Test
