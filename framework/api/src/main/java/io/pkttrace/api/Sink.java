@@ -12,6 +12,14 @@ public interface Sink extends Component {
     default void flush() {
     }
 
+    /**
+     * Called by the live engine while no events arrive (about every 100 ms), with the current time on
+     * the events' clock (kernel monotonic = {@code System.nanoTime()} on Linux), so that sinks holding
+     * state can time it out. Never called when replaying a recording: there, event time is the clock.
+     */
+    default void tick(long monotonicNowNs) {
+    }
+
     /** End of the run, before {@link #close()}: final output and the run's counters. */
     default void finish(RunStats stats) {
     }

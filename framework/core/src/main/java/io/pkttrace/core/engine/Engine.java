@@ -118,10 +118,20 @@ public final class Engine implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    private static final long TICK_NS = 100_000_000L;
+
     private void consumeLoop() {
+        long lastTick = System.nanoTime();
         try {
             while (!stopRequested) {
                 if (drainAll() == 0) {
+                    long now = System.nanoTime();
+                    if (now - lastTick >= TICK_NS) {
+                        lastTick = now;
+                        for (Sink s : sinks) {
+                            s.tick(now);
+                        }
+                    }
                     LockSupport.parkNanos(settings.pollIntervalNanos());
                 }
             }

@@ -120,6 +120,13 @@ public final class PingCorrelator implements Sink {
         }
     }
 
+    @Override
+    public void tick(long monotonicNowNs) {
+        for (Sink s : delegates) {
+            s.tick(monotonicNowNs);
+        }
+    }
+
     /**
      * At the end, if ping's own packet was never recognised (e.g. it exited before its sockets were
      * read and it was not current at transmit), an id is still certain when only one echo id was seen.

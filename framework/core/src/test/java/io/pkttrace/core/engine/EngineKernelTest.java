@@ -46,6 +46,15 @@ class EngineKernelTest {
     /** Counts events and keeps a few copies. */
     static final class CountingSink implements Sink {
         long count;
+        long ticks;
+        long lastTick;
+
+        @Override
+        public void tick(long now) {
+            ticks++;
+            lastTick = now;
+        }
+
         final List<PacketEvent> first = new ArrayList<>();
 
         @Override
@@ -114,6 +123,19 @@ class EngineKernelTest {
         assertTrue(s.lostInKernel() > 0, "a flood into a one-page ring must lose records: " + s);
         assertEquals(s.produced(), s.delivered() + s.lostInKernel(), "every record is delivered or counted lost: " + s);
         assertEquals(s.delivered(), sink.count);
+    }
+
+    @Test
+    void idleSinksGetTicksOnTheKernelClock() throws Exception {
+        CountingSink sink = new CountingSink();
+        Engine engine = new Engine(NativeBpf.get(), EngineSettings.defaults(), List.of(new NetpathTestProbe()),
+                List.of(new PortFilter(9)), List.of(), List.of(sink), line -> { });
+        engine.start();
+        Thread.sleep(450);
+        long now = System.nanoTime();
+        engine.stop();
+        assertTrue(sink.ticks >= 2, "about one tick per 100 ms while idle: " + sink.ticks);
+        assertTrue(now - sink.lastTick >= 0 && now - sink.lastTick < 200_000_000L, "ticks carry monotonic time");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * paired replies and evictions.
  *
  * <p>Sinks are called from the engine's single consumer thread only, so there is no timer: idle
- * packets are checked on every event and at every {@link #flush()} (a look at the oldest packet).
+ * packets are checked on every event, at every {@link #flush()} (a look at the oldest packet), and
+ * at the live engine's idle {@link #tick(long)}, which advances the clock while no events arrive.
  */
 public final class FlowSink implements Sink {
     private final FlowConfig config;
@@ -59,6 +60,16 @@ public final class FlowSink implements Sink {
         if (failed) {
             return;
         }
+        tracker.expireIdle();
+        write(true);
+    }
+
+    @Override
+    public void tick(long monotonicNowNs) {
+        if (failed) {
+            return;
+        }
+        tracker.advanceClock(monotonicNowNs);
         tracker.expireIdle();
         write(true);
     }

@@ -99,6 +99,13 @@ final class FlowTracker {
         }
     }
 
+    /** Moves the clock forward (never back) without an event: the live engine's idle tick. */
+    void advanceClock(long nowNs) {
+        if (nowNs > now) {
+            now = nowNs;
+        }
+    }
+
     /** Finishes packets idle for longer than idle-ms. Cheap when none is: one look at the head. */
     void expireIdle() {
         Iterator<TrackedPacket> it = open.values().iterator();

@@ -184,6 +184,18 @@ class FlowSinkTest {
     }
 
     @Test
+    void theLiveEnginesIdleTickEndsPacketsWithoutFurtherEvents() throws Exception {
+        FlowSink s = sink(1000, 10_000, 64);
+        requestPath(s, 5000 * MS);
+        s.tick(5500 * MS);
+        assertEquals("", out.toString(), "half of idle-ms later the packet is still open");
+        s.tick(4000 * MS); // a clock never goes back
+        s.tick(6000 * MS + 41_901);
+        assertTrue(out.toString().startsWith("#1 request 198.18.1.2 -> 198.18.2.2 id 7 seq 1: 4 hops in 41.9 µs, idle"),
+                out.toString());
+    }
+
+    @Test
     void idlePacketsEndAfterIdleMsOfEventTime() throws Exception {
         FlowSink s = sink(1000, 10_000, 64);
         s.accept(req(0, CLIENT, "client", "eth0", "tx"));
