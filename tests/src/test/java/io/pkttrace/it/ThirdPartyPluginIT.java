@@ -71,7 +71,7 @@ class ThirdPartyPluginIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "--plugins", plugins.toString(), "trace",
-                    "--probe", "netpath:hooks=tx", "--sink", "count", "--count", "4");
+                    "--probe", "netpath:hooks=tx", "-a", "either=127.0.0.1", "--sink", "count", "--count", "4");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().strip().matches("\\d+/lo +4"), "the count sink saw 4 events on lo: " + r);
         } finally {
