@@ -16,45 +16,40 @@
 #define HOOK_DROP 3
 #define HOOK_CONSUME 4
 
-static __always_inline int pt_device_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where)
+/* One record for one skb at one hook: parse, filter (before any further read), then complete and submit. */
+static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
 {
 	struct pkttrace_event e = {};
 
 	pt_fill_common(&e, skb, hook);
+	e.reason = reason;
 	if (pt_parse_skb(&e, skb, where))
+		return 0;
+	if (pt_filtered_out(&e))
 		return 0;
 	pt_fill_dev(&e, skb);
 	pt_fill_sock(&e, skb);
-	pt_emit(&e);
+	pt_submit(&e);
 	return 0;
 }
 
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(pt_net_dev_queue, struct sk_buff *skb)
 {
-	return pt_device_event(skb, HOOK_TX, PT_L3_NETWORK_HEADER);
+	return pt_skb_event(skb, HOOK_TX, PT_L3_NETWORK_HEADER, -1);
 }
 
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(pt_netif_receive_skb, struct sk_buff *skb)
 {
-	return pt_device_event(skb, HOOK_RX, PT_L3_DATA);
+	return pt_skb_event(skb, HOOK_RX, PT_L3_DATA, -1);
 }
 
 /* A freed packet with a reason: where it stopped. consume_skb (normal end) has its own tracepoint. */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
-	struct pkttrace_event e = {};
-
-	pt_fill_common(&e, skb, HOOK_DROP);
-	e.reason = reason;
-	if (pt_parse_skb(&e, skb, PT_L3_NETWORK_HEADER))
-		return 0;
-	pt_fill_dev(&e, skb);
-	pt_fill_sock(&e, skb);
-	pt_emit(&e);
-	return 0;
+	return pt_skb_event(skb, HOOK_DROP, PT_L3_NETWORK_HEADER, reason);
 }
 
 /* The normal end of a packet (delivered to a socket, or consumed by the stack): lets flow views
@@ -62,15 +57,7 @@ int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 SEC("tp_btf/consume_skb")
 int BPF_PROG(pt_consume_skb, struct sk_buff *skb)
 {
-	struct pkttrace_event e = {};
-
-	pt_fill_common(&e, skb, HOOK_CONSUME);
-	if (pt_parse_skb(&e, skb, PT_L3_NETWORK_HEADER))
-		return 0;
-	pt_fill_dev(&e, skb);
-	pt_fill_sock(&e, skb);
-	pt_emit(&e);
-	return 0;
+	return pt_skb_event(skb, HOOK_CONSUME, PT_L3_NETWORK_HEADER, -1);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

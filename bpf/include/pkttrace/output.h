@@ -35,16 +35,29 @@ static __always_inline void pt_count(__u32 idx)
 		*v += 1; /* per-CPU slot: no atomics needed */
 }
 
-/* Filters, then copies the event into the ring; every outcome is counted. */
-static __always_inline void pt_emit(struct pkttrace_event *e)
+/* Copies an event that passed the filter into the ring; a full ring is counted, never silent. */
+static __always_inline void pt_submit(struct pkttrace_event *e)
 {
-	if (!pt_filter_match(e)) {
-		pt_count(PT_CNT_FILTERED);
-		return;
-	}
 	pt_count(PT_CNT_EMITTED);
 	if (bpf_ringbuf_output(&pt_events, e, sizeof(*e), BPF_RB_NO_WAKEUP) != 0)
 		pt_count(PT_CNT_LOST);
+}
+
+/* 1 (and counted) when the filter drops the event. Probes call it as soon as the five-tuple is
+ * known, before reading anything else: a filtered packet then costs only its parse. */
+static __always_inline int pt_filtered_out(const struct pkttrace_event *e)
+{
+	if (pt_filter_match(e))
+		return 0;
+	pt_count(PT_CNT_FILTERED);
+	return 1;
+}
+
+/* Filters, then submits; every outcome is counted. */
+static __always_inline void pt_emit(struct pkttrace_event *e)
+{
+	if (!pt_filtered_out(e))
+		pt_submit(e);
 }
 
 #endif

@@ -138,7 +138,14 @@ final class TraceCommand implements Callable<Integer> {
                 filterSpecs, enrich, sinkSpecs(), settings);
         Engine engine = new EngineBuilder(root.services().plugins(), line -> System.err.println("pkttrace: " + line))
                 .build(spec, List.of(), s -> s);
-        Thread hook = new Thread(() -> RunReport.print(System.err, engine.stop(), stats), "pkttrace-shutdown");
+        // Exactly one report: from the shutdown hook on Ctrl-C/SIGTERM, else from here.
+        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            RunStats s = engine.stop();
+            if (reported.compareAndSet(false, true)) {
+                RunReport.print(System.err, s, stats);
+            }
+        }, "pkttrace-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         engine.start();
         System.err.println("pkttrace: tracing" + (duration != null ? " for " + duration + " s" : "")
@@ -149,9 +156,11 @@ final class TraceCommand implements Callable<Integer> {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
-            return 0; // shutting down: the hook prints the report
+            // shutting down: the hook reports
         }
-        RunReport.print(System.err, s, stats);
+        if (reported.compareAndSet(false, true)) {
+            RunReport.print(System.err, s, stats);
+        }
         if (engine.failure().isPresent()) {
             throw new IllegalStateException("event processing failed", engine.failure().get());
         }

@@ -1,0 +1,179 @@
+package io.pkttrace.jmh;
+
+import io.pkttrace.api.Enricher;
+import io.pkttrace.api.Filter;
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.Sink;
+import io.pkttrace.api.TupleRules;
+import io.pkttrace.core.bpf.DropReasons;
+import io.pkttrace.core.bpf.StandardRecordDecoder;
+import io.pkttrace.core.enrich.NetnsNameEnricherFactory;
+import io.pkttrace.core.netns.NetnsNames;
+import io.pkttrace.plugins.bench.NullSink;
+import io.pkttrace.plugins.sinks.console.ConsoleConfig;
+import io.pkttrace.plugins.sinks.console.ConsoleSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The per-event work of the engine's consumer thread, piece by piece and together: what
+ * Engine.RingSource.onRecord does for every ring-buffer record (clear, decode, filters, enrichers,
+ * sinks). Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per event.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC"})
+public class HotPathBenchmark {
+    private static final TupleRules MATCH_ALL = TupleRules.matchAll();
+    /** A non-matching five-tuple rule, as {@code --filter fivetuple:dport=9}. */
+    private static final TupleRules DPORT_9 = new TupleRules(List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(new TupleRules.PortRange(9, 9)), List.of(), false);
+    /** A matching rule with every kind of key: proto=udp, src=198.18.0.0/15, dport=9999, both directions. */
+    private static final TupleRules UDP_FLOW = new TupleRules(
+            List.of(new TupleRules.Prefix(4, new byte[] {(byte) 198, 18, 0, 0}, 15)), List.of(), List.of(),
+            List.of(17), List.of(), List.of(new TupleRules.PortRange(9999, 9999)), List.of(), true);
+
+    private final StandardRecordDecoder syntheticDecoder =
+            new StandardRecordDecoder("synthetic", new String[] {null, "sys_enter"}, DropReasons.none());
+    private final StandardRecordDecoder netpathDecoder =
+            new StandardRecordDecoder("netpath", new String[] {null, "tx", "rx", "drop", "consume"}, DropReasons.none());
+    private final ByteBuffer synthetic = Records.synthetic();
+    private final ByteBuffer udp = Records.udp();
+    private final PacketEvent event = new PacketEvent();
+    private final PacketEvent udpEvent = new PacketEvent();
+    private final NullSink nullSink = new NullSink(false, System.err);
+    private ConsoleSink consoleSink;
+    private Path emptyNetnsDir;
+    private Enricher netnsNames;
+    private List<Filter> noFilters;
+    private List<Filter> filterMiss;
+    private List<Enricher> enrichers;
+    private List<Sink> sinks;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        netpathDecoder.decode(udp, Records.OFFSET, Records.SIZE, udpEvent.clear());
+        consoleSink = new ConsoleSink(new ConsoleConfig(false), new PrintStream(OutputStream.nullOutputStream(), false));
+        // An empty /run/netns: every lookup misses, as for the initial namespace and unnamed ones.
+        emptyNetnsDir = Files.createTempDirectory("ptb-netns");
+        netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
+        noFilters = List.of();
+        filterMiss = List.of(rulesFilter(DPORT_9));
+        enrichers = List.of(netnsNames);
+        sinks = List.of(nullSink);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        Files.deleteIfExists(emptyNetnsDir);
+    }
+
+    private static Filter rulesFilter(TupleRules rules) {
+        return rules::matches; // what the fivetuple plugin's filter does: TupleRules.matches
+    }
+
+    @Benchmark
+    public PacketEvent decodeSynthetic() {
+        PacketEvent e = event.clear();
+        syntheticDecoder.decode(synthetic, Records.OFFSET, Records.SIZE, e);
+        return e;
+    }
+
+    @Benchmark
+    public PacketEvent decodeUdp() {
+        PacketEvent e = event.clear();
+        netpathDecoder.decode(udp, Records.OFFSET, Records.SIZE, e);
+        return e;
+    }
+
+    @Benchmark
+    public boolean filterMatchAll() {
+        return MATCH_ALL.matches(udpEvent);
+    }
+
+    @Benchmark
+    public boolean filterMiss() {
+        return DPORT_9.matches(udpEvent);
+    }
+
+    @Benchmark
+    public boolean filterHit() {
+        return UDP_FLOW.matches(udpEvent);
+    }
+
+    @Benchmark
+    public String enrichNetnsUnnamed() {
+        netnsNames.enrich(udpEvent);
+        return udpEvent.netnsName();
+    }
+
+    @Benchmark
+    public long sinkNull() {
+        nullSink.accept(udpEvent);
+        return nullSink.checksum();
+    }
+
+    @Benchmark
+    public void sinkConsole() {
+        consoleSink.accept(udpEvent);
+    }
+
+    /** Engine.RingSource.onRecord without enrichers: decode + no filter + null sink. */
+    @Benchmark
+    public long pipelineSyntheticNull() {
+        return pipeline(syntheticDecoder, synthetic, noFilters, List.of(), sinks);
+    }
+
+    /** As the CLI runs it: decode + netns-names (always on) + null sink. */
+    @Benchmark
+    public long pipelineSyntheticNetnsNull() {
+        return pipeline(syntheticDecoder, synthetic, noFilters, enrichers, sinks);
+    }
+
+    /** A UDP record that a non-matching five-tuple filter drops in Java. */
+    @Benchmark
+    public long pipelineUdpFilterMiss() {
+        return pipeline(netpathDecoder, udp, filterMiss, enrichers, sinks);
+    }
+
+    private long pipeline(StandardRecordDecoder decoder, ByteBuffer data, List<Filter> filters,
+                          List<Enricher> enrich, List<Sink> out) {
+        PacketEvent e = event.clear();
+        if (!decoder.decode(data, Records.OFFSET, Records.SIZE, e)) {
+            return -1;
+        }
+        for (int i = 0, n = filters.size(); i < n; i++) {
+            if (!filters.get(i).test(e)) {
+                return 0;
+            }
+        }
+        for (int i = 0, n = enrich.size(); i < n; i++) {
+            enrich.get(i).enrich(e);
+        }
+        for (int i = 0, n = out.size(); i < n; i++) {
+            out.get(i).accept(e);
+        }
+        return nullSink.checksum();
+    }
+}

@@ -1,0 +1,82 @@
+package io.pkttrace.plugins.bench;
+
+import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Options;
+import io.pkttrace.api.Probe;
+import io.pkttrace.api.ProbeFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * {@code --probe synthetic:pid=N[,syscall=getppid|getpid|any|NUMBER]}: one event per system call
+ * entry of one process, for benchmarks (a tight getppid() loop is the hottest event source there is).
+ */
+@Extension
+public final class SyntheticProbeFactory implements ProbeFactory<SyntheticConfig> {
+    @Override
+    public String type() {
+        return "synthetic";
+    }
+
+    @Override
+    public String description() {
+        return "benchmark probe: one event per system call entry of one process (tp_btf/sys_enter, filtered in the kernel)";
+    }
+
+    @Override
+    public Map<String, String> optionHelp() {
+        return Map.of("pid", "process to trace (required)",
+                "syscall", "getppid (default), getpid, any, or a system call number");
+    }
+
+    @Override
+    public SyntheticConfig configure(Options options) throws ConfigException {
+        options.requireOnly(Set.of("pid", "syscall"));
+        if (!options.has("pid")) {
+            throw new ConfigException("probe synthetic: option 'pid' is required", "e.g. --probe synthetic:pid=1234");
+        }
+        int pid = (int) options.number("pid", 0, 1, Integer.MAX_VALUE);
+        if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+            throw new ConfigException("probe synthetic: no process " + pid, "give the pid of a running process");
+        }
+        return new SyntheticConfig(pid, syscall(options.string("syscall", "getppid")));
+    }
+
+    /** System call numbers differ per architecture; only the names the benchmark uses are known. */
+    static int syscall(String name) throws ConfigException {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("any")) {
+            return SyntheticConfig.ANY_SYSCALL;
+        }
+        if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+            try {
+                return Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("probe synthetic: system call number out of range: " + name, null);
+            }
+        }
+        String arch = System.getProperty("os.arch");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+        if (!x86 && !arm64) {
+            throw new ConfigException("probe synthetic: system call names are only known on x86_64 and arm64, not " + arch,
+                    "give the system call number, e.g. syscall=110");
+        }
+        switch (n) {
+            case "getppid": return x86 ? 110 : 173;
+            case "getpid": return x86 ? 39 : 172;
+            default:
+                throw new ConfigException("probe synthetic: unknown system call '" + name + "'",
+                        "use getppid, getpid, any, or a system call number");
+        }
+    }
+
+    @Override
+    public Probe create(SyntheticConfig config) {
+        return new SyntheticProbe(config);
+    }
+}
