@@ -1,0 +1,36 @@
+package io.pkttrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pkttrace.core.testing.KernelTestSupport;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's synthetic probe and null sink work through the real pipeline. */
+class BenchPluginIT {
+    @Test
+    void syntheticProbeCountsOneProcesssSystemCalls() throws Exception {
+        KernelTestSupport.requireBpf();
+        // `yes` makes a write() system call per buffer, endlessly: a steady source for syscall=any.
+        Process yes = new ProcessBuilder("yes").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Cli.Result r = Cli.run(List.of(), Map.of(), 60, "trace", "--probe", "synthetic:pid=" + yes.pid() + ",syscall=any",
+                    "--sink", "null", "--count", "1000", "--stats");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.err().contains("null: 1000 events read"), r.toString());
+            assertTrue(r.err().contains("0 lost"), r.toString());
+        } finally {
+            yes.destroy();
+            yes.waitFor();
+        }
+    }
+
+    @Test
+    void syntheticProbeNeedsAPid() throws Exception {
+        Cli.Result r = Cli.run("trace", "--probe", "synthetic", "--sink", "null");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+    }
+}
