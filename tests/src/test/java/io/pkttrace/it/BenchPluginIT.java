@@ -13,11 +13,13 @@ class BenchPluginIT {
     @Test
     void syntheticProbeCountsOneProcesssSystemCalls() throws Exception {
         KernelTestSupport.requireBpf();
-        // `yes` makes a write() system call per buffer, endlessly: a steady source for syscall=any.
+        // `yes` makes a write() system call per buffer, endlessly: a steady source for syscall=any. It makes
+        // millions per second, faster than a consumer still running interpreted code drains them, so
+        // the ring is sized to hold the first ~50 ms (the default 4 MiB loses some at start, reported).
         Process yes = new ProcessBuilder("yes").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "trace", "--probe", "synthetic:pid=" + yes.pid() + ",syscall=any",
-                    "--sink", "null", "--count", "1000", "--stats");
+                    "--sink", "null", "--count", "1000", "--stats", "--ring-size", "67108864");
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.err().contains("null: 1000 events read"), r.toString());
             assertTrue(r.err().contains("0 lost"), r.toString());
