@@ -21,12 +21,12 @@ static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt
 {
 	struct pkttrace_event e = {};
 
-	pt_fill_common(&e, skb, hook);
-	e.reason = reason;
 	if (pt_parse_skb(&e, skb, where))
 		return 0;
 	if (pt_filtered_out(&e))
 		return 0;
+	pt_fill_common(&e, skb, hook);
+	e.reason = reason;
 	pt_fill_dev(&e, skb);
 	pt_fill_sock(&e, skb);
 	pt_submit(&e);

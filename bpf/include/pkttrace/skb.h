@@ -136,7 +136,8 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 	return -1;
 }
 
-/* Common fields every skb probe fills. */
+/* Fields every skb probe fills once the packet passed the filter (helper calls cost tens of ns each,
+ * so a filtered packet does not pay for them). */
 static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_buff *skb, __u16 hook)
 {
 	e->ts_ns = bpf_ktime_get_ns();
@@ -145,7 +146,6 @@ static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_b
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->len = skb->len;
-	e->reason = -1;
 }
 
 #endif
