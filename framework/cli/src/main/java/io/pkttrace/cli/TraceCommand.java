@@ -156,7 +156,8 @@ final class TraceCommand implements Callable<Integer> {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
-            // shutting down: the hook reports
+            // Shutting down (Ctrl-C, SIGTERM): the hook reports; the JVM may halt this thread any moment.
+            return 0;
         }
         if (reported.compareAndSet(false, true)) {
             RunReport.print(System.err, s, stats);
