@@ -12,6 +12,25 @@ public interface ProbeContext {
     BpfObject open(String name, byte[] elf) throws PkttraceException;
 
     /**
+     * Opens a BPF object shipped as a resource of the plugin, e.g. {@code /io/pkttrace/bpf/netpath.bpf.o}.
+     *
+     * @param anchor a class of the plugin, whose class loader finds the resource
+     */
+    default BpfObject openResource(String name, Class<?> anchor, String resource) throws PkttraceException {
+        byte[] elf;
+        try (java.io.InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new PkttraceException("the plugin jar of '" + name + "' lacks " + resource,
+                        "rebuild pkttrace (mvn package)");
+            }
+            elf = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new PkttraceException("cannot read " + resource + " (" + e.getMessage() + ")", null);
+        }
+        return open(name, elf);
+    }
+
+    /**
      * Starts consuming the object's {@code pt_events} ring buffer with the given decoder; the engine
      * also reads and reports its {@code pt_counters} (produced, lost, filtered in kernel).
      */

@@ -2,6 +2,9 @@ package io.pkttrace.cli;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.Options;
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.TupleFilter;
+import io.pkttrace.api.TupleRules;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.core.engine.Engine;
@@ -52,6 +55,15 @@ final class PingTrace {
                 "drop -" + family + " or give an IPv" + family + " address");
     }
 
+    /** ICMP(v6) to or from the target: pushed into the kernel, so only ping-like packets are recorded. */
+    static TupleRules echoRules(InetAddress target) {
+        boolean v4 = target instanceof Inet4Address;
+        TupleRules.Prefix p = new TupleRules.Prefix(v4 ? PacketEvent.FAMILY_IPV4 : PacketEvent.FAMILY_IPV6,
+                target.getAddress(), v4 ? 32 : 128);
+        return new TupleRules(List.of(), List.of(), List.of(p), List.of(v4 ? PacketEvent.PROTO_ICMP : PacketEvent.PROTO_ICMPV6),
+                List.of(), List.of(), List.of(), false);
+    }
+
     static void validate(Request r) throws PkttraceException {
         if (r.count() < 1 || r.count() > 1000) {
             throw new ConfigException("-c must be between 1 and 1000: " + r.count(), "give a smaller count");
@@ -76,7 +88,7 @@ final class PingTrace {
                 sinks, EngineSettings.defaults());
         PingCorrelator[] correlator = new PingCorrelator[1];
         Engine engine = new EngineBuilder(services.plugins(), line -> err.println("pkttrace: " + line))
-                .build(spec, List.of(new EchoFilter(target)), user -> {
+                .build(spec, List.of(new TupleFilter(echoRules(target))), user -> {
                     correlator[0] = new PingCorrelator(user);
                     return List.of(correlator[0]);
                 });

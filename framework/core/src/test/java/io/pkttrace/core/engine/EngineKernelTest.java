@@ -3,10 +3,10 @@ package io.pkttrace.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkttrace.api.Filter;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
+import io.pkttrace.api.TupleFilter;
 import io.pkttrace.api.TupleRules;
 import io.pkttrace.core.bpf.NativeBpf;
 import io.pkttrace.core.testing.KernelTestSupport;
@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,23 +23,9 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class EngineKernelTest {
     /** UDP to one loopback port, in kernel and Java. */
-    static final class PortFilter implements Filter {
-        final TupleRules rules;
-
-        PortFilter(int port) {
-            rules = new TupleRules(List.of(), List.of(), List.of(), List.of(PacketEvent.PROTO_UDP), List.of(),
-                    List.of(new TupleRules.PortRange(port, port)), List.of(), false);
-        }
-
-        @Override
-        public boolean test(PacketEvent e) {
-            return rules.matches(e);
-        }
-
-        @Override
-        public Optional<TupleRules> kernelRules() {
-            return Optional.of(rules);
-        }
+    static TupleFilter portFilter(int port) {
+        return new TupleFilter(new TupleRules(List.of(), List.of(), List.of(), List.of(PacketEvent.PROTO_UDP), List.of(),
+                List.of(new TupleRules.PortRange(port, port)), List.of(), false));
     }
 
     /** Counts events and keeps a few copies. */
@@ -77,7 +62,7 @@ class EngineKernelTest {
             int port = ((InetSocketAddress) rx.getLocalAddress()).getPort();
             rx.configureBlocking(false);
             Engine engine = new Engine(NativeBpf.get(), settings, List.of(new NetpathTestProbe()),
-                    List.of(new PortFilter(port)), List.of(), List.of(sink), line -> { });
+                    List.of(portFilter(port)), List.of(), List.of(sink), line -> { });
             try {
                 engine.start();
                 ByteBuffer payload = ByteBuffer.allocate(16);
@@ -129,7 +114,7 @@ class EngineKernelTest {
     void idleSinksGetTicksOnTheKernelClock() throws Exception {
         CountingSink sink = new CountingSink();
         Engine engine = new Engine(NativeBpf.get(), EngineSettings.defaults(), List.of(new NetpathTestProbe()),
-                List.of(new PortFilter(9)), List.of(), List.of(sink), line -> { });
+                List.of(portFilter(9)), List.of(), List.of(sink), line -> { });
         engine.start();
         Thread.sleep(450);
         long now = System.nanoTime();

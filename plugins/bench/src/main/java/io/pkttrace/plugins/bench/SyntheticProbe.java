@@ -4,8 +4,6 @@ import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -42,7 +40,7 @@ final class SyntheticProbe implements Probe {
 
     @Override
     public void start(ProbeContext context) throws PkttraceException {
-        object = context.open("synthetic", readObject());
+        object = context.openResource("synthetic", SyntheticProbe.class, OBJECT);
         object.load();
         // Written after load and before attach: the program traces nothing until it knows its target.
         object.updateMap(CONFIG_MAP, new byte[4], configValue(config));
@@ -51,17 +49,6 @@ final class SyntheticProbe implements Probe {
         context.report("synthetic: sys_enter attached as " + a.mechanism() + "/" + a.target() + " (pid " + config.pid()
                 + ", " + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall())
                 + ", filtered in the kernel)");
-    }
-
-    private static byte[] readObject() throws PkttraceException {
-        try (InputStream in = SyntheticProbe.class.getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new PkttraceException("the bench plugin jar lacks " + OBJECT, "rebuild pkttrace (mvn package)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new PkttraceException("cannot read " + OBJECT + " (" + e.getMessage() + ")", null);
-        }
     }
 
     @Override

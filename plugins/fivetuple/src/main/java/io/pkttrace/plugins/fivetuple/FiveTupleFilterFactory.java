@@ -4,6 +4,7 @@ import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.Filter;
 import io.pkttrace.api.FilterFactory;
 import io.pkttrace.api.Options;
+import io.pkttrace.api.TupleFilter;
 import io.pkttrace.api.TupleRules;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class FiveTupleFilterFactory implements FilterFactory<TupleRules> {
 
     @Override
     public Filter create(TupleRules config) {
-        return new FiveTupleFilter(config);
+        return new TupleFilter(config);
     }
 
     /**

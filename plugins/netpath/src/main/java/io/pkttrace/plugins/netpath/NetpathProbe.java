@@ -4,8 +4,6 @@ import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +34,7 @@ final class NetpathProbe implements Probe {
 
     @Override
     public void start(ProbeContext context) throws PkttraceException {
-        object = context.open("netpath", readObject());
+        object = context.openResource("netpath", NetpathProbe.class, OBJECT);
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             object.setAutoload(h.program, config.hooks().contains(h));
         }
@@ -48,17 +46,6 @@ final class NetpathProbe implements Probe {
                 context.report("netpath: " + h.label() + " attached as " + a.mechanism() + "/" + a.target()
                         + " (BTF tracepoint: typed, stable, no kprobe needed)");
             }
-        }
-    }
-
-    private static byte[] readObject() throws PkttraceException {
-        try (InputStream in = NetpathProbe.class.getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new PkttraceException("the netpath plugin jar lacks " + OBJECT, "rebuild pkttrace (mvn package)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new PkttraceException("cannot read " + OBJECT + " (" + e.getMessage() + ")", null);
         }
     }
 
