@@ -68,20 +68,34 @@ public final class PingCorrelator implements Sink {
             return;
         }
         if (echoId < 0) {
-            if (e.isEchoRequest() && isOurs(e)) {
-                echoId = e.icmpId();
-                replayPending();
-            } else {
-                if (pending.size() == MAX_PENDING) {
-                    pending.removeFirst();
-                    overflow++;
-                }
-                pending.addLast(e.copy());
-                return;
+            if (pending.size() == MAX_PENDING) {
+                pending.removeFirst();
+                overflow++;
             }
+            pending.addLast(e.copy());
+            learnFromPending();
+            return;
         }
         if (e.icmpId() == echoId) {
             forward(e);
+        }
+    }
+
+    /**
+     * Looks for ping's own echo request among the waiting events, oldest first. Called for every new
+     * event and at every batch end and idle tick, because what identifies ping (its pid, its socket
+     * inodes) arrives from other threads and may come after ping's first packets were read.
+     */
+    private void learnFromPending() {
+        if (echoId >= 0) {
+            return;
+        }
+        for (PacketEvent p : pending) {
+            if (p.isEchoRequest() && isOurs(p)) {
+                echoId = p.icmpId();
+                replayPending();
+                return;
+            }
         }
     }
 
@@ -115,6 +129,7 @@ public final class PingCorrelator implements Sink {
 
     @Override
     public void flush() {
+        learnFromPending();
         for (Sink s : delegates) {
             s.flush();
         }
@@ -122,6 +137,7 @@ public final class PingCorrelator implements Sink {
 
     @Override
     public void tick(long monotonicNowNs) {
+        learnFromPending();
         for (Sink s : delegates) {
             s.tick(monotonicNowNs);
         }
@@ -133,6 +149,7 @@ public final class PingCorrelator implements Sink {
      */
     @Override
     public void finish(RunStats stats) {
+        learnFromPending();
         if (echoId < 0 && !pending.isEmpty()) {
             long ids = pending.stream().filter(PacketEvent::isEchoRequest).mapToInt(PacketEvent::icmpId).distinct().count();
             if (ids == 1) {

@@ -47,6 +47,24 @@ class PingCorrelatorTest {
     }
 
     @Test
+    void eventsReadBeforePingsPidWasKnownAreRecognisedLater() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        // The consumer read both pings' requests before the launcher thread published ping's pid.
+        c.accept(echo(true, 7, 1, 0, 200, "tx"));
+        c.accept(echo(true, 42, 1, 0, 100, "tx"));
+        c.accept(echo(false, 7, 1, 0, 0, "rx"));
+        assertEquals(-1, c.echoId());
+        c.pingStarted(100);
+        c.flush(); // the next batch end (or idle tick) re-examines what is waiting
+        assertEquals(42, c.echoId());
+        c.accept(echo(false, 42, 1, 0, 0, "rx"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(List.of("tx", "rx"), r.got.stream().map(PacketEvent::hook).toList());
+        assertEquals(List.of(42, 42), r.got.stream().map(PacketEvent::icmpId).toList());
+    }
+
+    @Test
     void fallsBackToThePidWhenTheSocketWasNotSeen() {
         Recorder r = new Recorder();
         PingCorrelator c = new PingCorrelator(List.of(r));
