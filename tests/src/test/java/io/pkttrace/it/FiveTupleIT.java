@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pkttrace.core.netns.DemoTopology;
-import io.pkttrace.core.testing.KernelTestSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * echoed replies, plus ping and ping -6), a trace with a five-tuple filter shows the matching flow
  * and nothing else, and {@code --stats} shows that the rest was filtered in the kernel.
  */
-class FiveTupleIT {
+class FiveTupleIT extends WithDemoTopology {
     private static final int TCP4 = 7001;
     private static final int TCP6 = 7002;
     private static final int UDP4 = 7003;
@@ -44,13 +43,10 @@ class FiveTupleIT {
     private static final Pattern FILTERED =
             Pattern.compile("kernel: \\d+ produced, \\d+ delivered, \\d+ lost, (\\d+) filtered; java: (\\d+) filtered");
 
-    private static DemoTopology topo;
     private static Process server;
 
     @BeforeAll
     static void setUp() throws Exception {
-        KernelTestSupport.requireBpf();
-        topo = DemoTopology.create();
         server = peer(topo.serverName(), "server", "tcp:" + TCP4, "tcp:" + TCP6, "udp:" + UDP4, "udp:" + UDP6);
         String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertEquals("ready", ready, "the echo server did not start");
@@ -62,9 +58,7 @@ class FiveTupleIT {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
-        if (topo != null) {
-            topo.close();
-        }
+        // WithDemoTopology removes the namespaces after this.
     }
 
     /** Starts {@link Peer} in a namespace, in a JVM of its own (its sockets then live there). */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkttrace.core.netns.DemoTopology;
-import io.pkttrace.core.testing.KernelTestSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,8 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request's path client eth0 tx, router r0 rx, router r1 tx, server eth0 rx, with its reply paired,
  * output is live, and replay needs no root.
  */
-class JsonFlowIT {
+class JsonFlowIT extends WithDemoTopology {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("v", "ts_ns", "time", "cpu", "probe", "hook", "packet_id", "netns",
             "netns_name", "ifindex", "ifname", "pid", "len", "sock_ino", "family", "src", "dst", "proto", "sport", "dport",
@@ -46,23 +43,8 @@ class JsonFlowIT {
             "drop_reason_name");
     private static final Pattern HOP = Pattern.compile("^\\s+\\+[0-9]+\\.[0-9] µs\\s+\\[(\\d+)(?: \\(([^)]*)\\))?]\\s+(\\S+)\\s+(\\S+)(?:\\s+(.*))?$");
 
-    private static DemoTopology topo;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void topology() throws Exception {
-        KernelTestSupport.requireBpf();
-        topo = DemoTopology.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        if (topo != null) {
-            topo.close();
-        }
-    }
 
     /** One hop of a flow printout. */
     record Hop(String netns, String ifname, String hook) {

@@ -4,32 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.core.netns.DemoTopology;
-import io.pkttrace.core.testing.KernelTestSupport;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code pkttrace ping} from the distribution across three namespaces: the exact ordered rows of
  * request and reply, for IPv4 and IPv6, with ping's kernel-chosen echo id.
  */
-class PingTraceIT {
-    private static DemoTopology topo;
-
-    @BeforeAll
-    static void topology() throws Exception {
-        KernelTestSupport.requireBpf();
-        topo = DemoTopology.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        if (topo != null) {
-            topo.close();
-        }
-    }
-
+class PingTraceIT extends WithDemoTopology {
     private List<TraceRow> expected(String src, String dst) {
         String c = topo.clientName();
         String r = topo.routerName();
