@@ -8,7 +8,11 @@ import io.pkttrace.core.testing.KernelTestSupport;
 import java.io.IOException;
 import java.util.List;
 
-/** Loads the real netpath object with tx and rx only, as the netpath plugin does. */
+/**
+ * Traces device transmit and receive as the netpath plugin does, with core's test object skb_hooks.bpf.o
+ * (src/test/bpf: the SDK's pt_emit_skb at the same two tracepoints), so that the engine's tests need no
+ * plugin.
+ */
 final class NetpathTestProbe implements Probe {
     private BpfObject obj;
 
@@ -20,16 +24,14 @@ final class NetpathTestProbe implements Probe {
     @Override
     public void start(ProbeContext ctx) throws PkttraceException {
         try {
-            obj = ctx.open("netpath-test", KernelTestSupport.bpfObject("netpath.bpf.o"));
+            obj = ctx.open("netpath-test", KernelTestSupport.bpfObject("skb_hooks.bpf.o"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        obj.setAutoload("pt_kfree_skb", false);
-        obj.setAutoload("pt_consume_skb", false);
         obj.load();
-        ctx.consume(obj, ctx.standardDecoder("netpath", new String[] {null, "tx", "rx", "drop"}));
-        obj.attach("pt_net_dev_queue");
-        obj.attach("pt_netif_receive_skb");
+        ctx.consume(obj, ctx.standardDecoder(obj, "netpath", "skb_hooks_hook"));
+        obj.attach("pt_test_tx");
+        obj.attach("pt_test_rx");
     }
 
     @Override

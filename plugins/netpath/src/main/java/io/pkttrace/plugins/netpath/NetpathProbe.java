@@ -12,9 +12,10 @@ import java.util.List;
  * (net_dev_queue) and receive (netif_receive_skb), and per freed-with-reason packet (kfree_skb).
  */
 final class NetpathProbe implements Probe {
-    static final String OBJECT = "/io/pkttrace/bpf/netpath.bpf.o";
-    /** Indexed by the hook ids of netpath.bpf.c. */
-    static final String[] HOOK_NAMES = {null, "tx", "rx", "drop", "consume"};
+    /** Compiled from src/main/bpf/netpath.bpf.c by the probe SDK. */
+    static final String OBJECT = "/bpf/netpath.bpf.o";
+    /** netpath.bpf.c's enum of hook ids, which names the records' hooks. */
+    static final String HOOK_ENUM = "netpath_hook";
 
     private final NetpathConfig config;
     private BpfObject object;
@@ -39,7 +40,7 @@ final class NetpathProbe implements Probe {
             object.setAutoload(h.program, config.hooks().contains(h));
         }
         object.load();
-        context.consume(object, context.standardDecoder("netpath", HOOK_NAMES));
+        context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
                 BpfObject.Attachment a = object.attach(h.program);

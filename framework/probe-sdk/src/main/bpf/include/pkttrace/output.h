@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Ring buffer, per-CPU counters, and the one way records leave a probe: filter, then output.
- * User space sizes pt_events before load and drains it on a timer, so records are submitted
- * without wake-ups (see CONTEXT: wake-ups dominate the cost). */
+ * The engine sizes pt_events before load (--ring-size) and drains it every millisecond on its own, so
+ * records are submitted without a wake-up: waking the reader for each record (an irq_work, then a
+ * futex wake of the consumer thread) costs more than writing the record. */
 #ifndef PKTTRACE_OUTPUT_H
 #define PKTTRACE_OUTPUT_H
 
 #include "event.h"
 #include "filter.h"
 
+/* Slots of pt_counters, which the engine reads (and reports) after the run. */
 enum pt_counter {
 	PT_CNT_EMITTED = 0,  /* records that passed the filter and were offered to the ring */
 	PT_CNT_LOST = 1,     /* of those, records the ring could not take */
 	PT_CNT_FILTERED = 2, /* events the kernel filter dropped */
 	PT_CNT_MAX = 4,
 };
+PT_EXPORT_ENUM(pt_counter)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

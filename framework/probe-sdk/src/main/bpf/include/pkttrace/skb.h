@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Reading a packet out of a struct sk_buff with CO-RE: device, namespace, owner socket and the
- * IPv4/IPv6 + ICMP/TCP/UDP headers. */
+ * IPv4/IPv6 + ICMP/TCP/UDP headers; pt_emit_skb() makes the standard record of one packet at one hook. */
 #ifndef PKTTRACE_SKB_H
 #define PKTTRACE_SKB_H
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
-#include "event.h"
+#include "output.h"
 
 #define PT_ETH_P_IP   0x0800
 #define PT_ETH_P_IPV6 0x86DD
@@ -146,6 +146,24 @@ static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_b
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->len = skb->len;
+}
+
+/* One record for one skb at one hook: parse, filter (before any further read), then complete and
+ * submit. Returns 0, so a tp_btf program can end with it. */
+static __always_inline int pt_emit_skb(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
+{
+	struct pkttrace_event e = {};
+
+	if (pt_parse_skb(&e, skb, where))
+		return 0;
+	if (pt_filtered_out(&e))
+		return 0;
+	pt_fill_common(&e, skb, hook);
+	e.reason = reason;
+	pt_fill_dev(&e, skb);
+	pt_fill_sock(&e, skb);
+	pt_submit(&e);
+	return 0;
 }
 
 #endif

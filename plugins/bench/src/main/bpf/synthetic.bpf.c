@@ -14,7 +14,7 @@
  *
  * Record: the standard 120-byte struct pkttrace_event through pt_emit(), so the engine decodes it
  * exactly like netpath's, the five-tuple filter runs on it, and pt_counters counts it. Fields set:
- * ts_ns, pid, cpu, hook (1 = sys_enter), netns (of the calling task), len (the system call number),
+ * ts_ns, pid, cpu, hook (SYNTHETIC_HOOK_SYS_ENTER), netns (of the calling task), len (the system call number),
  * reason (-1); packet fields stay 0. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,14 +22,13 @@
 #include <bpf/bpf_core_read.h>
 #include "pkttrace/output.h"
 
-/* Hook ids: keep in sync with SyntheticProbe.HOOK_NAMES. */
-#define HOOK_SYS_ENTER 1
+#include "synthetic.h"
 
-/* Keep in sync with SyntheticProbe (Java) and benchmarks/c/consumer.c. */
-struct synthetic_cfg {
-	__u32 tgid;       /* process to trace; 0 traces nothing */
-	__s32 syscall_nr; /* system call number to keep; -1 keeps every call of that process */
+/* Hook names for the Java side, read from the object's BTF. */
+enum synthetic_hook {
+	SYNTHETIC_HOOK_SYS_ENTER = 1,
 };
+PT_EXPORT_ENUM(synthetic_hook)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -57,7 +56,7 @@ int BPF_PROG(pt_sys_enter, struct pt_regs *regs, long id)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	e.ts_ns = bpf_ktime_get_ns();
-	e.hook = HOOK_SYS_ENTER;
+	e.hook = SYNTHETIC_HOOK_SYS_ENTER;
 	e.cpu = bpf_get_smp_processor_id();
 	e.pid = tgid;
 	e.netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);

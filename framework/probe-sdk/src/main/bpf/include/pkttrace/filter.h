@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Five-tuple filter evaluated in BPF before a ring-buffer record is reserved.
- * Semantics and map layout mirror io.pkttrace.api.TupleRules / io.pkttrace.core.bpf.KernelFilterEncoder:
- * each key matches if it has no alternatives or any alternative matches; all keys must match. */
+/* Five-tuple filter evaluated in BPF before a ring-buffer record is reserved. Semantics are those of
+ * io.pkttrace.api.TupleRules (each key matches if it has no alternatives or any alternative matches;
+ * all keys must match; FilterAgreementKernelTest proves both agree). struct pkttrace_filter below is
+ * the only definition of the map's layout: io.pkttrace.core.bpf.KernelFilterEncoder reads every offset
+ * and the number of alternatives from the object's BTF by field name. */
 #ifndef PKTTRACE_FILTER_H
 #define PKTTRACE_FILTER_H
+
+#include "event.h"
 
 #define PT_MAX_ALT 8
 
@@ -29,9 +33,6 @@ struct pkttrace_filter {
 	struct pkttrace_port_range dport[PT_MAX_ALT];
 	struct pkttrace_port_range eport[PT_MAX_ALT];
 };
-
-_Static_assert(sizeof(struct pkttrace_filter) == 980, "KernelFilterEncoder expects 980 bytes");
-_Static_assert(__builtin_offsetof(struct pkttrace_filter, eport) == 948, "filter layout changed");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
