@@ -64,10 +64,8 @@ abstract class AbstractCompileMojo extends AbstractMojo {
                 return;
             }
             Path work = workDirectory.toPath();
-            List<Path> inc = new ArrayList<>();
-            inc.add(SdkFiles.vmlinuxDir(vmlinuxHeader == null ? null : vmlinuxHeader.toPath(),
+            List<Path> inc = new ArrayList<>(SdkFiles.includes(vmlinuxHeader == null ? null : vmlinuxHeader.toPath(),
                     btf == null ? null : btf.toPath(), work));
-            inc.add(SdkFiles.extract("include", work.resolve("include")));
             inc.addAll(ownIncludes());
             includes.forEach(f -> inc.add(f.toPath()));
             String a = arch != null ? arch : BpfCompiler.kernelArch(System.getProperty("os.arch"));

@@ -106,6 +106,42 @@ public final class BpfCompiler {
         }
     }
 
+    /**
+     * The compile step without Maven (other build tools, scripts, tests):
+     * {@code BpfCompiler [--btf FILE | --vmlinux-h FILE] SOURCE_DIR OUTPUT_DIR WORK_DIR}, with the SDK
+     * jar and pkttrace-btf on the class path. Exit 1 with one message when something fails.
+     */
+    public static void main(String[] args) throws IOException {
+        Path btf = null;
+        Path header = null;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ((args[i].equals("--btf") || args[i].equals("--vmlinux-h")) && i + 1 < args.length) {
+                Path p = Path.of(args[++i]);
+                if (args[i - 1].equals("--btf")) {
+                    btf = p;
+                } else {
+                    header = p;
+                }
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (rest.size() != 3) {
+            System.err.println("usage: BpfCompiler [--btf FILE | --vmlinux-h FILE] SOURCE_DIR OUTPUT_DIR WORK_DIR");
+            System.exit(2);
+        }
+        Path work = Path.of(rest.get(2));
+        try {
+            new BpfCompiler("clang", kernelArch(System.getProperty("os.arch")), SdkFiles.includes(header, btf, work), List.of(),
+                    System.out::println)
+                    .compileAll(Path.of(rest.get(0)), Path.of(rest.get(1)));
+        } catch (BuildException e) {
+            System.err.println("pkttrace-probe: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
     static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {

@@ -72,6 +72,11 @@ public final class SdkFiles {
         Files.write(file, content);
     }
 
+    /** The SDK's include path, in search order: vmlinux.h's directory ({@link #vmlinuxDir}), then the headers. */
+    public static List<Path> includes(Path header, Path btf, Path work) throws BuildException, IOException {
+        return List.of(vmlinuxDir(header, btf, work), extract("include", work.resolve("include")));
+    }
+
     /**
      * The directory holding the vmlinux.h to compile against: {@code header}'s if given, else one
      * generated with bpftool from {@code btf} if given (every type of that kernel), else the SDK's
