@@ -82,7 +82,8 @@ public final class BpfCompiler {
                 continue;
             }
             compile(src, obj);
-            log.accept("compiled " + name + " -> " + obj);
+            Path here = Path.of("").toAbsolutePath();
+            log.accept("compiled " + name + " -> " + (obj.toAbsolutePath().startsWith(here) ? here.relativize(obj.toAbsolutePath()) : obj));
             out.add(obj);
         }
         return out;

@@ -99,7 +99,7 @@ class BpfCompilerTest {
         Run r = compile(true, SAMPLE.toString(), out.toString(), tmp.resolve("work").toString());
         assertEquals(0, r.exit(), r.output());
         Path object = out.resolve("sample.bpf.o");
-        assertTrue(r.output().contains("compiled sample.bpf.c -> " + object), r.output());
+        assertTrue(r.output().contains("compiled sample.bpf.c -> " + object), r.output()); // outside the working directory: absolute
         carriesTheContracts(object);
         loads(object);
     }
