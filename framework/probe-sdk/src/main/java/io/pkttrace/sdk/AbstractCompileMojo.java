@@ -42,15 +42,41 @@ abstract class AbstractCompileMojo extends AbstractMojo {
     @Parameter(property = "pkttrace.bpf.skip", defaultValue = "false")
     boolean skip;
 
+    /** Where the sources are; default src/main/bpf (compile) or src/test/bpf (test-compile). */
+    @Parameter
+    File sourceDirectory;
+
+    /** Where the objects go; default bpf/ of the classes (compile) or of the test classes (test-compile). */
+    @Parameter
+    File outputDirectory;
+
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
+    File basedir;
+
+    @Parameter(defaultValue = "${project.build.outputDirectory}", readonly = true)
+    File classes;
+
+    @Parameter(defaultValue = "${project.build.testOutputDirectory}", readonly = true)
+    File testClasses;
+
     @Parameter(defaultValue = "${project.build.directory}/pkttrace-sdk", readonly = true)
     File workDirectory;
 
-    /** Directories with sources of this module, searched after the source directory itself. */
-    abstract List<Path> ownIncludes();
+    /** True for the test-compile goal. */
+    abstract boolean forTests();
 
-    abstract File sourceDirectory();
+    private Path mainSources() {
+        return basedir.toPath().resolve("src/main/bpf");
+    }
 
-    abstract File outputDirectory();
+    private Path sources() {
+        return sourceDirectory != null ? sourceDirectory.toPath()
+                : forTests() ? basedir.toPath().resolve("src/test/bpf") : mainSources();
+    }
+
+    private Path objects() {
+        return outputDirectory != null ? outputDirectory.toPath() : (forTests() ? testClasses : classes).toPath().resolve("bpf");
+    }
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -59,18 +85,20 @@ abstract class AbstractCompileMojo extends AbstractMojo {
             return;
         }
         try {
-            Path source = sourceDirectory().toPath();
+            Path source = sources();
             if (BpfCompiler.sources(source).isEmpty()) {
                 return;
             }
             Path work = workDirectory.toPath();
             List<Path> inc = new ArrayList<>(SdkFiles.includes(vmlinuxHeader == null ? null : vmlinuxHeader.toPath(),
                     btf == null ? null : btf.toPath(), work));
-            inc.addAll(ownIncludes());
+            if (forTests()) {
+                inc.add(mainSources()); // test programs may include the module's own headers and sources
+            }
             includes.forEach(f -> inc.add(f.toPath()));
             String a = arch != null ? arch : BpfCompiler.kernelArch(System.getProperty("os.arch"));
             new BpfCompiler(clang, a, inc, flags, line -> getLog().info("pkttrace-probe: " + line))
-                    .compileAll(source, outputDirectory().toPath());
+                    .compileAll(source, objects());
         } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage());
         } catch (IOException e) {

@@ -1,15 +1,13 @@
 package com.example.pkttrace.xmit;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import java.util.List;
 
 /** Loads bpf/xmit.bpf.o (compiled from src/main/bpf/xmit.bpf.c by the probe SDK) and attaches it. */
-final class XmitProbe implements Probe {
-    private BpfObject object;
-
+final class XmitProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         return List.of("xmit: tp_btf/net_dev_xmit");
@@ -24,20 +22,5 @@ final class XmitProbe implements Probe {
         context.consume(object, context.standardDecoder(object, "xmit", "xmit_hook"));
         BpfObject.Attachment a = object.attach("pt_example_xmit");
         context.report("xmit: attached as " + a.mechanism() + "/" + a.target());
-    }
-
-    @Override
-    public void stop() {
-        if (object != null) {
-            object.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (object != null) {
-            object.close();
-            object = null;
-        }
     }
 }

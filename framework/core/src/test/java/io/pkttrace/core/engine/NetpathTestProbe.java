@@ -1,8 +1,7 @@
 package io.pkttrace.core.engine;
 
-import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.core.testing.KernelTestSupport;
 import java.io.IOException;
@@ -13,9 +12,7 @@ import java.util.List;
  * (src/test/bpf: the SDK's pt_emit_skb at the same two tracepoints), so that the engine's tests need no
  * plugin.
  */
-final class NetpathTestProbe implements Probe {
-    private BpfObject obj;
-
+final class NetpathTestProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         return List.of("tx", "rx");
@@ -24,27 +21,13 @@ final class NetpathTestProbe implements Probe {
     @Override
     public void start(ProbeContext ctx) throws PkttraceException {
         try {
-            obj = ctx.open("netpath-test", KernelTestSupport.bpfObject("skb_hooks.bpf.o"));
+            object = ctx.open("netpath-test", KernelTestSupport.bpfObject("skb_hooks.bpf.o"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        obj.load();
-        ctx.consume(obj, ctx.standardDecoder(obj, "netpath", "skb_hooks_hook"));
-        obj.attach("pt_test_tx");
-        obj.attach("pt_test_rx");
-    }
-
-    @Override
-    public void stop() {
-        if (obj != null) {
-            obj.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (obj != null) {
-            obj.close();
-        }
+        object.load();
+        ctx.consume(object, ctx.standardDecoder(object, "netpath", "skb_hooks_hook"));
+        object.attach("pt_test_tx");
+        object.attach("pt_test_rx");
     }
 }

@@ -1,8 +1,8 @@
 package io.pkttrace.plugins.bench;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.btf.Btf;
 import io.pkttrace.btf.LayoutException;
@@ -17,7 +17,7 @@ import java.util.List;
  * kernel (src/main/bpf/synthetic.bpf.c). It exists to drive the pipeline at the highest event rate the
  * kernel can produce (scripts/bench.sh), and the reference C consumer loads the very same object.
  */
-final class SyntheticProbe implements Probe {
+final class SyntheticProbe extends BpfObjectProbe {
     static final String OBJECT = "/bpf/synthetic.bpf.o";
     static final String PROGRAM = "pt_sys_enter";
     static final String CONFIG_MAP = "synthetic_cfg";
@@ -25,7 +25,6 @@ final class SyntheticProbe implements Probe {
     static final String HOOK_ENUM = "synthetic_hook";
 
     private final SyntheticConfig config;
-    private BpfObject object;
 
     SyntheticProbe(SyntheticConfig config) {
         this.config = config;
@@ -66,20 +65,5 @@ final class SyntheticProbe implements Probe {
         context.report("synthetic: sys_enter attached as " + a.mechanism() + "/" + a.target() + " (pid " + config.pid()
                 + ", " + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall())
                 + ", filtered in the kernel)");
-    }
-
-    @Override
-    public void stop() {
-        if (object != null) {
-            object.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (object != null) {
-            object.close();
-            object = null;
-        }
     }
 }
