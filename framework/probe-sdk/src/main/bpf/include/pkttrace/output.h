@@ -16,7 +16,6 @@ enum pt_counter {
 	PT_CNT_FILTERED = 2, /* events the kernel filter dropped */
 	PT_CNT_MAX = 4,
 };
-PT_EXPORT_ENUM(pt_counter)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
