@@ -4,13 +4,11 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
+import io.pkttrace.plugins.sinks.OutputTarget;
 import io.pkttrace.plugins.sinks.flow.FlowConfig;
 import io.pkttrace.plugins.sinks.flow.PacketGrouper;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -33,13 +31,7 @@ public final class HtmlSink implements Sink {
 
     /** A sink writing to the configured output, opened by {@link #start()}. */
     public HtmlSink(HtmlConfig config) {
-        this(config, null);
-    }
-
-    /** A sink writing to {@code out} instead of the configured output (tests, embedding). */
-    public HtmlSink(HtmlConfig config, Writer out) {
         this.config = config;
-        this.out = out;
         this.selection = new PacketSelection(config.maxPackets());
         this.grouper = new PacketGrouper(FlowConfig.DEFAULT_IDLE_MS * 1_000_000L, FlowConfig.DEFAULT_MAX_PACKETS,
                 config.maxHops(), selection::offer);
@@ -47,9 +39,7 @@ public final class HtmlSink implements Sink {
 
     @Override
     public void start() throws PkttraceException {
-        if (out == null) {
-            out = new BufferedWriter(new OutputStreamWriter(config.output().open(), StandardCharsets.UTF_8), 1 << 16);
-        }
+        out = config.output().openWriter();
     }
 
     @Override
@@ -86,13 +76,7 @@ public final class HtmlSink implements Sink {
 
     @Override
     public void close() {
-        if (out != null) {
-            try {
-                out.close(); // a file is closed; standard output is only flushed
-            } catch (IOException ex) {
-                // reported by finish already, or nothing was left to write
-            }
-            out = null;
-        }
+        OutputTarget.closeQuietly(out);
+        out = null;
     }
 }

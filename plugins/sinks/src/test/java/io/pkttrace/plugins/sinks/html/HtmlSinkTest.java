@@ -13,7 +13,6 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,9 @@ class HtmlSinkTest {
     Path dir;
 
     static String render(List<PacketEvent> events, int maxPackets, RunStats stats) throws Exception {
-        StringWriter out = new StringWriter();
-        HtmlSink s = new HtmlSink(new HtmlConfig(OutputTarget.stdout("sink html"), maxPackets, 64), out);
+        Path f = Files.createTempFile("html-sink-test", ".html");
+        Files.delete(f); // the sink creates it
+        HtmlSink s = new HtmlSink(new HtmlConfig(OutputTarget.parse("sink html", f.toString()), maxPackets, 64));
         s.start();
         for (PacketEvent e : events) {
             s.accept(e);
@@ -43,7 +43,11 @@ class HtmlSinkTest {
         s.flush();
         s.finish(stats);
         s.close();
-        return out.toString();
+        try {
+            return Files.readString(f);
+        } finally {
+            Files.delete(f);
+        }
     }
 
     /** The page parsed as XML: the writer emits well-formed markup, so an injected element would show up as one. */
