@@ -1,6 +1,7 @@
 package io.pkttrace.core.engine;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.EventSource;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.api.RecordDecoder;
@@ -27,6 +28,7 @@ final class ProbeRuntime implements ProbeContext {
     private final Consumer<String> reporter;
     private final List<LibbpfObject> opened = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
+    private final List<EventSource> eventSources = new ArrayList<>();
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
@@ -63,6 +65,16 @@ final class ProbeRuntime implements ProbeContext {
     }
 
     @Override
+    public void consume(EventSource source) {
+        eventSources.add(source);
+    }
+
+    @Override
+    public TupleRules filterRules() {
+        return kernelRules;
+    }
+
+    @Override
     public RecordDecoder standardDecoder(String probeType, String[] hookNames) {
         return new StandardRecordDecoder(probeType, hookNames, dropReasons);
     }
@@ -74,6 +86,10 @@ final class ProbeRuntime implements ProbeContext {
 
     List<Source> sources() {
         return sources;
+    }
+
+    List<EventSource> eventSources() {
+        return eventSources;
     }
 
     List<LibbpfObject> opened() {
