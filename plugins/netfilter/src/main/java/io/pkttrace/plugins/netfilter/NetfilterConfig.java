@@ -9,8 +9,11 @@ import java.util.Set;
  * @param namespaces /run/netns names or inode numbers to trace; empty for every namespace
  * @param rcvbufBytes netlink receive buffer per namespace; trace messages beyond it are lost (and counted)
  * @param continues  also report rules that matched without deciding (counter, log, ...)
+ * @param optional   when the probe cannot run, say why in one line and let the run go on without it
+ *                   (how {@code ping} includes it by default); otherwise the run fails
  */
-public record NetfilterConfig(Mechanism mechanism, Set<String> namespaces, int rcvbufBytes, boolean continues) {
+public record NetfilterConfig(Mechanism mechanism, Set<String> namespaces, int rcvbufBytes, boolean continues,
+                              boolean optional) {
     public static final int DEFAULT_RCVBUF = 4 << 20;
 
     /** How verdicts are obtained. */
@@ -34,7 +37,7 @@ public record NetfilterConfig(Mechanism mechanism, Set<String> namespaces, int r
     }
 
     public static NetfilterConfig defaults() {
-        return new NetfilterConfig(Mechanism.AUTO, Set.of(), DEFAULT_RCVBUF, false);
+        return new NetfilterConfig(Mechanism.AUTO, Set.of(), DEFAULT_RCVBUF, false, false);
     }
 
     /** True when {@code name} (may be null) or {@code inode} was chosen, or nothing was. */

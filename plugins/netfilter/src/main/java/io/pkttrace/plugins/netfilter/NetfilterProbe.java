@@ -81,6 +81,19 @@ final class NetfilterProbe implements Probe {
     @Override
     public void start(ProbeContext ctx) throws PkttraceException {
         this.context = ctx;
+        try {
+            startMechanisms(ctx);
+        } catch (PkttraceException e) {
+            if (!config.optional()) {
+                throw e;
+            }
+            stop(); // objects already handed to the engine stay open until it closes them
+            source = null;
+            ctx.report("netfilter: verdicts are not shown: " + e.userLine());
+        }
+    }
+
+    private void startMechanisms(ProbeContext ctx) throws PkttraceException {
         requireCapabilities();
         records = new HookRecords();
         NfRecordDecoder decoder = new NfRecordDecoder(records);
@@ -137,7 +150,7 @@ final class NetfilterProbe implements Probe {
             ctx.consume(obj, decoder);
             hooks = new NamespaceWorker.HookProgram(obj, HOOK_PROGRAM, HOOK_PRIORITY);
         } catch (PkttraceException e) {
-            obj.close();
+            obj.close(); // load failed: not handed to the engine
             ctx.report("netfilter: verdicts are not matched to packets (no packet id; time of reading): the BPF netfilter"
                     + " program did not load (" + e.getMessage() + "; it needs Linux >= 6.4)");
         }
@@ -205,11 +218,13 @@ final class NetfilterProbe implements Probe {
             programs.add("pt_nf_do_return");
         }
         BpfObject obj = null;
+        boolean consumed = false;
         try {
             obj = ctx.openResource("netfilter-" + (kprobe ? "kprobe" : "fexit"), NetfilterProbe.class, OBJECT);
             autoload(obj, programs);
             obj.load();
             ctx.consume(obj, decoder);
+            consumed = true;
             for (String fn : functions) {
                 String base = "pt_" + fn;
                 BpfObject.Attachment a = kprobe ? obj.attachKprobe(base + "_entry", fn, false) : obj.attach(base + "_exit");
@@ -222,7 +237,9 @@ final class NetfilterProbe implements Probe {
             objects.add(obj);
             return null;
         } catch (PkttraceException e) {
-            if (obj != null) {
+            if (consumed) {
+                obj.detach(); // its (empty) ring is the engine's now: it closes it at the end
+            } else if (obj != null) {
                 obj.close();
             }
             return e.getMessage().replace('\n', ' ');

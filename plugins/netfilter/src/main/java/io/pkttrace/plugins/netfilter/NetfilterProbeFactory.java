@@ -34,12 +34,13 @@ public final class NetfilterProbeFactory implements ProbeFactory<NetfilterConfig
                         + " nftrace, fexit or kretprobe",
                 "netns", "comma-separated ip netns names or inode numbers of the namespaces to trace (default: all)",
                 "rcvbuf", "netlink receive buffer per namespace in bytes (default 4194304); messages beyond it are lost and counted",
-                "continues", "true to also show rules that matched without deciding (counter, log, ...)");
+                "continues", "true to also show rules that matched without deciding (counter, log, ...)",
+                "optional", "true to go on without netfilter verdicts (one line says why) when they cannot be traced");
     }
 
     @Override
     public NetfilterConfig configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("mechanism", "netns", "rcvbuf", "continues"));
+        options.requireOnly(Set.of("mechanism", "netns", "rcvbuf", "continues", "optional"));
         NetfilterConfig.Mechanism mechanism = NetfilterConfig.Mechanism.AUTO;
         String m = options.string("mechanism", null);
         if (m != null) {
@@ -69,7 +70,7 @@ public final class NetfilterProbeFactory implements ProbeFactory<NetfilterConfig
         }
         int rcvbuf = (int) options.number("rcvbuf", NetfilterConfig.DEFAULT_RCVBUF, 4096, 1 << 30);
         boolean continues = options.flag("continues", false);
-        return new NetfilterConfig(mechanism, netns, rcvbuf, continues);
+        return new NetfilterConfig(mechanism, netns, rcvbuf, continues, options.flag("optional", false));
     }
 
     @Override
