@@ -82,7 +82,7 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
      */
     public int poll(NsTrace ns, long now, boolean last, Consumer<PacketEvent> out) throws PkttraceException {
         nowNs = now;
-        if (ns.socket.isOpen()) {
+        if (ns.socket != null && ns.socket.isOpen()) {
             reading = ns;
             ns.socketEmpty = false;
             for (int i = 0; i < DATAGRAMS_PER_ROUND; i++) {
@@ -99,6 +99,20 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
             }
             reading = null;
         }
+        return process(ns, now, last, out);
+    }
+
+    /** Queues one decoded message as if the socket had just delivered it (tests, replays). */
+    void offer(NsTrace ns, TraceMessage m, long receivedNs) {
+        nowNs = receivedNs;
+        reading = ns;
+        trace(m);
+        reading = null;
+    }
+
+    /** Handles what waits in the namespace's queue, in order; stops at the first that must wait. */
+    int process(NsTrace ns, long now, boolean last, Consumer<PacketEvent> out) {
+        nowNs = now;
         Ruleset listing = ns.listing();
         if (listing != null && ns.listingSeq() > ns.texts.mergedSeq()) {
             ns.texts.merge(listing, ns.listingSeq());
@@ -317,7 +331,7 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
 
     /** True when the namespace's socket had nothing more and nothing waits in its queue. */
     public boolean drained(NsTrace ns) {
-        return ns.queue.isEmpty() && (ns.socketEmpty || !ns.socket.isOpen());
+        return ns.queue.isEmpty() && (ns.socketEmpty || ns.socket == null || !ns.socket.isOpen());
     }
 
     /** Forgets a namespace's state (it is gone). */
