@@ -22,6 +22,8 @@ public final class NamespaceScanner {
 
     private final Path netnsDir;
     private final Path proc;
+    /** Device of the namespace file system: `ip netns add` creates its file before it mounts the namespace on it. */
+    private long nsfs = -1;
 
     public NamespaceScanner() {
         this(Path.of("/run/netns"), Path.of("/proc"));
@@ -39,6 +41,7 @@ public final class NamespaceScanner {
     /** Every namespace in use, by inode; named ones keep their /run/netns path and name. */
     public Map<Long, Found> scan() {
         Map<Long, Found> found = new LinkedHashMap<>();
+        nsfs = device(proc.resolve("self/ns/net"));
         add(found, proc.resolve("self/ns/net"), null);
         if (Files.isDirectory(netnsDir)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(netnsDir)) {
@@ -71,14 +74,23 @@ public final class NamespaceScanner {
         return true;
     }
 
-    private static void add(Map<Long, Found> found, Path p, String name) {
+    private static long device(Path p) {
+        try {
+            Object v = Files.readAttributes(p, "unix:dev").get("dev");
+            return v instanceof Number n ? n.longValue() : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void add(Map<Long, Found> found, Path p, String name) {
         long ino;
         try {
-            Object v = Files.readAttributes(p, "unix:ino").get("ino");
-            if (!(v instanceof Number)) {
-                return;
+            Map<String, Object> a = Files.readAttributes(p, "unix:ino,dev");
+            if (!(a.get("ino") instanceof Number i) || !(a.get("dev") instanceof Number d) || d.longValue() != nsfs) {
+                return; // not (yet) a namespace
             }
-            ino = ((Number) v).longValue();
+            ino = i.longValue();
         } catch (IOException | RuntimeException e) {
             return; // gone meanwhile, or not ours to see
         }

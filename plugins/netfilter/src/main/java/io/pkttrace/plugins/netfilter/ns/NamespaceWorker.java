@@ -171,9 +171,9 @@ public final class NamespaceWorker implements AutoCloseable {
                 for (NsTrace ns : wanted) {
                     relist(ns);
                 }
-                boolean appeared = watch != null && watch.poll() != null;
-                if (appeared || System.nanoTime() - lastScan >= SCAN_INTERVAL_NS) {
-                    if (appeared) {
+                boolean changed = watch != null && watch.poll() != null;
+                if (changed || System.nanoTime() - lastScan >= SCAN_INTERVAL_NS) {
+                    if (changed) {
                         drainWatch();
                     }
                     update(false);
@@ -204,7 +204,7 @@ public final class NamespaceWorker implements AutoCloseable {
         }
         try {
             WatchService w = dir.getFileSystem().newWatchService();
-            dir.register(w, StandardWatchEventKinds.ENTRY_CREATE);
+            dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
             return w;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
