@@ -285,7 +285,9 @@ final class NetfilterProbe implements Probe {
         long lost = source.lost();
         if (lost > 0) {
             context.report("netfilter: " + lost + " trace messages were lost because a netlink receive buffer was full:"
-                    + " raise rcvbuf (now " + config.rcvbufBytes() + " bytes) or narrow the filter");
+                    + " raise rcvbuf (now " + config.rcvbufBytes() + " bytes) or narrow the filter"
+                    + (correlator.lostPass() > 0 ? " (" + correlator.lostPass() + " verdicts whose hook pass was among them"
+                    + " are not shown)" : ""));
         }
         if (correlator.withoutRecord() > 0 && worker.hookProgram() != null) {
             context.report("netfilter: " + correlator.withoutRecord() + " hook passes could not be matched to a packet"

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class RuleTexts {
     private final Map<String, Map<String, Map<String, Map<Long, String>>>> byFamily = new HashMap<>();
+    /** family -> table -> base chain -> hook. */
+    private final Map<String, Map<String, Map<String, String>>> hooks = new HashMap<>();
     /** family + " " + table -> the refresh sequence a listing must have reached to describe it again. */
     private final Map<String, Long> invalidUntil = new HashMap<>();
     private long mergedSeq = -1;
@@ -35,6 +37,10 @@ public final class RuleTexts {
                     .computeIfAbsent(t.name(), n -> new HashMap<>());
             for (Ruleset.Chain c : t.chains().values()) {
                 chains.computeIfAbsent(c.name(), n -> new HashMap<>()).putAll(c.rules());
+                if (c.isBase()) {
+                    hooks.computeIfAbsent(t.family(), f -> new HashMap<>()).computeIfAbsent(t.name(), n -> new HashMap<>())
+                            .put(c.name(), c.hook());
+                }
             }
         }
     }
@@ -45,6 +51,10 @@ public final class RuleTexts {
         if (tables != null) {
             tables.remove(table);
         }
+        Map<String, Map<String, String>> h = hooks.get(family);
+        if (h != null) {
+            h.remove(table);
+        }
         invalidUntil.put(family + " " + table, seq);
     }
 
@@ -54,6 +64,13 @@ public final class RuleTexts {
         Map<String, Map<Long, String>> chains = tables == null ? null : tables.get(table);
         Map<Long, String> rules = chains == null ? null : chains.get(chain);
         return rules == null ? null : rules.get(handle);
+    }
+
+    /** The hook of a base chain (as nft names it), or null for a chain not listed or not a base chain. */
+    public String hook(String family, String table, String chain) {
+        Map<String, Map<String, String>> tables = hooks.get(family);
+        Map<String, String> chains = tables == null ? null : tables.get(table);
+        return chains == null ? null : chains.get(chain);
     }
 
     /** True while a table notification waits for a newer listing. */

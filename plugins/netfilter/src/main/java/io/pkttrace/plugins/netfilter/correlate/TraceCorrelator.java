@@ -58,6 +58,7 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
     private long ambiguous;
     private long notOurs;
     private long staleTexts;
+    private long lostPass;
 
     /**
      * @param ownTable    pkttrace's marking table in every namespace
@@ -183,6 +184,12 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
         NsTrace.Traversal t = ns.traversals.get(m.id);
         if (t == null) {
             notOurs++;
+            return 0;
+        }
+        String baseHook = ns.texts.hook(NfNetlink.familyName(m.tableFamily), m.table, m.chain);
+        if (baseHook != null && NfNetlink.hookNumber(baseHook) != t.hook) {
+            // The same packet at another hook whose marking message was lost (overrun): not this pass.
+            lostPass++;
             return 0;
         }
         boolean decisive = !(m.type == NfNetlink.NFT_TRACETYPE_RULE
@@ -367,6 +374,11 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
     /** Verdicts shown with a rule text that could not be confirmed (the ruleset changed meanwhile). */
     public long staleTexts() {
         return staleTexts;
+    }
+
+    /** Verdicts dropped because the marking message of their hook pass was lost. */
+    public long lostPass() {
+        return lostPass;
     }
 
     public long malformed() {
