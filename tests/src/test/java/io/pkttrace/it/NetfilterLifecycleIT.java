@@ -164,7 +164,8 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
             b.exec("nft", "add table inet late; add chain inet late input { type filter hook input priority 0; policy accept; };"
                     + " add rule inet late input udp dport 7 counter accept");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!ruleset(b).contains("table inet pkttrace_" + r.process().pid())) {
+            // pkttrace's table, with a marking chain at the input hook now that b has an input chain
+            while (!ruleset(b).matches("(?s).*table inet pkttrace_" + r.process().pid() + "_.*chain input .*meta nftrace set 1.*")) {
                 assertTrue(System.nanoTime() < deadline, "the new namespace was not picked up: " + r.err());
                 Thread.sleep(50);
             }

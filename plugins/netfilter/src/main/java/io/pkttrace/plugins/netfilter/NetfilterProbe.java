@@ -93,15 +93,21 @@ final class NetfilterProbe implements Probe {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetfilterProbe.class);
+
     private void startMechanisms(ProbeContext ctx) throws PkttraceException {
         requireCapabilities();
         records = new HookRecords();
         NfRecordDecoder decoder = new NfRecordDecoder(records);
         switch (config.mechanism()) {
             case AUTO, NFTRACE -> {
+                long t0 = System.nanoTime();
                 startNftrace(ctx, decoder);
+                LOG.debug("netfilter: nftrace started in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 if (config.mechanism() == NetfilterConfig.Mechanism.AUTO) {
+                    t0 = System.nanoTime();
                     String why = verdictPrograms(ctx, decoder, XT_FUNCTIONS, true, true);
+                    LOG.debug("netfilter: legacy verdict programs tried in {} ms", (System.nanoTime() - t0) / 1_000_000);
                     if (why != null) {
                         ctx.report("netfilter: legacy iptables (x_tables) verdicts are not traced: " + why);
                     }
@@ -146,7 +152,9 @@ final class NetfilterProbe implements Probe {
         objects.add(obj);
         autoload(obj, List.of(HOOK_PROGRAM));
         try {
+            long t0 = System.nanoTime();
             obj.load();
+            LOG.debug("netfilter: hook program loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
             ctx.consume(obj, decoder);
             hooks = new NamespaceWorker.HookProgram(obj, HOOK_PROGRAM, HOOK_PRIORITY);
         } catch (PkttraceException e) {
@@ -162,8 +170,9 @@ final class NetfilterProbe implements Probe {
         ctx.consume(source);
         ctx.report("netfilter: verdicts and rules from nftables tracing: table inet " + table
                 + (worker.ownedTables() ? " (owned by pkttrace's netlink socket: the kernel removes it when pkttrace exits,"
-                + " also on SIGKILL)" : "") + " marks the selected packets with meta nftrace in " + worker.tracedCount()
-                + (worker.tracedCount() == 1 ? " namespace" : " namespaces") + " and in new ones as they appear");
+                + " also on SIGKILL)" : "") + " marks the selected packets with meta nftrace at every hook that has chains,"
+                + " in " + worker.tracedCount() + (worker.tracedCount() == 1 ? " namespace" : " namespaces")
+                + " and in new ones as they appear");
         if (matched) {
             ctx.report("netfilter: verdicts matched to packets by a BPF netfilter program at priority " + HOOK_PRIORITY
                     + " of each IPv4/IPv6 hook (BPF link)");
@@ -259,7 +268,9 @@ final class NetfilterProbe implements Probe {
             source.stopped();
         }
         if (worker != null) {
+            long t0 = System.nanoTime();
             worker.stop(); // tables and hook links go; sockets stay for the last drain
+            LOG.debug("netfilter: namespaces released in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
         for (BpfObject o : objects) {
             o.detach();

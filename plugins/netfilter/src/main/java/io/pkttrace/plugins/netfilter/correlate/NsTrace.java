@@ -28,6 +28,8 @@ public final class NsTrace {
     // Namespace thread only.
     public NftContext nft;
     public final List<BpfObject.Attachment> links = new ArrayList<>();
+    /** Hooks (nft names) where the marking chain and the hook links are in place. */
+    public final java.util.Set<String> markedHooks = new java.util.HashSet<>();
 
     // Shared. The socket is opened before the namespace is published and closed by the consumer.
     public final NetlinkSocket socket;

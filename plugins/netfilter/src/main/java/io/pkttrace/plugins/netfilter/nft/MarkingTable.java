@@ -6,13 +6,18 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.StringJoiner;
 
 /**
- * pkttrace's own table in a namespace: one chain per IPv4/IPv6 hook, first of all (priority
- * INT_MIN + 2, after only pkttrace's BPF hook program), whose rules set {@code meta nftrace} on the
- * packets the user's filter selects, so that the kernel reports every base chain they traverse.
+ * pkttrace's own table in a namespace: one chain per IPv4/IPv6 hook that has chains of the user's,
+ * first of all (priority INT_MIN + 2, after only pkttrace's BPF hook program), whose rules set
+ * {@code meta nftrace} on the packets the user's filter selects, so that the kernel reports every
+ * base chain they traverse. Hooks without chains get nothing: nothing to report there, no cost.
  * The rules say {@code accept}, which ends only this chain: the packet goes on to every other chain
  * as before, and the accepted rule's own trace message tells pkttrace which hook the packet entered.
  *
@@ -32,24 +37,44 @@ public final class MarkingTable {
     private MarkingTable() {
     }
 
-    /** The script creating the table {@code inet NAME}; {@code owned} adds {@code flags owner}. */
-    public static String script(String name, TupleRules rules, boolean owned) {
+    /** The script creating the (empty) table {@code inet NAME}; {@code owned} adds {@code flags owner}. */
+    public static String table(String name, boolean owned) {
+        return "table inet " + name + " {\n" + (owned ? "\tflags owner\n" : "") + "}\n";
+    }
+
+    /** The commands adding the marking chain of each hook in {@code hooks} (nft hook names) to the table. */
+    public static String chains(String name, TupleRules rules, Collection<String> hooks) {
         StringBuilder sb = new StringBuilder();
-        sb.append("table inet ").append(name).append(" {\n");
-        if (owned) {
-            sb.append("\tflags owner\n");
-        }
         List<String> matches = matches(rules);
-        for (String hook : HOOKS) {
-            sb.append("\tchain ").append(hook).append(" {\n");
-            sb.append("\t\ttype filter hook ").append(hook).append(" priority ").append(PRIORITY).append("; policy accept;\n");
+        for (String hook : hooks) {
+            sb.append("add chain inet ").append(name).append(' ').append(hook).append(" { type filter hook ").append(hook)
+                    .append(" priority ").append(PRIORITY).append("; policy accept; }\n");
             for (String m : matches) {
-                sb.append("\t\t").append(m.isEmpty() ? "" : m + " ").append("meta nftrace set 1 accept\n");
+                sb.append("add rule inet ").append(name).append(' ').append(hook).append(' ')
+                        .append(m.isEmpty() ? "" : m + " ").append("meta nftrace set 1 accept\n");
             }
-            sb.append("\t}\n");
         }
-        sb.append("}\n");
         return sb.toString();
+    }
+
+    /**
+     * The IPv4/IPv6 hooks where the ruleset has base chains (of tables in families ip, ip6 and inet,
+     * other than pkttrace's): only there is anything to trace, so only there pkttrace marks packets.
+     */
+    public static Set<String> hooksWithChains(Ruleset r) {
+        Set<String> hooks = new TreeSet<>(Comparator.comparingInt(HOOKS::indexOf));
+        for (Ruleset.Table t : r.tables()) {
+            boolean ipFamily = t.family().equals("ip") || t.family().equals("ip6") || t.family().equals("inet");
+            if (!ipFamily || t.name().startsWith(PREFIX)) {
+                continue;
+            }
+            for (Ruleset.Chain c : t.chains().values()) {
+                if (c.isBase() && HOOKS.contains(c.hook())) {
+                    hooks.add(c.hook());
+                }
+            }
+        }
+        return hooks;
     }
 
     /** The match part of each rule; one empty match when every packet is selected. */

@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -61,7 +63,9 @@ public final class NamespaceWorker implements AutoCloseable {
     private final String table;
     private final TupleRules rules;
     private final Consumer<String> report;
-    private volatile HookProgram hooks;
+    private final HookProgram hooks;
+    /** False once attaching hook programs failed: this kernel cannot, nothing more is tried. */
+    private volatile boolean linksWork;
     private final Map<Long, NsTrace> traced = new LinkedHashMap<>();
     private final Set<Long> failed = new HashSet<>();
     private final Queue<NsTrace> added = new ConcurrentLinkedQueue<>();
@@ -81,6 +85,7 @@ public final class NamespaceWorker implements AutoCloseable {
         this.table = table;
         this.rules = rules;
         this.hooks = hooks;
+        this.linksWork = hooks != null;
         this.report = report;
     }
 
@@ -122,8 +127,9 @@ public final class NamespaceWorker implements AutoCloseable {
         return owned;
     }
 
+    /** The hook program, or null when verdicts are not matched to packets. */
     public HookProgram hookProgram() {
-        return hooks;
+        return linksWork ? hooks : null;
     }
 
     /** Removes every table and link; sockets are left to the consumer to drain. Idempotent. */
@@ -138,8 +144,19 @@ public final class NamespaceWorker implements AutoCloseable {
             }
         }
         synchronized (this) {
+            // In parallel: each hook unregistered waits for an RCU grace period; those waits overlap.
+            List<Thread> threads = new ArrayList<>();
             for (NsTrace ns : traced.values()) {
-                release(ns);
+                Thread t = new Thread(() -> release(ns), "pkttrace-netfilter-release");
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             traced.clear();
         }
@@ -229,7 +246,9 @@ public final class NamespaceWorker implements AutoCloseable {
                 continue;
             }
             try {
+                long t0 = System.nanoTime();
                 NsTrace ns = setUp(f);
+                LOG.debug("netfilter: namespace {} set up in {} ms", f.label(), (System.nanoTime() - t0) / 1_000_000);
                 traced.put(f.inode(), ns);
                 added.add(ns);
             } catch (PkttraceException e) {
@@ -268,8 +287,8 @@ public final class NamespaceWorker implements AutoCloseable {
                     r = Ruleset.parse(ns.nft.run("list ruleset"));
                 }
                 ns.publish(r, 0);
-                attachHooks(ns);
                 createTable(ns);
+                markHooks(ns, r);
                 return ns;
             } catch (PkttraceException | RuntimeException e) {
                 release(ns);
@@ -279,36 +298,47 @@ public final class NamespaceWorker implements AutoCloseable {
         });
     }
 
-    /** BPF hook programs at every IPv4/IPv6 hook; without them verdicts carry no packet id. */
-    private void attachHooks(NsTrace ns) {
+    /**
+     * Marks packets at the hooks where the ruleset has chains and were not marked yet: first the BPF
+     * hook programs for IPv4 and IPv6 (so that a hook entry is recorded before it is reported), then
+     * the marking chain. Run inside the namespace (links belong to the caller's namespace).
+     */
+    private void markHooks(NsTrace ns, Ruleset r) throws PkttraceException {
+        List<String> added = new ArrayList<>();
+        for (String hook : MarkingTable.hooksWithChains(r)) {
+            if (ns.markedHooks.add(hook)) {
+                attachHooks(ns, NfNetlink.hookNumber(hook));
+                added.add(hook);
+            }
+        }
+        if (!added.isEmpty()) {
+            ns.nft.run(MarkingTable.chains(table, rules, added));
+        }
+    }
+
+    /** BPF hook programs at one hook for IPv4 and IPv6; without them verdicts carry no packet id. */
+    private void attachHooks(NsTrace ns, int hook) {
         HookProgram h = hooks;
-        if (h == null) {
+        if (!linksWork) {
             return;
         }
         try {
             for (int pf : new int[] {NfNetlink.NFPROTO_IPV4, NfNetlink.NFPROTO_IPV6}) {
-                for (int hook = NfNetlink.NF_INET_PRE_ROUTING; hook <= NfNetlink.NF_INET_POST_ROUTING; hook++) {
-                    ns.links.add(h.object().attachNetfilter(h.program(), pf, hook, h.priority()));
-                }
+                ns.links.add(h.object().attachNetfilter(h.program(), pf, hook, h.priority()));
             }
         } catch (PkttraceException e) {
             for (BpfObject.Attachment a : ns.links) {
                 h.object().detach(a);
             }
             ns.links.clear();
-            if (traced.isEmpty()) {
-                hooks = null; // the first namespace: this kernel cannot, do not try again
-                report.accept("netfilter: verdicts are not matched to packets (no packet id, time of reading): "
-                        + e.userLine());
-            } else {
-                report.accept("netfilter: in namespace " + ns.label + " verdicts are not matched to packets: " + e.userLine());
-            }
+            linksWork = false; // this kernel cannot: do not try again
+            report.accept("netfilter: verdicts are not matched to packets (no packet id, time of reading): " + e.userLine());
         }
     }
 
     private void createTable(NsTrace ns) throws PkttraceException {
         try {
-            ns.nft.run(MarkingTable.script(table, rules, owned));
+            ns.nft.run(MarkingTable.table(table, owned));
         } catch (NftContext.NftException e) {
             if (e.notPermitted()) {
                 throw new PkttraceException("netfilter: the kernel refused pkttrace's nftables table (Operation not permitted)",
@@ -322,7 +352,7 @@ public final class NamespaceWorker implements AutoCloseable {
             report.accept("netfilter: this kernel has no table owner flag (Linux >= 5.12): table inet " + table
                     + " is removed when pkttrace ends, but a SIGKILL leaves it until the next pkttrace starts");
             try {
-                ns.nft.run(MarkingTable.script(table, rules, false));
+                ns.nft.run(MarkingTable.table(table, false));
             } catch (NftContext.NftException again) {
                 throw unsupported(again);
             }
@@ -372,8 +402,12 @@ public final class NamespaceWorker implements AutoCloseable {
         }
         try {
             // Listed from inside the namespace: interface names in rules (iifname...) resolve there.
-            Ruleset r = netns.in(ns.path, () -> Ruleset.parse(ns.nft.run("list ruleset")));
-            ns.publish(r, want);
+            netns.in(ns.path, () -> {
+                Ruleset r = Ruleset.parse(ns.nft.run("list ruleset"));
+                ns.publish(r, want);
+                markHooks(ns, r); // chains added at a hook not marked yet
+                return null;
+            });
         } catch (PkttraceException e) {
             LOG.debug("netfilter: listing {} failed: {}", ns.label, e.getMessage());
         }
@@ -399,6 +433,7 @@ public final class NamespaceWorker implements AutoCloseable {
             }
         }
         ns.links.clear();
+        ns.markedHooks.clear();
         ns.closing = true;
     }
 

@@ -52,13 +52,27 @@ class MarkingTableTest {
     }
 
     @Test
-    void theScriptOwnsTheTableAndHasAChainPerHookFirstOfAll() throws Exception {
-        String s = MarkingTable.script("pkttrace_1_ab", TupleRules.matchAll(), true);
-        assertTrue(s.startsWith("table inet pkttrace_1_ab {\n\tflags owner\n"), s);
-        for (String hook : MarkingTable.HOOKS) {
-            assertTrue(s.contains("\tchain " + hook + " {\n\t\ttype filter hook " + hook + " priority -2147483646; policy accept;\n"
-                    + "\t\tmeta nftrace set 1 accept\n"), s);
-        }
-        assertTrue(!MarkingTable.script("x", TupleRules.matchAll(), false).contains("owner"));
+    void theTableIsOwnedAndEachHookWithChainsGetsAMarkingChainFirstOfAll() throws Exception {
+        assertEquals("table inet pkttrace_1_ab {\n\tflags owner\n}\n", MarkingTable.table("pkttrace_1_ab", true));
+        assertEquals("table inet x {\n}\n", MarkingTable.table("x", false));
+        TupleRules r = new TupleRules(List.of(), List.of(), List.of(p("198.18.2.2")), List.of(), List.of(), List.of(), List.of(), false);
+        assertEquals("""
+                add chain inet t forward { type filter hook forward priority -2147483646; policy accept; }
+                add rule inet t forward ip saddr 198.18.2.2 meta nftrace set 1 accept
+                add rule inet t forward ip daddr 198.18.2.2 meta nftrace set 1 accept
+                """, MarkingTable.chains("t", r, List.of("forward")));
+    }
+
+    @Test
+    void onlyHooksWithTheUsersIpChainsAreMarked() {
+        Ruleset rs = Ruleset.parse(RulesetTest.LISTING + """
+                table bridge br { # handle 9
+                \tchain pre { # handle 1
+                \t\ttype filter hook prerouting priority 0; policy accept;
+                \t}
+                }
+                """);
+        // ip filter INPUT/OUTPUT, inet fw input; not pkttrace's own prerouting, not the bridge family's
+        assertEquals(List.of("input", "output"), List.copyOf(MarkingTable.hooksWithChains(rs)));
     }
 }
