@@ -90,7 +90,7 @@ public final class NftContext implements AutoCloseable {
         private static final long serialVersionUID = 1L;
         private final String nftError;
 
-        NftException(String nftError) {
+        public NftException(String nftError) {
             super("nft: " + gist(nftError), null);
             this.nftError = nftError;
         }

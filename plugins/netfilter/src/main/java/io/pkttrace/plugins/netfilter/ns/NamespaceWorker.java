@@ -359,7 +359,7 @@ public final class NamespaceWorker implements AutoCloseable {
         }
     }
 
-    private static PkttraceException unsupported(NftContext.NftException e) {
+    static PkttraceException unsupported(NftContext.NftException e) {
         if (e.unsupported()) {
             return new PkttraceException("netfilter: this kernel has no usable nf_tables (" + e.getMessage() + ")",
                     "netfilter tracing needs CONFIG_NF_TABLES and CONFIG_NF_TABLES_INET; use --probe netpath alone");
