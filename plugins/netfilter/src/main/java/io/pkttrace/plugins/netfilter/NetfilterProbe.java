@@ -175,7 +175,7 @@ final class NetfilterProbe implements Probe {
                 + " and in new ones as they appear");
         if (matched) {
             ctx.report("netfilter: verdicts matched to packets by a BPF netfilter program at priority " + HOOK_PRIORITY
-                    + " of each IPv4/IPv6 hook (BPF link)");
+                    + " at each of those hooks, for IPv4 and IPv6 (BPF link)");
         }
         if (config.mechanism() == NetfilterConfig.Mechanism.AUTO) {
             ctx.report("netfilter: fexit/kretprobe on nft_do_chain not used: they give a chain's verdict but not the rule,"
