@@ -127,6 +127,15 @@ wait_for() { # FILE PATTERN TIMEOUT_S PID: waits until FILE has PATTERN; fails i
   done
   return 1
 }
+# Two new namespaces joined by a veth pair (eth0 in each), addressed and up: NS1 NS2 ADDR1/LEN ADDR2/LEN.
+veth_pair() {
+  ip netns add "$1"
+  ip netns add "$2"
+  ip -n "$1" link add eth0 type veth peer name eth0 netns "$2"
+  ip -n "$1" addr add "$3" dev eth0
+  ip -n "$2" addr add "$4" dev eth0
+  local ns; for ns in "$1" "$2"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+}
 # Removes a pid that was waited for from the list of processes to stop (pids get reused).
 forget() { local p keep=(); for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; started=("${keep[@]}"); }
 stop_pid() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; forget "$1"; }
@@ -216,12 +225,7 @@ b_run() { # KEY NAME [pkttrace options...]; flood() sends
 # (what tracing costs the packets it does not select).
 run_netfilter_workload() {
   log "workload (c): UDP flood $ns_c -> $ns_d through a 50-rule input chain, netfilter probe, ${b_rounds} rounds per row"
-  ip netns add "$ns_c"
-  ip netns add "$ns_d"
-  ip -n "$ns_c" link add eth0 type veth peer name eth0 netns "$ns_d"
-  ip -n "$ns_c" addr add 198.18.0.5/30 dev eth0
-  ip -n "$ns_d" addr add 198.18.0.6/30 dev eth0
-  for ns in "$ns_c" "$ns_d"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+  veth_pair "$ns_c" "$ns_d" 198.18.0.5/30 198.18.0.6/30
   local rules="add table inet ptbench; add chain inet ptbench input { type filter hook input priority 0; policy accept; };" port
   for ((port = 10000; port < 10049; port++)); do rules+=" add rule inet ptbench input udp dport $port counter drop;"; done
   rules+=" add rule inet ptbench input udp dport 9999 counter accept"
@@ -377,12 +381,7 @@ fi
 
 # --------------------------------------------------------------- workload (b): UDP flood over a veth
 log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${B_ROUNDS:-3} rounds per row"
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip -n "$ns_a" link add eth0 type veth peer name eth0 netns "$ns_b"
-ip -n "$ns_a" addr add 198.18.0.1/30 dev eth0
-ip -n "$ns_b" addr add 198.18.0.2/30 dev eth0
-for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+veth_pair "$ns_a" "$ns_b" 198.18.0.1/30 198.18.0.2/30
 ip netns exec "$ns_b" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
 recv_pid=$!
 started+=("$recv_pid")

@@ -20,8 +20,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-#include <bpf/bpf_endian.h>
+#include "pkttrace/skb.h"
 #include "pkttrace/output.h"
 
 #define PT_NF_HOOK        1 /* hook entry seen by pt_nf_hook */
@@ -100,16 +99,9 @@ static __always_inline int pt_nf_parse(struct sk_buff *skb, struct pkttrace_even
 		__builtin_memcpy(e->saddr, &ip6.saddr, 16);
 		__builtin_memcpy(e->daddr, &ip6.daddr, 16);
 		__u8 next = ip6.nexthdr;
-		l3len = sizeof(ip6);
-		for (int i = 0; i < 4; i++) { /* hop-by-hop, routing, destination options */
-			if (next != 0 && next != 43 && next != 60)
-				break;
-			__u8 ext[2];
-			if (bpf_probe_read_kernel(ext, sizeof(ext), l3 + l3len))
-				break;
-			next = ext[0];
-			l3len += (ext[1] + 1) * 8;
-		}
+		l3len = pt_ipv6_skip_ext(l3, &next);
+		if (!l3len)
+			l3len = sizeof(ip6); /* an unreadable extension header: headers up to it only */
 		e->proto = next;
 	} else {
 		return -1;

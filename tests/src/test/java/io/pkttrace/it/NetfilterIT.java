@@ -41,15 +41,11 @@ class NetfilterIT extends WithFirewallTopology {
         String natted = "198.18.2.1 -> 198.18.2.2";
         String rep = "198.18.2.2 -> 198.18.1.2";
         String repNatted = "198.18.2.2 -> 198.18.2.1";
-        String jump = "ip rule " + handle(topo.router(), "ip", "filter", "FORWARD", "counter jump PTCHK") + ": counter jump PTCHK";
-        String ret = "ip rule " + handle(topo.router(), "ip", "filter", "PTCHK", "meta l4proto icmp counter return")
-                + ": meta l4proto icmp counter return";
-        String accept = "ip rule " + handle(topo.router(), "ip", "filter", "FORWARD", "meta l4proto icmp counter accept")
-                + ": meta l4proto icmp counter accept";
-        String masq = "ip rule " + handle(topo.router(), "ip", "nat", "POSTROUTING", "oifname \"r1\" counter masquerade")
-                + ": oifname \"r1\" counter masquerade";
-        String echo = "inet rule " + handle(topo.server(), "inet", "ptsrv", "input", "icmp type echo-request accept")
-                + ": icmp type echo-request accept";
+        String jump = rule(topo.router(), "ip", "filter", "FORWARD", "counter jump PTCHK");
+        String ret = rule(topo.router(), "ip", "filter", "PTCHK", "meta l4proto icmp counter return");
+        String accept = rule(topo.router(), "ip", "filter", "FORWARD", "meta l4proto icmp counter accept");
+        String masq = rule(topo.router(), "ip", "nat", "POSTROUTING", "oifname \"r1\" counter masquerade");
+        String echo = rule(topo.server(), "inet", "ptsrv", "input", "icmp type echo-request accept");
         List<NfRow> expected = List.of(
                 NfRow.dev(c, "eth0", "tx", "request", req, info),
                 NfRow.dev(r, "r0", "rx", "request", req, info),
@@ -83,10 +79,8 @@ class NetfilterIT extends WithFirewallTopology {
         String info = "id " + echoId(res) + " seq 1";
         String req = "2001:db8:1::2 -> 2001:db8:2::2";
         String rep = "2001:db8:2::2 -> 2001:db8:1::2";
-        String fwd = "ip6 rule " + handle(topo.router(), "ip6", "filter", "FORWARD", "meta l4proto ipv6-icmp counter accept")
-                + ": meta l4proto ipv6-icmp counter accept";
-        String echo = "inet rule " + handle(topo.server(), "inet", "ptsrv", "input", "icmpv6 type echo-request accept")
-                + ": icmpv6 type echo-request accept";
+        String fwd = rule(topo.router(), "ip6", "filter", "FORWARD", "meta l4proto ipv6-icmp counter accept");
+        String echo = rule(topo.server(), "inet", "ptsrv", "input", "icmpv6 type echo-request accept");
         List<NfRow> expected = List.of(
                 NfRow.dev(c, "eth0", "tx", "request", req, info),
                 NfRow.dev(r, "r0", "rx", "request", req, info),
@@ -146,10 +140,8 @@ class NetfilterIT extends WithFirewallTopology {
                 });
         assertEquals(0, res.exit(), res.toString());
         List<NfRow> rows = NfRow.parse(res.out());
-        String drop = "inet rule " + handle(topo.server(), "inet", "ptsrv", "input", "udp dport " + DROPPED_PORT + " counter drop")
-                + ": udp dport " + DROPPED_PORT + " counter drop";
-        String reject = "inet rule " + handle(topo.server(), "inet", "ptsrv", "input", "udp dport " + REJECTED_PORT + " reject")
-                + ": udp dport " + REJECTED_PORT + " reject";
+        String drop = rule(topo.server(), "inet", "ptsrv", "input", "udp dport " + DROPPED_PORT + " counter drop");
+        String reject = rule(topo.server(), "inet", "ptsrv", "input", "udp dport " + REJECTED_PORT + " reject");
         for (String[] want : new String[][] {{":" + DROPPED_PORT, "ptsrv.input :DROP", drop}, {":" + REJECTED_PORT,
                 "ptsrv.input :REJECT", reject}}) {
             List<NfRow> server = rows.stream().filter(x -> x.netns().equals(topo.serverName()) && x.addresses().endsWith(want[0]))
@@ -200,12 +192,12 @@ class NetfilterIT extends WithFirewallTopology {
         }
         String r = "[" + topo.routerInode() + " (" + topo.routerName() + ")]";
         String s = "[" + topo.serverInode() + " (" + topo.serverName() + ")]";
-        assertTrue(request.contains(r + " r0 forward filter.FORWARD :ACCEPT ip6 rule "
-                + handle(topo.router(), "ip6", "filter", "FORWARD", "meta l4proto ipv6-icmp counter accept")
-                + ": meta l4proto ipv6-icmp counter accept"), "the router's verdict is a hop: " + request + "\n" + res);
-        assertTrue(request.contains(s + " eth0 input ptsrv.input :ACCEPT inet rule "
-                + handle(topo.server(), "inet", "ptsrv", "input", "icmpv6 type echo-request accept")
-                + ": icmpv6 type echo-request accept"), "the server's too: " + request + "\n" + res);
+        assertTrue(request.contains(r + " r0 forward filter.FORWARD :ACCEPT "
+                + rule(topo.router(), "ip6", "filter", "FORWARD", "meta l4proto ipv6-icmp counter accept")),
+                "the router's verdict is a hop: " + request + "\n" + res);
+        assertTrue(request.contains(s + " eth0 input ptsrv.input :ACCEPT "
+                + rule(topo.server(), "inet", "ptsrv", "input", "icmpv6 type echo-request accept")),
+                "the server's too: " + request + "\n" + res);
         int forward = indexOf(request, " r0 forward ");
         assertTrue(indexOf(request, " r0 rx") < forward && forward < indexOf(request, " r1 tx"), "in path order: " + request);
     }

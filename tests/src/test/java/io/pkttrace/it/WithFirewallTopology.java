@@ -44,6 +44,11 @@ abstract class WithFirewallTopology extends WithDemoTopology {
         return Long.parseLong(m.group(1));
     }
 
+    /** How the console names that rule: {@code ip rule 4: counter jump PTCHK}. */
+    static String rule(Topology.Netns ns, String family, String table, String chain, String text) throws Exception {
+        return family + " rule " + handle(ns, family, table, chain, text) + ": " + text;
+    }
+
     /** The stateless ruleset of a namespace, to compare before and after a run. */
     static String ruleset(Topology.Netns ns) throws Exception {
         return ns.exec("nft", "-s", "list", "ruleset").stdout();

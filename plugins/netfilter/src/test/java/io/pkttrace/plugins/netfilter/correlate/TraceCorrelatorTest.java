@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.plugins.netfilter.bpf.NfRecord;
 import io.pkttrace.plugins.netfilter.nft.Ruleset;
+import io.pkttrace.plugins.netfilter.nft.RulesetTest;
 import io.pkttrace.plugins.netfilter.trace.NfNetlink;
 import io.pkttrace.plugins.netfilter.trace.TraceMessage;
 import io.pkttrace.plugins.netfilter.trace.TraceMessages;
@@ -41,18 +42,9 @@ class TraceCorrelatorTest {
         ns.publish(Ruleset.parse(RULES), 0);
     }
 
-    static final String RULES = """
-            table ip filter { # handle 1
-            \tchain INPUT { # handle 1
-            \t\ttype filter hook input priority filter; policy accept;
-            \t\tcounter jump PTCHK # handle 5
-            \t\tmeta l4proto icmp counter accept # handle 2
-            \t}
-            \tchain PTCHK { # handle 3
-            \t\tmeta l4proto icmp counter return # handle 4
-            \t}
-            }
-            """;
+    /** INPUT: rule 5 jumps to MYCH, rule 2 accepts ICMP; MYCH: rule 4 returns ICMP. */
+    static final String RULES = RulesetTest.LISTING;
+
 
     /** A hook-entry record as the BPF program writes it. */
     static ByteBuffer record(long ts, long skb, int hook, byte[] nh, byte[] th) {
@@ -90,8 +82,8 @@ class TraceCorrelatorTest {
     }
 
     private void inputChain(int id, byte[][] h, long at) {
-        correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, 5, NfNetlink.NFT_JUMP, "PTCHK", id, h), at);
-        correlator.offer(ns, message("filter", "PTCHK", NfNetlink.NFT_TRACETYPE_RULE, 4, NfNetlink.NFT_RETURN, null, id, null), at);
+        correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, 5, NfNetlink.NFT_JUMP, "MYCH", id, h), at);
+        correlator.offer(ns, message("filter", "MYCH", NfNetlink.NFT_TRACETYPE_RULE, 4, NfNetlink.NFT_RETURN, null, id, null), at);
         correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, 2, NfNetlink.NF_ACCEPT, null, id, null), at);
     }
 
@@ -113,13 +105,13 @@ class TraceCorrelatorTest {
         assertEquals("input", jump.hook());
         assertEquals("eth0", jump.ifname());
         assertEquals(NS, jump.netnsInode());
-        assertEquals("PTCHK", jump.nfTarget());
-        assertEquals("counter jump PTCHK", jump.nfRule());
+        assertEquals("MYCH", jump.nfTarget());
+        assertEquals("counter jump MYCH", jump.nfRule());
         assertEquals("ip", jump.nfFamily());
         assertEquals(7, jump.icmpId());
         assertEquals(1, jump.icmpSeq());
         PacketEvent ret = out.get(1);
-        assertEquals("PTCHK", ret.nfChain());
+        assertEquals("MYCH", ret.nfChain());
         assertEquals("meta l4proto icmp counter return", ret.nfRule());
         assertEquals(7, ret.icmpId(), "messages without headers take the pass's");
         assertEquals(1, correlator.matched());
@@ -190,14 +182,19 @@ class TraceCorrelatorTest {
         assertEquals(List.of(20L, 20L, 20L, 10L, 10L, 10L), out.stream().map(PacketEvent::timestampNs).toList());
     }
 
+    /** A drop by rule {@code handle}, not in the listing, after a change whose listing is still coming. */
+    private void dropByAnUnlistedRule(long handle, int ipId) {
+        byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, ipId, true, 7, ipId);
+        records.add(record(1, 0xc0 + ipId, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
+        ns.requested.incrementAndGet(); // the consumer saw a change and asked for a listing
+        anchor(ipId, h, 10);
+        correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, handle, NfNetlink.NF_DROP, null, ipId, h), 10);
+        assertEquals(0, process(20), "rule " + handle + " is not listed yet, a listing is coming");
+    }
+
     @Test
     void aRuleNotListedYetWaitsForTheListingThenShowsItsText() {
-        byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, 108, true, 7, 7);
-        records.add(record(1, 0xc1, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
-        ns.requested.incrementAndGet(); // the consumer saw a change and asked for a listing
-        anchor(3, h, 10);
-        correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, 9, NfNetlink.NF_DROP, null, 3, h), 10);
-        assertEquals(0, process(20), "rule 9 is not listed yet, a listing is coming");
+        dropByAnUnlistedRule(9, 108);
         ns.publish(Ruleset.parse(RULES.replace("\t\tmeta l4proto icmp counter accept # handle 2\n",
                 "\t\tmeta l4proto icmp counter accept # handle 2\n\t\ticmp type echo-request reject # handle 9\n")), 1);
         assertEquals(1, process(30));
@@ -208,12 +205,7 @@ class TraceCorrelatorTest {
 
     @Test
     void aRuleThatNoListingShowsIsMarkedStaleAfterWaiting() {
-        byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, 109, true, 7, 8);
-        records.add(record(1, 0xd1, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
-        ns.requested.incrementAndGet();
-        anchor(4, h, 10);
-        correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, 11, NfNetlink.NF_DROP, null, 4, h), 10);
-        assertEquals(0, process(20));
+        dropByAnUnlistedRule(11, 109);
         assertEquals(1, process(10 + TraceCorrelator.TEXT_WAIT_NS));
         assertNull(out.get(0).nfRule());
         assertTrue(out.get(0).nfRuleStale());

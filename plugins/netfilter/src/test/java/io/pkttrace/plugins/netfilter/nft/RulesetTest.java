@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class RulesetTest {
+public class RulesetTest {
     /** Real `nft -s -a list ruleset` output of iptables-nft rules, native rules, a set and pkttrace's own table. */
-    static final String LISTING = """
+    public static final String LISTING = """
             table ip filter { # handle 1
             \tchain INPUT { # handle 1
             \t\ttype filter hook input priority filter; policy accept;
