@@ -283,13 +283,19 @@ public final class LibbpfObject implements BpfObject {
         return links.stream().map(Link::attachment).toList();
     }
 
+    /** Destroyed outside the lock: a netfilter link's release waits for an RCU grace period, which callers may overlap. */
     @Override
-    public synchronized void detach(Attachment attachment) {
-        for (int i = links.size() - 1; i >= 0; i--) {
-            if (links.get(i).attachment().equals(attachment)) {
-                destroy(links.remove(i));
-                return;
+    public void detach(Attachment attachment) {
+        Link found = null;
+        synchronized (this) {
+            for (int i = links.size() - 1; i >= 0 && found == null; i--) {
+                if (links.get(i).attachment().equals(attachment)) {
+                    found = links.remove(i);
+                }
             }
+        }
+        if (found != null) {
+            destroy(found);
         }
     }
 
