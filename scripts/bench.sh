@@ -4,11 +4,12 @@
 # consumer and bpftrace on a synthetic hot hook, plus the cost of tracing real UDP packets, and the
 # time to attach. Prints one table; docs/benchmarks.md explains every row and column.
 #
-# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only]
+# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only] [--only netfilter]
 #   --no-build   use the existing distribution/target/pkttrace (default: mvn package it first)
 #   --seconds S  length of each measured phase (default 5)
 #   --jmh        also build and run the JMH microbenchmarks with the GC profiler (~2 more minutes)
 #   --jmh-only   only the JMH microbenchmarks
+#   --only netfilter  only workload (c): the netfilter probe over a veth with a 50-rule ruleset
 # Environment: MVN_ARGS (extra Maven arguments, e.g. -o), RUNS_ATTACH (default 5), B_ROUNDS (default 3)
 # and B_SECONDS (default 2) for workload (b), BENCH_DIST (an unpacked distribution to use instead of
 # distribution/target/pkttrace).
@@ -22,13 +23,15 @@ seconds=5
 build=1
 jmh=0
 main=1
+only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) build=0 ;;
     --seconds) seconds=$2; shift ;;
     --jmh) jmh=1 ;;
     --jmh-only) jmh=1; main=0 ;;
-    -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) [ "${2:-}" = netfilter ] || { echo "bench.sh: --only takes: netfilter" >&2; exit 2; }; only=$2; shift ;;
+    -h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,6 +46,8 @@ log() { echo "bench.sh: $*" >&2; }
 work=$(mktemp -d /tmp/ptbench.XXXXXX)
 ns_a="ptb$$-a"
 ns_b="ptb$$-b"
+ns_c="ptb$$-c"
+ns_d="ptb$$-d"
 started=()           # pids of everything we start, stopped on exit
 mounted_tracefs=0
 
@@ -54,8 +59,7 @@ cleanup() {
   for p in "${started[@]}"; do
     wait "$p" 2>/dev/null || true
   done
-  ip netns del "$ns_a" 2>/dev/null || true
-  ip netns del "$ns_b" 2>/dev/null || true
+  for ns in "$ns_a" "$ns_b" "$ns_c" "$ns_d"; do ip netns del "$ns" 2>/dev/null || true; done
   if [ "$mounted_tracefs" = 1 ]; then umount /sys/kernel/tracing 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -124,6 +128,15 @@ wait_for() { # FILE PATTERN TIMEOUT_S PID: waits until FILE has PATTERN; fails i
   done
   return 1
 }
+# Two new namespaces joined by a veth pair (eth0 in each), addressed and up: NS1 NS2 ADDR1/LEN ADDR2/LEN.
+veth_pair() {
+  ip netns add "$1"
+  ip netns add "$2"
+  ip -n "$1" link add eth0 type veth peer name eth0 netns "$2"
+  ip -n "$1" addr add "$3" dev eth0
+  ip -n "$2" addr add "$4" dev eth0
+  local ns; for ns in "$1" "$2"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+}
 # Removes a pid that was waited for from the list of processes to stop (pids get reused).
 forget() { local p keep=(); for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; started=("${keep[@]}"); }
 stop_pid() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; forget "$1"; }
@@ -163,6 +176,87 @@ row_a() { # NAME PRODUCED DELIVERED LOST RSS_KB
   printf -v "R_${6}_evs" '%s' "$evs"; printf -v "R_${6}_nspe" '%s' "$nspe"; printf -v "R_${6}_lost" '%s' "$lost"
   printf -v "R_${6}_check" '%s' "$check"; printf -v "R_${6}_rate" '%s' "$rate"
 }
+
+# Each configuration runs B_ROUNDS rounds of (pkttrace attached: flood; pkttrace stopped: flood), so
+# every traced measurement has an untraced one right next to it: the ratio is the median of the
+# rounds' traced/untraced ratios, which holds up when other work shares the machine.
+b_sec=${B_SECONDS:-2}
+b_rounds=${B_ROUNDS:-3}
+flood_ns=$ns_a
+flood_dst=198.18.0.2
+flood() { ip netns exec "$flood_ns" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "$b_sec"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+b_rows=()
+c_rows=()
+b_off_all=()
+brow() { # NAME TRACED OFF RATIO COUNTERS: a row of workload (b), or of (c) when its name starts with "(c)"
+  local line; line=$(printf '%-50s %11s %11s %7s   %s' "$@")
+  if [[ $1 == "(c)"* ]]; then c_rows+=("$line"); else b_rows+=("$line"); fi
+  printf '%s\n' "$line" >&2
+}
+b_run() { # KEY NAME [pkttrace options...]; flood() sends
+  local key=$1 name=$2; shift 2
+  local on=() off=() ratios=() round pp o s=""
+  for ((round = 0; round < b_rounds; round++)); do
+    "$pt" trace --sink null --stats "$@" >/dev/null 2>"$work/ptb.err" &
+    pp=$!
+    started+=("$pp")
+    wait_for "$work/ptb.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/ptb.err" >&2; die "pkttrace did not start"; }
+    sleep 1
+    o=$(flood); on+=("$(kv rate "$o")")
+    sleep 0.2
+    stop_pid "$pp"
+    s=$(grep -E 'kernel:|netfilter: [0-9]+ trace messages were lost' "$work/ptb.err" | sed 's/^pkttrace: //' | paste -sd';' -)
+    o=$(flood); off+=("$(kv rate "$o")")
+    ratios+=("$(awk -v a="${on[-1]}" -v b="${off[-1]}" 'BEGIN { print a / b }')")
+  done
+  b_off_all+=("${off[@]}")
+  local mon moff mr
+  mon=$(printf '%s\n' "${on[@]}" | median)
+  moff=$(printf '%s\n' "${off[@]}" | median)
+  mr=$(printf '%s\n' "${ratios[@]}" | median)
+  brow "$name" "$(printf '%.0f' "$mon")" "$(printf '%.0f' "$moff")" "$(awk -v r="$mr" 'BEGIN { printf "%.1f%%", 100 * r }')" "last round: $s"
+  printf -v "B_${key}" '%s' "$mr"
+}
+
+# ---------------------------------------------------------- workload (c): netfilter probe, 50 rules
+# The UDP flood of (b) into a namespace whose input hook has a 50-rule chain (49 rules that do not
+# match the flood, then the one that accepts it): untraced, and traced by the netfilter probe alone
+# with a filter that selects the flood (every packet is marked and reported) and one that does not
+# (what tracing costs the packets it does not select).
+run_netfilter_workload() {
+  log "workload (c): UDP flood $ns_c -> $ns_d through a 50-rule input chain, netfilter probe, ${b_rounds} rounds per row"
+  veth_pair "$ns_c" "$ns_d" 198.18.0.5/30 198.18.0.6/30
+  local rules="add table inet ptbench; add chain inet ptbench input { type filter hook input priority 0; policy accept; };" port
+  for ((port = 10000; port < 10049; port++)); do rules+=" add rule inet ptbench input udp dport $port counter drop;"; done
+  rules+=" add rule inet ptbench input udp dport 9999 counter accept"
+  ip netns exec "$ns_d" nft "$rules" || die "cannot load the 50-rule ruleset"
+  [ "$(ip netns exec "$ns_d" nft -a list chain inet ptbench input | grep -c '# handle')" -eq 51 ] || die "the chain should have 50 rules"
+  ip netns exec "$ns_d" "$work/udpflood" recv --port 9999 >"$work/recv-c.out" &
+  local rp=$!
+  started+=("$rp")
+  wait_for "$work/recv-c.out" listening 5 "$rp" || die "the UDP receiver did not start"
+  flood_ns=$ns_c
+  flood_dst=198.18.0.6
+  b_run nf_miss "(c) netfilter, non-matching filter (dport=9)" --probe "netfilter:netns=$ns_c,$ns_d" -a dport=9
+  b_run nf_hit "(c) netfilter, matching filter (dport=9999)" --probe "netfilter:netns=$ns_c,$ns_d" -a dport=9999
+  stop_pid "$rp"
+  ip netns del "$ns_c"
+  ip netns del "$ns_d"
+}
+print_netfilter_table() {
+  echo
+  echo "workload (c): the UDP flood of (b) into a namespace whose input chain has 50 rules (the flood matches the last),"
+  echo "  probe netfilter alone (nftables tracing in the two namespaces), sink null; ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced"
+  printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
+  printf '%s\n' "${c_rows[@]}"
+}
+if [ "$only" = netfilter ]; then
+  for tool in nft ip; do command -v "$tool" >/dev/null || die "'$tool' is missing: run scripts/setup.sh"; done
+  run_netfilter_workload
+  print_netfilter_table
+  exit 0
+fi
 
 # -------------------------------------------------------------------- workload (a): synthetic hot hook
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -288,62 +382,24 @@ fi
 
 # --------------------------------------------------------------- workload (b): UDP flood over a veth
 log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${B_ROUNDS:-3} rounds per row"
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip -n "$ns_a" link add eth0 type veth peer name eth0 netns "$ns_b"
-ip -n "$ns_a" addr add 198.18.0.1/30 dev eth0
-ip -n "$ns_b" addr add 198.18.0.2/30 dev eth0
-for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth0 up; done
+veth_pair "$ns_a" "$ns_b" 198.18.0.1/30 198.18.0.2/30
 ip netns exec "$ns_b" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
 recv_pid=$!
 started+=("$recv_pid")
 wait_for "$work/recv.out" listening 5 "$recv_pid" || die "the UDP receiver did not start"
 
-# Each configuration runs B_ROUNDS rounds of (pkttrace attached: flood; pkttrace stopped: flood), so
-# every traced measurement has an untraced one right next to it: the ratio is the median of the
-# rounds' traced/untraced ratios, which holds up when other work shares the machine.
-b_sec=${B_SECONDS:-2}
-b_rounds=${B_ROUNDS:-3}
-flood() { ip netns exec "$ns_a" "$work/udpflood" send --dst 198.18.0.2 --port 9999 --seconds "$b_sec"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-b_rows=()
-b_off_all=()
-brow() { b_rows+=("$(printf '%-50s %11s %11s %7s   %s' "$@")"); printf '%s\n' "${b_rows[-1]}" >&2; }
-b_run() { # KEY NAME [pkttrace options...]
-  local key=$1 name=$2; shift 2
-  local on=() off=() ratios=() round pp o s=""
-  for ((round = 0; round < b_rounds; round++)); do
-    "$pt" trace --probe netpath:hooks=tx,rx --sink null --stats "$@" >/dev/null 2>"$work/ptb.err" &
-    pp=$!
-    started+=("$pp")
-    wait_for "$work/ptb.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/ptb.err" >&2; die "pkttrace did not start"; }
-    sleep 1
-    o=$(flood); on+=("$(kv rate "$o")")
-    sleep 0.2
-    stop_pid "$pp"
-    s=$(grep -m1 'kernel:' "$work/ptb.err" | sed 's/^pkttrace: //')
-    o=$(flood); off+=("$(kv rate "$o")")
-    ratios+=("$(awk -v a="${on[-1]}" -v b="${off[-1]}" 'BEGIN { print a / b }')")
-  done
-  b_off_all+=("${off[@]}")
-  local mon moff mr
-  mon=$(printf '%s\n' "${on[@]}" | median)
-  moff=$(printf '%s\n' "${off[@]}" | median)
-  mr=$(printf '%s\n' "${ratios[@]}" | median)
-  brow "$name" "$(printf '%.0f' "$mon")" "$(printf '%.0f' "$moff")" "$(awk -v r="$mr" 'BEGIN { printf "%.1f%%", 100 * r }')" "last round: $s"
-  printf -v "B_${key}" '%s' "$mr"
-}
 if [ "$has_fivetuple" = 1 ]; then
-  b_run miss "(b) tx+rx, non-matching filter (dport=9)" --filter fivetuple:dport=9
-  b_run hit "(b) tx+rx, matching filter (dport=9999)" --filter fivetuple:dport=9999
+  b_run miss "(b) tx+rx, non-matching filter (dport=9)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9
+  b_run hit "(b) tx+rx, matching filter (dport=9999)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9999
 else
   log "no fivetuple filter installed: skipping the filtered rows"
 fi
-b_run all "(b) tx+rx, match-all (no filter)"
+b_run all "(b) tx+rx, match-all (no filter)" --probe netpath:hooks=tx,rx
 pps_off=$(printf '%s\n' "${b_off_all[@]}" | median)
 stop_pid "$recv_pid"
 ip netns del "$ns_a"
 ip netns del "$ns_b"
+run_netfilter_workload
 
 # ------------------------------------------------------------------------------------ time to attach
 # From just before the process is started to the moment "pkttrace: tracing" (printed once every
@@ -385,6 +441,7 @@ echo "workload (b): UDP flood, 18-byte datagrams over a veth pair between two na
 echo "  ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced per row (medians); sender untraced over all rounds: $(printf '%.0f' "$pps_off") packets/s"
 printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
 printf '%s\n' "${b_rows[@]}"
+print_netfilter_table
 echo
 echo "time from 'pkttrace trace --probe netpath' start to 'pkttrace: tracing' (all probes attached): ${attach[*]} s; median ${attach_median} s"
 echo

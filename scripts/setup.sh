@@ -6,13 +6,14 @@
 set -euo pipefail
 
 # JDK + Maven build the Java side; clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
-# libbpf1 is loaded at run time (jnr-ffi); iproute2/iptables/nftables/iputils-ping/procps are what the
-# demo and the tests drive; bpftrace, gcc and make are used by tests and for debugging; chromium
-# (headless) renders the html sink's pages in the tests.
+# libbpf1 and libnftables1 are loaded at run time (jnr-ffi; the netfilter probe creates its table and
+# lists rules through libnftables); iproute2/iptables/nftables/iputils-ping/procps are what the demo and
+# the tests drive (util-linux's setpriv and taskset too); bpftrace, gcc and make are used by tests and
+# for debugging; chromium (headless) renders the html sink's pages in the tests.
 packages=(
   openjdk-17-jdk-headless maven
-  clang llvm libbpf-dev libbpf1 bpftool
-  iproute2 iptables nftables iputils-ping procps
+  clang llvm libbpf-dev libbpf1 bpftool libnftables1
+  iproute2 iptables nftables iputils-ping procps util-linux
   bpftrace gcc make
   chromium
 )

@@ -13,6 +13,7 @@
 #pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
 #endif
 
+struct bpf_nf_ctx;
 struct bpf_raw_tracepoint_args;
 struct ethhdr;
 struct file;
@@ -22,6 +23,10 @@ struct iphdr;
 struct ipv6hdr;
 struct net;
 struct net_device;
+struct nf_hook_state;
+struct nft_chain;
+struct nft_pktinfo;
+struct nft_table;
 struct ns_common;
 struct nsproxy;
 struct pt_regs;
@@ -31,6 +36,7 @@ struct sock_common;
 struct socket;
 struct task_struct;
 struct xdp_md;
+struct xt_table;
 
 typedef unsigned char __u8;
 
@@ -74,6 +80,7 @@ struct sk_buff {
 	struct net_device *dev;
 	struct sock *sk;
 	unsigned int len;
+	unsigned int data_len;
 	__be16 protocol;
 	__u16 network_header;
 	unsigned char *head;
@@ -180,6 +187,39 @@ struct ipv6hdr {
 	};
 };
 _Static_assert(sizeof(struct ipv6hdr) == 40, "struct ipv6hdr: not the layout of the BTF vmlinux.h was made from");
+
+struct bpf_nf_ctx {
+	const struct nf_hook_state *state;
+	struct sk_buff *skb;
+};
+_Static_assert(sizeof(struct bpf_nf_ctx) == 16, "struct bpf_nf_ctx: not the layout of the BTF vmlinux.h was made from");
+
+struct nf_hook_state {
+	u8 hook;
+	u8 pf;
+	struct net_device *in;
+	struct net_device *out;
+	struct net *net;
+};
+
+struct nft_pktinfo {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+};
+
+struct nft_chain {
+	struct nft_table *table;
+	char *name;
+};
+
+struct nft_table {
+	u16 family: 6;
+	char *name;
+};
+
+struct xt_table {
+	const char name[32];
+};
 
 struct task_struct {
 	struct nsproxy *nsproxy;

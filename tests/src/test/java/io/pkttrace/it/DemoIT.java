@@ -35,7 +35,13 @@ class DemoIT {
         assertTrue(m.find(), r.out());
         String prefix = m.group(1);
         List<TraceRow> rows = TraceRow.parse(r.out());
-        assertEquals(16, rows.size(), r.toString());
+        List<TraceRow> devices = rows.stream().filter(x -> x.hook().equals("tx") || x.hook().equals("rx")).toList();
+        assertEquals(16, devices.size(), r.toString());
+        // The demo's own rules: the router's forward accept each way, the server's input accept; IPv4 and IPv6.
+        List<NfRow> verdicts = NfRow.parse(r.out()).stream().filter(x -> !x.iptables().isEmpty()).toList();
+        assertEquals(List.of("filter.FORWARD :ACCEPT", "demo.input :ACCEPT", "filter.FORWARD :ACCEPT",
+                "filter.FORWARD :ACCEPT", "demo.input :ACCEPT", "filter.FORWARD :ACCEPT"),
+                verdicts.stream().map(NfRow::iptables).toList(), r.toString());
         assertEquals(3, rows.stream().map(TraceRow::netns).distinct().count(), "three namespaces: " + rows);
         assertEquals(4, rows.stream().map(x -> x.netns() + "/" + x.ifname()).distinct().count(), "four interfaces: " + rows);
         assertTrue(namespaces().stream().noneMatch(n -> n.startsWith(prefix)), "the demo removed its namespaces");

@@ -35,9 +35,10 @@ class HtmlSinkIT extends WithDemoTopology {
     @TempDir
     Path dir;
 
+    /** A request's hops: four device crossings, then the verdict of the test's own input chain in the server. */
     private List<String> requestPath() {
         return List.of(topo.clientName() + " eth0 tx", topo.routerName() + " r0 rx", topo.routerName() + " r1 tx",
-                topo.serverName() + " eth0 rx");
+                topo.serverName() + " eth0 rx", topo.serverName() + " eth0 input");
     }
 
     private List<String> replyPath() {
@@ -97,7 +98,8 @@ class HtmlSinkIT extends WithDemoTopology {
             assertTrue(l.get("box").get("x").asDouble() >= right - 0.5, "lanes side by side: " + d.get("lanes"));
             right = l.get("box").get("x").asDouble() + l.get("box").get("w").asDouble();
         }
-        assertTrue(right <= 1280, "three namespaces fit a 1280 px window: " + right);
+        // Nine device stations and the server's netfilter input chain (the demo's rules) side by side.
+        assertTrue(right <= 1366, "three namespaces fit a 1366 px window: " + right);
         Map<Integer, String> stations = new HashMap<>();
         for (JsonNode s : d.get("stations")) {
             stations.put(s.get("column").asInt(), s.get("ifname").asText() + " " + s.get("hook").asText());
@@ -132,10 +134,13 @@ class HtmlSinkIT extends WithDemoTopology {
                     List<String> dropped = new ArrayList<>(requestPath());
                     dropped.add(topo.serverName() + " eth0 drop");
                     assertEquals(dropped, hops, p.toString());
-                    JsonNode drop = p.get("hops").get(4);
+                    JsonNode verdict = p.get("hops").get(4);
+                    assertEquals("verdict-drop", verdict.get("mark").asText());
+                    assertEquals(List.of(NFT_TABLE + ".input", "DROP"), strings(verdict.get("notes")));
+                    JsonNode drop = p.get("hops").get(5);
                     assertEquals("drop", drop.get("mark").asText());
-                    assertEquals(List.of("NETFILTER_DROP"), strings(drop.get("notes")));
-                    assertEquals("dropped: NETFILTER_DROP", p.get("outcome").asText());
+                    assertEquals("NETFILTER_DROP", strings(drop.get("notes")).get(0));
+                    assertTrue(p.get("outcome").asText().startsWith("dropped: NETFILTER_DROP " + NFT_TABLE + ".input"), p.toString());
                 } else {
                     assertEquals(requestPath(), hops, p.toString());
                 }

@@ -39,8 +39,8 @@ class JsonFlowIT extends WithDemoTopology {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("v", "ts_ns", "time", "cpu", "probe", "hook", "packet_id", "netns",
             "netns_name", "ifindex", "ifname", "pid", "len", "sock_ino", "family", "src", "dst", "proto", "sport", "dport",
-            "icmp_type", "icmp_code", "icmp_id", "icmp_seq", "ret", "nf_table", "nf_chain", "nf_verdict", "drop_reason",
-            "drop_reason_name");
+            "icmp_type", "icmp_code", "icmp_id", "icmp_seq", "ret", "nf_table", "nf_chain", "nf_verdict", "nf_family", "nf_target",
+            "nf_policy", "nf_rule_handle", "nf_rule", "nf_rule_stale", "drop_reason", "drop_reason_name");
     private static final Pattern HOP = Pattern.compile("^\\s+\\+[0-9]+\\.[0-9] µs\\s+\\[(\\d+)(?: \\(([^)]*)\\))?]\\s+(\\S+)\\s+(\\S+)(?:\\s+(.*))?$");
 
     @TempDir

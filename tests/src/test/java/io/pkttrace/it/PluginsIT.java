@@ -11,7 +11,9 @@ class PluginsIT {
     void listsPluginsAndExtensions() throws Exception {
         Cli.Result r = Cli.run("plugins");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s).*PROBES\\n  netpath +\\[netpath\\].*"), r.out());
+        // Probes are listed by name: netfilter comes before netpath.
+        assertTrue(r.out().matches("(?s).*PROBES\\n  netfilter +\\[netfilter\\][^\\n]*(?:\\n      [^\\n]*)*\\n  netpath +\\[netpath\\].*"), r.out());
+        assertTrue(r.out().contains("netfilter-drops [netfilter]"), r.out());
         assertTrue(r.out().matches("(?s).*SINKS\\n  console +\\[sinks\\].*"), r.out());
         assertTrue(r.out().contains("netns-names    [builtin]"), r.out());
     }

@@ -23,6 +23,19 @@ public interface BpfObject extends AutoCloseable {
     Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
             throws PkttraceException;
 
+    /**
+     * Attaches a program of section {@code netfilter} (BPF_PROG_TYPE_NETFILTER, kernel >= 6.4) to a
+     * netfilter hook of the network namespace the calling thread is in, through a BPF link.
+     *
+     * @param protocolFamily NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10)
+     * @param hook           NF_INET_PRE_ROUTING (0) ... NF_INET_POST_ROUTING (4)
+     * @param priority       position among the hook's functions (lower runs first); not INT_MIN or INT_MAX
+     */
+    Attachment attachNetfilter(String program, int protocolFamily, int hook, int priority) throws PkttraceException;
+
+    /** Destroys one link made by an attach method; the others stay. Idempotent. */
+    void detach(Attachment attachment);
+
     /** Writes one map element (key and value in the kernel's layout, little-endian). */
     void updateMap(String map, byte[] key, byte[] value) throws PkttraceException;
 

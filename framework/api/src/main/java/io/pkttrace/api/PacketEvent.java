@@ -50,6 +50,12 @@ public final class PacketEvent {
     private String nfTable;
     private String nfChain;
     private String nfVerdict;
+    private String nfFamily;
+    private String nfTarget;
+    private boolean nfPolicy;
+    private long nfRuleHandle = -1;
+    private String nfRule;
+    private boolean nfRuleStale;
     private int dropReason = -1;
     private String dropReasonName;
 
@@ -60,22 +66,28 @@ public final class PacketEvent {
         Arrays.fill(src, (byte) 0); Arrays.fill(dst, (byte) 0);
         protocol = 0; srcPort = 0; dstPort = 0; icmpType = -1; icmpCode = -1; icmpId = -1; icmpSeq = -1;
         length = 0; packetId = 0; socketInode = 0; hasReturnValue = false; returnValue = 0;
-        nfTable = null; nfChain = null; nfVerdict = null; dropReason = -1; dropReasonName = null;
+        nfTable = null; nfChain = null; nfVerdict = null; nfFamily = null; nfTarget = null; nfPolicy = false;
+        nfRuleHandle = -1; nfRule = null; nfRuleStale = false; dropReason = -1; dropReasonName = null;
         return this;
     }
 
     /** An independent copy, for components that keep events (flow grouping, buffering). */
     public PacketEvent copy() {
-        PacketEvent c = new PacketEvent();
-        c.timestampNs = timestampNs; c.cpu = cpu; c.hook = hook; c.probe = probe; c.netnsInode = netnsInode;
-        c.netnsName = netnsName; c.ifindex = ifindex; c.ifname = ifname; c.pid = pid; c.family = family;
-        System.arraycopy(src, 0, c.src, 0, 16); System.arraycopy(dst, 0, c.dst, 0, 16);
-        c.protocol = protocol; c.srcPort = srcPort; c.dstPort = dstPort; c.icmpType = icmpType;
-        c.icmpCode = icmpCode; c.icmpId = icmpId; c.icmpSeq = icmpSeq; c.length = length; c.packetId = packetId;
-        c.socketInode = socketInode; c.hasReturnValue = hasReturnValue; c.returnValue = returnValue;
-        c.nfTable = nfTable; c.nfChain = nfChain; c.nfVerdict = nfVerdict; c.dropReason = dropReason;
-        c.dropReasonName = dropReasonName;
-        return c;
+        return new PacketEvent().copyFrom(this);
+    }
+
+    /** Overwrites every field of this event with those of {@code o} (reuses this instance: no allocation). */
+    public PacketEvent copyFrom(PacketEvent o) {
+        timestampNs = o.timestampNs; cpu = o.cpu; hook = o.hook; probe = o.probe; netnsInode = o.netnsInode;
+        netnsName = o.netnsName; ifindex = o.ifindex; ifname = o.ifname; pid = o.pid; family = o.family;
+        System.arraycopy(o.src, 0, src, 0, 16); System.arraycopy(o.dst, 0, dst, 0, 16);
+        protocol = o.protocol; srcPort = o.srcPort; dstPort = o.dstPort; icmpType = o.icmpType;
+        icmpCode = o.icmpCode; icmpId = o.icmpId; icmpSeq = o.icmpSeq; length = o.length; packetId = o.packetId;
+        socketInode = o.socketInode; hasReturnValue = o.hasReturnValue; returnValue = o.returnValue;
+        nfTable = o.nfTable; nfChain = o.nfChain; nfVerdict = o.nfVerdict; nfFamily = o.nfFamily; nfTarget = o.nfTarget;
+        nfPolicy = o.nfPolicy; nfRuleHandle = o.nfRuleHandle; nfRule = o.nfRule; nfRuleStale = o.nfRuleStale;
+        dropReason = o.dropReason; dropReasonName = o.dropReasonName;
+        return this;
     }
 
     /** Kernel monotonic time of the observation (bpf_ktime_get_ns), in nanoseconds. */
@@ -195,12 +207,38 @@ public final class PacketEvent {
     public long returnValue() { return returnValue; }
     public PacketEvent returnValue(long v) { returnValue = v; hasReturnValue = true; return this; }
 
-    /** Netfilter table, chain and verdict, null when the probe does not report them. */
+    /**
+     * Netfilter table, chain and verdict, null when the probe does not report them. The verdict is one
+     * of ACCEPT, DROP, REJECT, QUEUE, STOLEN, JUMP, GOTO, RETURN, CONTINUE (a matching rule that did not
+     * decide); {@link #nfTarget()} names the chain of a JUMP or GOTO.
+     */
     public String nfTable() { return nfTable; }
     public String nfChain() { return nfChain; }
     public String nfVerdict() { return nfVerdict; }
     public PacketEvent netfilter(String table, String chain, String verdict) {
         nfTable = table; nfChain = chain; nfVerdict = verdict; return this;
+    }
+
+    /** nftables family of the table: ip, ip6, inet, bridge, arp or netdev; null when unknown. */
+    public String nfFamily() { return nfFamily; }
+    public PacketEvent nfFamily(String v) { nfFamily = v; return this; }
+
+    /** The chain a JUMP or GOTO verdict continues in, else null. */
+    public String nfTarget() { return nfTarget; }
+    public PacketEvent nfTarget(String v) { nfTarget = v; return this; }
+
+    /** True when the verdict is the base chain's policy (no rule decided). */
+    public boolean nfPolicy() { return nfPolicy; }
+    public PacketEvent nfPolicy(boolean v) { nfPolicy = v; return this; }
+
+    /** Handle of the rule that gave the verdict (as {@code nft -a list ruleset} shows it), -1 if none. */
+    public long nfRuleHandle() { return nfRuleHandle; }
+    /** That rule as {@code nft -s list ruleset} prints it, null if unknown. */
+    public String nfRule() { return nfRule; }
+    /** True when the rule's text may not be the one that gave the verdict (the ruleset changed meanwhile). */
+    public boolean nfRuleStale() { return nfRuleStale; }
+    public PacketEvent nfRule(long handle, String text, boolean stale) {
+        nfRuleHandle = handle; nfRule = text; nfRuleStale = stale; return this;
     }
 
     /** Kernel drop reason (enum skb_drop_reason value), -1 when not a drop. */

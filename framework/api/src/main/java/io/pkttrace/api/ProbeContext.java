@@ -41,6 +41,23 @@ public interface ProbeContext {
     void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException;
 
     /**
+     * Starts polling a non-ring event source on the consumer thread (after the rings are drained in
+     * each round); its events go through the same filters, enrichers and sinks, and are counted in
+     * the run report.
+     */
+    void consume(EventSource source);
+
+    /**
+     * The five-tuple rules of the user's filters, as the engine pushes them into each object's
+     * {@code pt_filter} map ({@link TupleRules#matchAll()} when there are none or when several
+     * filters' rules cannot be combined). For probes that select packets by other means than that
+     * map, e.g. by nftables rules.
+     */
+    default TupleRules filterRules() {
+        return TupleRules.matchAll();
+    }
+
+    /**
      * A decoder for the standard record ({@code struct pkttrace_event} of the probe SDK's event.h) that
      * the object's programs write. Field offsets come from the object's own BTF, and the hook ids are
      * named by the enumerators of the C enum {@code hookEnum} there (exported with

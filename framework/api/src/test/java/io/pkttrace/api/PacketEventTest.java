@@ -28,4 +28,25 @@ class PacketEventTest {
         assertEquals(-1, e.icmpType());
         assertNull(e.ifname());
     }
+
+    @Test
+    void netfilterFieldsAreCopiedAndCleared() {
+        PacketEvent e = new PacketEvent().netfilter("filter", "FORWARD", "JUMP").nfFamily("ip").nfTarget("PTCHK")
+                .nfPolicy(true).nfRule(7, "meta l4proto icmp counter jump PTCHK", true);
+        PacketEvent c = new PacketEvent().copyFrom(e);
+        assertEquals("ip", c.nfFamily());
+        assertEquals("PTCHK", c.nfTarget());
+        assertTrue(c.nfPolicy());
+        assertEquals(7, c.nfRuleHandle());
+        assertEquals("meta l4proto icmp counter jump PTCHK", c.nfRule());
+        assertTrue(c.nfRuleStale());
+        e.clear();
+        assertNull(e.nfFamily());
+        assertNull(e.nfTarget());
+        assertFalse(e.nfPolicy());
+        assertEquals(-1, e.nfRuleHandle());
+        assertNull(e.nfRule());
+        assertFalse(e.nfRuleStale());
+        assertEquals("FORWARD", c.nfChain(), "the copy is independent");
+    }
 }

@@ -7,11 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code pkttrace demo}: builds client -- router -- server namespaces, traces one IPv4 and one IPv6
- * ping across them, and removes the topology whatever happens.
+ * {@code pkttrace demo}: builds client -- router -- server namespaces with a couple of firewall rules,
+ * traces one IPv4 and one IPv6 ping across them, and removes the topology whatever happens.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Build a 3-namespace demo topology, trace an IPv4 and an IPv6 ping across it, remove it.")
+        description = "Build a 3-namespace demo topology with a few firewall rules, trace an IPv4 and an IPv6 ping across it, remove it.")
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     PkttraceCommand root;
@@ -25,6 +25,7 @@ final class DemoCommand implements Callable<Integer> {
             // Ctrl-C or SIGTERM must not leave the namespaces behind: close() is idempotent.
             Thread hook = new Thread(demo::close, "pkttrace-demo-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
+            demo.addDemoRules();
             System.out.printf("# demo topology: %s (eth0) -- (r0) %s (r1) -- (eth0) %s%n",
                     demo.clientName(), demo.routerName(), demo.serverName());
             for (String target : List.of(DemoTopology.SERVER_V4, DemoTopology.SERVER_V6)) {

@@ -29,7 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs ping (optionally inside a namespace) with the netpath probe on and shows its packets' path. */
+/**
+ * Runs ping (optionally inside a namespace) with the netpath probe (and the netfilter probe, when
+ * installed) on and shows its packets' path with the netfilter verdicts on the way.
+ */
 final class PingTrace {
     /** What to ping and how. */
     record Request(String netns, int count, Integer family, int timeoutSeconds, String target, List<String> sinks) {
@@ -81,11 +84,17 @@ final class PingTrace {
             new NetnsNames().inodeOf(r.netns());
         }
         List<TraceSpec.Component> sinks = ComponentSpecs.parseAll("sink", r.sinks().isEmpty() ? List.of("console") : r.sinks());
-        TraceSpec spec = new TraceSpec(
-                List.of(new TraceSpec.Component("netpath", Options.empty("probe netpath"))),
-                List.of(),
-                List.of(new TraceSpec.Component(NetnsNameEnricherFactory.TYPE, Options.empty("enricher netns-names"))),
-                sinks, EngineSettings.defaults());
+        List<TraceSpec.Component> probes = new ArrayList<>(List.of(new TraceSpec.Component("netpath", Options.empty("probe netpath"))));
+        if (NetfilterDefaults.installed(services.plugins())) {
+            // The verdicts of every netfilter chain the echo crosses, where the kernel can trace them.
+            // Optional: where netfilter cannot be traced, ping still shows the device rows (one line says why).
+            probes.add(new TraceSpec.Component(NetfilterDefaults.PROBE,
+                    Options.parse("probe " + NetfilterDefaults.PROBE, List.of("optional=true"))));
+        }
+        List<TraceSpec.Component> enrichers = new ArrayList<>(
+                List.of(new TraceSpec.Component(NetnsNameEnricherFactory.TYPE, Options.empty("enricher netns-names"))));
+        enrichers.addAll(NetfilterDefaults.enrichers(services.plugins(), probes));
+        TraceSpec spec = new TraceSpec(probes, List.of(), enrichers, sinks, EngineSettings.defaults());
         PingCorrelator[] correlator = new PingCorrelator[1];
         Engine engine = new EngineBuilder(services.plugins(), line -> err.println("pkttrace: " + line))
                 .build(spec, List.of(new TupleFilter(echoRules(target))), user -> {

@@ -14,8 +14,8 @@ final class RunReport {
                     s.emitted(), s.produced(), s.delivered(), s.lostInKernel(), s.filteredInKernel(), s.filteredInJava());
         }
         if (s.lostInKernel() > 0) {
-            err.printf("pkttrace: WARNING: %d events were lost because the ring buffer was full: raise --ring-size or narrow the filter%n",
-                    s.lostInKernel());
+            err.printf("pkttrace: WARNING: %d events were lost because a ring buffer or socket buffer was full:"
+                    + " raise --ring-size or narrow the filter%n", s.lostInKernel());
         }
     }
 }

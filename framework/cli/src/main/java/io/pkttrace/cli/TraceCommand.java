@@ -133,9 +133,9 @@ final class TraceCommand implements Callable<Integer> {
         if (!tupleItems.isEmpty()) {
             filterSpecs.add(new TraceSpec.Component("fivetuple", Options.parse("filter fivetuple (-a)", tupleItems)));
         }
-        TraceSpec spec = new TraceSpec(
-                ComponentSpecs.parseAll("probe", probes.isEmpty() ? List.of("netpath") : probes),
-                filterSpecs, enrich, sinkSpecs(), settings);
+        List<TraceSpec.Component> probeSpecs = ComponentSpecs.parseAll("probe", probes.isEmpty() ? List.of("netpath") : probes);
+        enrich.addAll(NetfilterDefaults.enrichers(root.services().plugins(), probeSpecs));
+        TraceSpec spec = new TraceSpec(probeSpecs, filterSpecs, enrich, sinkSpecs(), settings);
         Engine engine = new EngineBuilder(root.services().plugins(), line -> System.err.println("pkttrace: " + line))
                 .build(spec, List.of(), s -> s);
         // Exactly one report: from the shutdown hook on Ctrl-C/SIGTERM, else from here.

@@ -386,7 +386,9 @@ public final class VmlinuxHeader {
                         inner = q + " " + inner;
                         t = to;
                     } else {
-                        return q + " " + declaration(to, inner, depth);
+                        // const on an array of const elements (xt_table.name) would print "const const"
+                        String d = declaration(to, inner, depth);
+                        return d.startsWith(q + " ") ? d : q + " " + d;
                     }
                 }
                 case TYPE_TAG -> t = btf.referenced(t);

@@ -35,6 +35,10 @@ public interface LibBpf {
 
     int bpf_program__set_autoload(Pointer prog, boolean autoload);
 
+    int bpf_program__set_type(Pointer prog, int type);
+
+    int bpf_program__set_expected_attach_type(Pointer prog, int type);
+
     boolean bpf_program__autoload(Pointer prog);
 
     int bpf_program__fd(Pointer prog);

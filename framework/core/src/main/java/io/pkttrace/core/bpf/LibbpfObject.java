@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.Map;
 import jnr.ffi.Pointer;
 
-/** A BPF object opened, loaded and attached through libbpf. Not thread-safe: used during start/stop. */
+/**
+ * A BPF object opened, loaded and attached through libbpf. Loading is done once, during start;
+ * attaching and detaching are synchronized, because probes may attach in namespaces that appear
+ * while the run goes on (netfilter links) while the engine detaches everything at the end.
+ */
 public final class LibbpfObject implements BpfObject {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibbpfObject.class);
     private static final int LOG_BUF_SIZE = 1 << 20;
@@ -30,8 +34,17 @@ public final class LibbpfObject implements BpfObject {
     private Pointer obj;
     private boolean loaded;
     private final Map<String, Pointer> logBuffers = new LinkedHashMap<>();
-    private final List<Pointer> links = new ArrayList<>();
-    private final List<Attachment> attachments = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
+
+    /** One attachment: a libbpf link, or the fd of a link made with a raw bpf() call. */
+    private record Link(Attachment attachment, Pointer libbpfLink, int fd) {
+    }
+
+    /** bpf(2) command and types libbpf 1.1 has no names or wrappers for (UAPI values, checked against BTF by a test). */
+    static final int BPF_LINK_CREATE = 28;
+    static final int BPF_PROG_TYPE_NETFILTER = 32;
+    static final int BPF_NETFILTER = 45;
+    private static final int LINK_CREATE_ATTR_SIZE = 64;
 
     private LibbpfObject(NativeBpf n, String name, Pointer elf, byte[] elfBytes, Pointer obj) {
         this.n = n;
@@ -58,7 +71,19 @@ public final class LibbpfObject implements BpfObject {
             throw new PkttraceException("BPF object '" + name + "' could not be opened (" + n.strerror(err) + ")",
                     libbpfSaid(n, "the plugin's BPF object is damaged or was built for another architecture"));
         }
-        return new LibbpfObject(n, name, elf, elfBytes, obj);
+        LibbpfObject o = new LibbpfObject(n, name, elf, elfBytes, obj);
+        o.typeNetfilterPrograms();
+        return o;
+    }
+
+    /** libbpf 1.1 does not know SEC("netfilter") (1.2 does): set the program and attach types by hand. */
+    private void typeNetfilterPrograms() {
+        for (Pointer p = bpf.bpf_object__next_program(obj, null); p != null; p = bpf.bpf_object__next_program(obj, p)) {
+            if ("netfilter".equals(bpf.bpf_program__section_name(p))) {
+                bpf.bpf_program__set_type(p, BPF_PROG_TYPE_NETFILTER);
+                bpf.bpf_program__set_expected_attach_type(p, BPF_NETFILTER);
+            }
+        }
     }
 
     @Override
@@ -156,7 +181,7 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
-    public Attachment attach(String program) throws PkttraceException {
+    public synchronized Attachment attach(String program) throws PkttraceException {
         Pointer p = program(program);
         String section = bpf.bpf_program__section_name(p);
         if (section.startsWith("tracepoint/") || section.startsWith("tp/")) {
@@ -178,7 +203,7 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
-    public Attachment attachKprobe(String program, String function, boolean onReturn) throws PkttraceException {
+    public synchronized Attachment attachKprobe(String program, String function, boolean onReturn) throws PkttraceException {
         KernelFeatures.requireKprobes();
         n.takeRecentWarnings();
         Pointer link = bpf.bpf_program__attach_kprobe(program(program), onReturn, function);
@@ -192,7 +217,7 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
-    public Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
+    public synchronized Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
             throws PkttraceException {
         if (!Files.isRegularFile(Path.of(binary))) {
             throw new PkttraceException("binary '" + binary + "' does not exist", "give the path of the program to trace");
@@ -215,15 +240,92 @@ public final class LibbpfObject implements BpfObject {
         return linked(link, new Attachment(program, onReturn ? "uretprobe" : "uprobe", binary + ":" + function));
     }
 
+    @Override
+    public synchronized Attachment attachNetfilter(String program, int protocolFamily, int hook, int priority)
+            throws PkttraceException {
+        Pointer p = program(program);
+        if (!"netfilter".equals(bpf.bpf_program__section_name(p))) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not a netfilter program",
+                    "this is a bug in the plugin that asked for it");
+        }
+        int progFd = bpf.bpf_program__fd(p);
+        if (progFd < 0) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
+        }
+        // union bpf_attr, link_create: prog_fd @0, target_fd @4, attach_type @8, flags @12,
+        // netfilter { pf @16, hooknum @20, priority @24, flags @28 }; the rest must be zero.
+        Pointer attr = n.allocate(LINK_CREATE_ATTR_SIZE);
+        attr.putInt(0, progFd);
+        attr.putInt(8, BPF_NETFILTER);
+        attr.putInt(16, protocolFamily);
+        attr.putInt(20, hook);
+        attr.putInt(24, priority);
+        long fd = n.libc().syscall(sysBpf(), BPF_LINK_CREATE, attr, LINK_CREATE_ATTR_SIZE);
+        String target = "pf" + protocolFamily + "/hook" + hook + "/priority" + priority + "/netns" + currentNetns();
+        if (fd < 0) {
+            int err = n.errno();
+            String hint = switch (err) {
+                case 1, 13 -> "run pkttrace as root (it needs CAP_BPF and CAP_NET_ADMIN)";
+                case 34 -> "priorities INT_MIN and INT_MAX are reserved by the kernel";
+                default -> "BPF netfilter links need Linux 6.4 or newer with CONFIG_NETFILTER_BPF_LINK";
+            };
+            throw new PkttraceException("cannot attach netfilter program '" + program + "' (" + target + "): "
+                    + n.strerror(err), hint);
+        }
+        Attachment a = new Attachment(program, "netfilter", target);
+        links.add(new Link(a, null, (int) fd));
+        return a;
+    }
+
+    private static long sysBpf() {
+        return switch (System.getProperty("os.arch")) {
+            case "aarch64", "riscv64" -> 280;
+            default -> 321; // x86-64
+        };
+    }
+
+    /** Inode of the calling thread's network namespace, or 0 if unreadable. */
+    private static long currentNetns() {
+        try {
+            Object ino = Files.readAttributes(Path.of("/proc/thread-self/ns/net"), "unix:ino").get("ino");
+            return ino instanceof Number num ? num.longValue() : 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     private Attachment linked(Pointer link, Attachment a) {
-        links.add(link);
-        attachments.add(a);
+        links.add(new Link(a, link, -1));
         return a;
     }
 
     /** Everything attached so far. */
-    public List<Attachment> attachments() {
-        return List.copyOf(attachments);
+    public synchronized List<Attachment> attachments() {
+        return links.stream().map(Link::attachment).toList();
+    }
+
+    /** Destroyed outside the lock: a netfilter link's release waits for an RCU grace period, which callers may overlap. */
+    @Override
+    public void detach(Attachment attachment) {
+        Link found = null;
+        synchronized (this) {
+            for (int i = links.size() - 1; i >= 0 && found == null; i--) {
+                if (links.get(i).attachment().equals(attachment)) {
+                    found = links.remove(i);
+                }
+            }
+        }
+        if (found != null) {
+            destroy(found);
+        }
+    }
+
+    private void destroy(Link l) {
+        if (l.libbpfLink() != null) {
+            bpf.bpf_link__destroy(l.libbpfLink());
+        } else {
+            n.libc().close(l.fd());
+        }
     }
 
     @Override
@@ -287,15 +389,15 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
-    public void detach() {
+    public synchronized void detach() {
         for (int i = links.size() - 1; i >= 0; i--) {
-            bpf.bpf_link__destroy(links.get(i));
+            destroy(links.get(i));
         }
         links.clear();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         detach();
         if (obj != null) {
             bpf.bpf_object__close(obj);

@@ -2,6 +2,7 @@ package io.pkttrace.core.engine;
 
 import io.pkttrace.api.Component;
 import io.pkttrace.api.Enricher;
+import io.pkttrace.api.EventSource;
 import io.pkttrace.api.Filter;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
@@ -26,10 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one trace: probe -> kernel filter -> ring buffer -> decode -> filters -> enrichers -> sinks.
  *
- * <p>One consumer thread drains every ring in batches (records are submitted without wake-ups), runs
- * the pipeline on a single reused {@link PacketEvent}, and flushes sinks once per batch. {@link #stop()}
- * detaches probes first, then drains what is left, so that for every ring
- * {@code delivered + lost == produced} holds exactly.
+ * <p>One consumer thread drains every ring in batches (records are submitted without wake-ups), then
+ * polls the probes' other event sources (netlink, ...), runs the pipeline on a single reused
+ * {@link PacketEvent}, and flushes sinks once per batch. {@link #stop()} detaches probes first, then
+ * drains what is left, so that for every ring {@code delivered + lost == produced} holds exactly.
+ *
+ * <p>When more than one ring or source feeds the run, events pass a {@link TimeOrderWindow} after the
+ * filters, so that enrichers and sinks see them in kernel-time order although they were read source
+ * after source. With a single source nothing waits.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -44,6 +49,10 @@ public final class Engine implements AutoCloseable {
     private final List<Component> started = new ArrayList<>();
     private final List<Probe> startedProbes = new ArrayList<>();
     private final List<RingSource> rings = new ArrayList<>();
+    private final List<PolledSource> polled = new ArrayList<>();
+    /** How long an event may wait for earlier ones from other sources; null when only one source feeds the run. */
+    private TimeOrderWindow window;
+    private final Consumer<PacketEvent> deliver = this::deliver;
     private final CountDownLatch done = new CountDownLatch(1);
     private final PacketEvent event = new PacketEvent();
     private ProbeRuntime runtime;
@@ -99,6 +108,12 @@ public final class Engine implements AutoCloseable {
                 RingBuffer ring = new RingBuffer(n, fd, s.object().mapMaxEntries("pt_events"));
                 rings.add(new RingSource(s, ring));
             }
+            for (EventSource s : runtime.eventSources()) {
+                polled.add(new PolledSource(s));
+            }
+            if (rings.size() + polled.size() > 1) {
+                window = new TimeOrderWindow(ORDER_WINDOW_NS, ORDER_WINDOW_CAPACITY);
+            }
         } catch (PkttraceException | RuntimeException e) {
             stop();
             throw e;
@@ -119,6 +134,12 @@ public final class Engine implements AutoCloseable {
     }
 
     private static final long TICK_NS = 100_000_000L;
+    /**
+     * Long enough for a netlink message read one poll round after the ring records of the same
+     * moment (about 1 ms) even when the consumer is busy; short enough not to be noticed live.
+     */
+    static final long ORDER_WINDOW_NS = 50_000_000L;
+    static final int ORDER_WINDOW_CAPACITY = 65536;
 
     private void consumeLoop() {
         long lastTick = System.nanoTime();
@@ -142,11 +163,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** One round: every ring, then every other source (whose events may refer to ring records just read). */
     private int drainAll() {
         int total = 0;
         for (RingSource r : rings) {
             int got = r.ring.drain(r, settings.batchMax());
             total += got;
+        }
+        for (PolledSource p : polled) {
+            total += p.source.poll(p);
+        }
+        if (window != null) {
+            total += window.releaseUntil(System.nanoTime(), deliver);
         }
         if (total > 0) {
             for (Sink s : sinks) {
@@ -174,25 +202,57 @@ public final class Engine implements AutoCloseable {
             if (!source.decoder().decode(data, offset, length, e)) {
                 return;
             }
-            if (settings.maxEvents() > 0 && emitted >= settings.maxEvents()) {
+            process(e);
+        }
+    }
+
+    /** A non-ring source; counts what it handed out. */
+    private final class PolledSource implements Consumer<PacketEvent> {
+        final EventSource source;
+        long delivered;
+
+        PolledSource(EventSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public void accept(PacketEvent e) {
+            delivered++;
+            process(e);
+        }
+    }
+
+    /** Filters, then (in time order when several sources feed the run) enrichers and sinks. */
+    private void process(PacketEvent e) {
+        if (settings.maxEvents() > 0 && emitted >= settings.maxEvents()) {
+            return;
+        }
+        for (int i = 0, size = filters.size(); i < size; i++) {
+            if (!filters.get(i).test(e)) {
+                filteredInJava++;
                 return;
             }
-            for (int i = 0, size = filters.size(); i < size; i++) {
-                if (!filters.get(i).test(e)) {
-                    filteredInJava++;
-                    return;
-                }
-            }
-            for (int i = 0, size = enrichers.size(); i < size; i++) {
-                enrichers.get(i).enrich(e);
-            }
-            for (int i = 0, size = sinks.size(); i < size; i++) {
-                sinks.get(i).accept(e);
-            }
-            emitted++;
-            if (settings.maxEvents() > 0 && emitted == settings.maxEvents()) {
-                done.countDown();
-            }
+        }
+        if (window != null) {
+            window.offer(e, deliver);
+        } else {
+            deliver(e);
+        }
+    }
+
+    private void deliver(PacketEvent e) {
+        if (settings.maxEvents() > 0 && emitted >= settings.maxEvents()) {
+            return;
+        }
+        for (int i = 0, size = enrichers.size(); i < size; i++) {
+            enrichers.get(i).enrich(e);
+        }
+        for (int i = 0, size = sinks.size(); i < size; i++) {
+            sinks.get(i).accept(e);
+        }
+        emitted++;
+        if (settings.maxEvents() > 0 && emitted == settings.maxEvents()) {
+            done.countDown();
         }
     }
 
@@ -226,6 +286,15 @@ public final class Engine implements AutoCloseable {
             while (drainAll() > 0) {
                 // the probes are detached: this ends
             }
+            if (window != null && window.releaseAll(deliver) > 0) {
+                for (Sink s : sinks) {
+                    s.flush();
+                }
+            }
+        }
+        if (window != null && window.late() > 0) {
+            reporter.accept(window.late() + " events arrived more than " + ORDER_WINDOW_NS / 1_000_000
+                    + " ms after later ones and are shown out of time order");
         }
         finalStats = counters();
         for (Sink s : sinks) {
@@ -268,6 +337,13 @@ public final class Engine implements AutoCloseable {
                 LOG.warn("cannot read counters of {}: {}", r.source.object().name(), e.getMessage());
             }
             delivered += r.delivered;
+        }
+        // Other sources count into the same totals: what they handed out, and what they could not.
+        for (PolledSource p : polled) {
+            long lostHere = p.source.lost();
+            produced += p.delivered + lostHere;
+            delivered += p.delivered;
+            lost += lostHere;
         }
         return new RunStats(produced, delivered, lost, filteredKernel, filteredInJava, emitted);
     }

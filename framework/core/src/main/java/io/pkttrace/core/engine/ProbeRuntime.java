@@ -1,6 +1,7 @@
 package io.pkttrace.core.engine;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.EventSource;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.api.RecordDecoder;
@@ -30,6 +31,7 @@ final class ProbeRuntime implements ProbeContext {
     private final Consumer<String> reporter;
     private final List<LibbpfObject> opened = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
+    private final List<EventSource> eventSources = new ArrayList<>();
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
@@ -67,6 +69,16 @@ final class ProbeRuntime implements ProbeContext {
             obj.updateMap("pt_filter", new byte[4], encoder.encode(kernelRules));
         }
         sources.add(new Source(obj, decoder));
+    }
+
+    @Override
+    public void consume(EventSource source) {
+        eventSources.add(source);
+    }
+
+    @Override
+    public TupleRules filterRules() {
+        return kernelRules;
     }
 
     @Override
@@ -109,6 +121,10 @@ final class ProbeRuntime implements ProbeContext {
 
     List<Source> sources() {
         return sources;
+    }
+
+    List<EventSource> eventSources() {
+        return eventSources;
     }
 
     List<LibbpfObject> opened() {

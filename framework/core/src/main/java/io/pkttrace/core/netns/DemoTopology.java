@@ -102,6 +102,21 @@ public final class DemoTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a couple of firewall rules of the demo's own, so that its trace shows netfilter verdicts:
+     * the router accepts forwarded ICMP and ICMPv6 with iptables (its nf_tables backend), the server
+     * accepts echo requests with a native nftables table.
+     */
+    public DemoTopology addDemoRules() throws PkttraceException {
+        router.exec("iptables", "-A", "FORWARD", "-p", "icmp", "-j", "ACCEPT");
+        router.exec("ip6tables", "-A", "FORWARD", "-p", "ipv6-icmp", "-j", "ACCEPT");
+        server.exec("nft", "add table inet demo\n"
+                + "add chain inet demo input { type filter hook input priority 0; policy accept; }\n"
+                + "add rule inet demo input icmp type echo-request accept\n"
+                + "add rule inet demo input icmpv6 type echo-request accept");
+        return this;
+    }
+
     /** The underlying topology, e.g. to add more namespaces. */
     public Topology topology() {
         return topology;

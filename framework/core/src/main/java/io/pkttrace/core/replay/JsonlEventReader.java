@@ -242,6 +242,9 @@ public final class JsonlEventReader implements AutoCloseable {
         String nfTable;
         String nfChain;
         String nfVerdict;
+        Long nfRuleHandle;
+        String nfRule;
+        boolean nfRuleStale;
     }
 
     private void read(JsonParser p, String field, PacketEvent e, Fields f) throws IOException, PkttraceException {
@@ -284,6 +287,12 @@ public final class JsonlEventReader implements AutoCloseable {
             case "nf_table" -> f.nfTable = string(p, field);
             case "nf_chain" -> f.nfChain = string(p, field);
             case "nf_verdict" -> f.nfVerdict = string(p, field);
+            case "nf_family" -> e.nfFamily(string(p, field));
+            case "nf_target" -> e.nfTarget(string(p, field));
+            case "nf_policy" -> e.nfPolicy(bool(p, field));
+            case "nf_rule_handle" -> f.nfRuleHandle = integer(p, field, 0, Long.MAX_VALUE);
+            case "nf_rule" -> f.nfRule = string(p, field);
+            case "nf_rule_stale" -> f.nfRuleStale = bool(p, field);
             case "drop_reason" -> f.dropReason = (int) integer(p, field, 0, Integer.MAX_VALUE);
             case "drop_reason_name" -> f.dropReasonName = string(p, field);
             default -> p.skipChildren(); // a field added later within v1: not ours to judge
@@ -322,6 +331,11 @@ public final class JsonlEventReader implements AutoCloseable {
         if (f.nfTable != null || f.nfChain != null || f.nfVerdict != null) {
             e.netfilter(f.nfTable, f.nfChain, f.nfVerdict);
         }
+        if (f.nfRuleHandle != null) {
+            e.nfRule(f.nfRuleHandle, f.nfRule, f.nfRuleStale);
+        } else if (f.nfRule != null) {
+            throw fail("'nf_rule' given without 'nf_rule_handle'");
+        }
         if (f.dropReason != null) {
             e.drop(f.dropReason, f.dropReasonName);
         } else if (f.dropReasonName != null) {
@@ -352,6 +366,14 @@ public final class JsonlEventReader implements AutoCloseable {
             throw fail("field '" + field + "' is out of range: " + v);
         }
         return v;
+    }
+
+    private boolean bool(JsonParser p, String field) throws IOException, PkttraceException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+            throw fail("field '" + field + "' must be true or false, got " + shown(p));
+        }
+        return t == JsonToken.VALUE_TRUE;
     }
 
     private String string(JsonParser p, String field) throws IOException, PkttraceException {

@@ -104,20 +104,56 @@ public final class EventText {
         return e.netnsName() == null ? Long.toString(e.netnsInode()) : e.netnsInode() + " (" + e.netnsName() + ")";
     }
 
-    /** Extra details: drop reason, return value, netfilter verdict, ICMP sequence. */
+    /**
+     * tracepkt's IPTABLES column: {@code filter.OUTPUT :ACCEPT}, {@code filter.FORWARD :JUMP PTCHK};
+     * empty when the event carries no netfilter verdict.
+     */
+    public static String iptables(PacketEvent e) {
+        if (e.nfTable() == null) {
+            return "";
+        }
+        String s = e.nfTable() + "." + e.nfChain() + " :" + e.nfVerdict();
+        return e.nfTarget() == null ? s : s + " " + e.nfTarget();
+    }
+
+    /**
+     * The rule that gave a netfilter verdict, as nft prints it: {@code ip rule 5: meta l4proto icmp
+     * counter accept}; {@code ip policy} when no rule decided; a text that may not be the rule's any
+     * more is marked stale. Empty without a verdict.
+     */
+    public static String rule(PacketEvent e) {
+        if (e.nfTable() == null) {
+            return "";
+        }
+        String family = e.nfFamily() == null ? "" : e.nfFamily() + " ";
+        if (e.nfPolicy()) {
+            return family + "policy";
+        }
+        if (e.nfRuleHandle() < 0) {
+            return "RETURN".equals(e.nfVerdict()) ? family + "end of chain" : family.strip();
+        }
+        String head = family + "rule " + e.nfRuleHandle();
+        if (e.nfRule() == null) {
+            return head + " (text unknown: the ruleset changed before it was listed)";
+        }
+        return head + (e.nfRuleStale() ? " (stale)" : "") + ": " + e.nfRule();
+    }
+
+    /** Extra details: drop reason, return value, ICMP sequence, and last (it is the longest) the netfilter rule. */
     public static String info(PacketEvent e) {
         StringBuilder sb = new StringBuilder();
         if (e.dropReason() >= 0) {
             sb.append("drop reason ").append(e.dropReasonName());
-        }
-        if (e.nfTable() != null) {
-            append(sb, e.nfTable() + "." + e.nfChain() + ":" + e.nfVerdict());
         }
         if (e.hasReturnValue()) {
             append(sb, "ret " + e.returnValue());
         }
         if (e.icmpSeq() >= 0) {
             append(sb, "id " + e.icmpId() + " seq " + e.icmpSeq());
+        }
+        String rule = rule(e);
+        if (!rule.isEmpty()) {
+            append(sb, rule);
         }
         return sb.toString();
     }

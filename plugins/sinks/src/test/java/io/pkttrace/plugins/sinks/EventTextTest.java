@@ -40,4 +40,24 @@ class EventTextTest {
         assertEquals("reply", EventText.type(e));
         assertEquals("2001:db8::1 -> 2001:db8::2", EventText.addresses(e));
     }
+
+    @Test
+    void netfilterVerdictsInTracepktsColumnAndTheRuleInInfo() throws Exception {
+        PacketEvent e = new PacketEvent().family(4).protocol(1).icmpType(8).icmpId(7).icmpSeq(1)
+                .src(InetAddress.getByName("198.18.1.2").getAddress()).dst(InetAddress.getByName("198.18.2.2").getAddress());
+        assertEquals("", EventText.iptables(e));
+        assertEquals("id 7 seq 1", EventText.info(e));
+        e.netfilter("filter", "FORWARD", "JUMP").nfFamily("ip").nfTarget("PTCHK").nfRule(5, "counter jump PTCHK", false);
+        assertEquals("filter.FORWARD :JUMP PTCHK", EventText.iptables(e));
+        assertEquals("id 7 seq 1, ip rule 5: counter jump PTCHK", EventText.info(e));
+        e.netfilter("filter", "OUTPUT", "ACCEPT").nfTarget(null).nfRule(-1, null, false).nfPolicy(true);
+        assertEquals("filter.OUTPUT :ACCEPT", EventText.iptables(e));
+        assertEquals("ip policy", EventText.rule(e));
+        e.nfPolicy(false).nfRule(9, "meta l4proto icmp drop", true);
+        assertEquals("ip rule 9 (stale): meta l4proto icmp drop", EventText.rule(e));
+        e.nfRule(9, null, true);
+        assertEquals("ip rule 9 (text unknown: the ruleset changed before it was listed)", EventText.rule(e));
+        e.netfilter("filter", "PTCHK", "RETURN").nfRule(-1, null, false);
+        assertEquals("ip end of chain", EventText.rule(e));
+    }
 }

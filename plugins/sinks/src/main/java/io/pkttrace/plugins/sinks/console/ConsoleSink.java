@@ -5,9 +5,12 @@ import io.pkttrace.api.Sink;
 import io.pkttrace.plugins.sinks.EventText;
 import java.io.PrintStream;
 
-/** Prints one aligned row per event, tracepkt-style, flushed once per batch. */
+/**
+ * Prints one aligned row per event, tracepkt-style (with its IPTABLES column: {@code table.CHAIN
+ * :VERDICT} for netfilter verdicts), flushed once per batch.
+ */
 public final class ConsoleSink implements Sink {
-    static final String FORMAT = "%-34s %-10s %-7s %-8s %-40s %s";
+    static final String FORMAT = "%-34s %-10s %-11s %-8s %-40s %-30s %s";
     private final ConsoleConfig config;
     private final PrintStream out;
     private final StringBuilder line = new StringBuilder(160);
@@ -20,7 +23,7 @@ public final class ConsoleSink implements Sink {
     }
 
     private void header() {
-        String h = String.format(FORMAT, "NETWORK NS", "INTERFACE", "HOOK", "TYPE", "ADDRESSES", "INFO").stripTrailing();
+        String h = String.format(FORMAT, "NETWORK NS", "INTERFACE", "HOOK", "TYPE", "ADDRESSES", "IPTABLES", "INFO").stripTrailing();
         out.println(config.timestamps() ? String.format("%10s  %s", "TIME(ms)", h) : h);
         headerDone = true;
     }
@@ -38,7 +41,7 @@ public final class ConsoleSink implements Sink {
             line.append(String.format("%10.3f  ", (e.timestampNs() - firstNs) / 1e6));
         }
         line.append(String.format(FORMAT, "[" + EventText.netns(e) + "]", e.ifname() == null ? "-" : e.ifname(),
-                e.hook(), EventText.type(e), EventText.addresses(e), EventText.info(e)).stripTrailing());
+                e.hook(), EventText.type(e), EventText.addresses(e), EventText.iptables(e), EventText.info(e)).stripTrailing());
         out.println(line);
     }
 

@@ -97,15 +97,14 @@ final class PathPrinter {
         return h.ifname() == null ? "-" : h.ifname();
     }
 
-    /** Drop reason, netfilter verdict, return value: what the hook reported beyond its place. */
+    /** Drop reason, netfilter verdict and rule, return value: what the hook reported beyond its place. */
     private static String details(PacketEvent h) {
         StringBuilder sb = new StringBuilder();
         if (h.dropReason() >= 0) {
             sb.append("reason ").append(h.dropReasonName() != null ? h.dropReasonName() : Integer.toString(h.dropReason()));
         }
         if (h.nfTable() != null) {
-            sb.append(sb.length() > 0 ? ", " : "").append(h.nfTable()).append('.').append(h.nfChain())
-                    .append(':').append(h.nfVerdict());
+            sb.append(sb.length() > 0 ? ", " : "").append(EventText.iptables(h)).append("  ").append(EventText.rule(h));
         }
         if (h.hasReturnValue()) {
             sb.append(sb.length() > 0 ? ", " : "").append("ret ").append(h.returnValue());

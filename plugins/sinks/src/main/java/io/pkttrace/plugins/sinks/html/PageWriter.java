@@ -338,9 +338,10 @@ final class PageWriter {
         if (e.probe() != null) {
             sb.append(", probe ").append(e.probe());
         }
-        String info = EventText.info(e);
-        if (!info.isEmpty()) {
-            sb.append('\n').append(info);
+        for (String detail : new String[] {EventText.iptables(e), EventText.rule(e), EventText.info(e)}) {
+            if (!detail.isEmpty()) {
+                sb.append('\n').append(detail);
+            }
         }
         return sb.toString();
     }

@@ -62,6 +62,12 @@ public final class JsonSink implements Sink {
     static final SerializableString NF_TABLE = name("nf_table");
     static final SerializableString NF_CHAIN = name("nf_chain");
     static final SerializableString NF_VERDICT = name("nf_verdict");
+    static final SerializableString NF_FAMILY = name("nf_family");
+    static final SerializableString NF_TARGET = name("nf_target");
+    static final SerializableString NF_POLICY = name("nf_policy");
+    static final SerializableString NF_RULE_HANDLE = name("nf_rule_handle");
+    static final SerializableString NF_RULE = name("nf_rule");
+    static final SerializableString NF_RULE_STALE = name("nf_rule_stale");
     static final SerializableString DROP_REASON = name("drop_reason");
     static final SerializableString DROP_REASON_NAME = name("drop_reason_name");
 
@@ -205,6 +211,21 @@ public final class JsonSink implements Sink {
         string(g, NF_TABLE, e.nfTable());
         string(g, NF_CHAIN, e.nfChain());
         string(g, NF_VERDICT, e.nfVerdict());
+        string(g, NF_FAMILY, e.nfFamily());
+        string(g, NF_TARGET, e.nfTarget());
+        if (e.nfPolicy()) {
+            g.writeFieldName(NF_POLICY);
+            g.writeBoolean(true);
+        }
+        if (e.nfRuleHandle() >= 0) {
+            g.writeFieldName(NF_RULE_HANDLE);
+            g.writeNumber(e.nfRuleHandle());
+        }
+        string(g, NF_RULE, e.nfRule());
+        if (e.nfRuleStale()) {
+            g.writeFieldName(NF_RULE_STALE);
+            g.writeBoolean(true);
+        }
         if (e.dropReason() >= 0) {
             g.writeFieldName(DROP_REASON);
             g.writeNumber(e.dropReason());

@@ -108,7 +108,7 @@ class HtmlSinkTest {
         assertEquals("h'\\u202eevil\\u0000", texts(d, "//*[@class='station']/@data-hook").get(0), "shown, not obeyed");
         assertTrue(texts(d, "//*[starts-with(@class,'lane-title')]").contains(ns));
         assertFalse(page.contains("\u202e") || page.contains("\u0000"));
-        assertTrue(texts(d, "//*[starts-with(@class,'hop')]/*[local-name()='title']").get(1).contains("<t>.\"c\":'v'"));
+        assertTrue(texts(d, "//*[starts-with(@class,'hop')]/*[local-name()='title']").get(1).contains("<t>.\"c\" :'v'"));
         assertEquals(List.of("<t>.\"c\"", "'v'"), texts(d, "//*[starts-with(@class,'hop')]/*[starts-with(@class,'note')]").subList(1, 3));
     }
 

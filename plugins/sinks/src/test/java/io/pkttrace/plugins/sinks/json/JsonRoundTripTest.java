@@ -71,7 +71,12 @@ class JsonRoundTripTest {
             e.returnValue(r.nextLong());
         }
         if (r.nextInt(5) == 0) {
-            e.netfilter("filter", ODD[r.nextInt(ODD.length)], "DROP");
+            e.netfilter("filter", ODD[r.nextInt(ODD.length)], "DROP").nfFamily(r.nextBoolean() ? "ip6" : "inet");
+            switch (r.nextInt(3)) {
+                case 0 -> e.nfPolicy(true);
+                case 1 -> e.nfTarget(ODD[r.nextInt(ODD.length)]).nfRule(r.nextInt(1000), "jump " + ODD[r.nextInt(ODD.length)], false);
+                default -> e.nfRule(r.nextInt(1 << 20), "meta l4proto { 6, 17 } th dport 53 counter drop \"x\"", r.nextBoolean());
+            }
         }
         if (r.nextInt(5) == 0) {
             e.drop(r.nextInt(120), r.nextBoolean() ? "NETFILTER_DROP" : null);
@@ -109,6 +114,12 @@ class JsonRoundTripTest {
         assertEquals(a.nfTable(), b.nfTable(), m);
         assertEquals(a.nfChain(), b.nfChain(), m);
         assertEquals(a.nfVerdict(), b.nfVerdict(), m);
+        assertEquals(a.nfFamily(), b.nfFamily(), m);
+        assertEquals(a.nfTarget(), b.nfTarget(), m);
+        assertEquals(a.nfPolicy(), b.nfPolicy(), m);
+        assertEquals(a.nfRuleHandle(), b.nfRuleHandle(), m);
+        assertEquals(a.nfRule(), b.nfRule(), m);
+        assertEquals(a.nfRuleStale(), b.nfRuleStale(), m);
         assertEquals(a.dropReason(), b.dropReason(), m);
         assertEquals(a.dropReasonName(), b.dropReasonName(), m);
     }
