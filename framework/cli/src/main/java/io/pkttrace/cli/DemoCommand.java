@@ -1,6 +1,6 @@
 package io.pkttrace.cli;
 
-import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.topology.DemoTopology;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import io.pkttrace.api.PkttraceException;
 import java.io.ByteArrayOutputStream;

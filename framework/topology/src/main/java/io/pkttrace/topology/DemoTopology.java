@@ -1,6 +1,7 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.core.netns.NetnsNames;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,11 +1,11 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkttrace.core.netns.CommandRunner.CommandFailedException;
+import io.pkttrace.topology.CommandRunner.CommandFailedException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

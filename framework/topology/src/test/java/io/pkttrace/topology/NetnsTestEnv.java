@@ -1,4 +1,4 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.core.netns.CommandRunner.CommandFailedException;
+import io.pkttrace.core.netns.NetnsNames;
+import io.pkttrace.topology.CommandRunner.CommandFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

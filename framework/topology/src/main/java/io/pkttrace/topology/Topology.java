@@ -1,7 +1,8 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.core.netns.CommandRunner.CommandFailedException;
+import io.pkttrace.core.netns.NetnsNames;
+import io.pkttrace.topology.CommandRunner.CommandFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,6 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
-import io.pkttrace.core.netns.CommandRunner.CommandFailedException;
+import io.pkttrace.topology.CommandRunner.CommandFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.pkttrace.core.netns;
+package io.pkttrace.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.core.netns.NetnsNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
