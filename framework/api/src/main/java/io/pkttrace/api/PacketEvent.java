@@ -66,16 +66,20 @@ public final class PacketEvent {
 
     /** An independent copy, for components that keep events (flow grouping, buffering). */
     public PacketEvent copy() {
-        PacketEvent c = new PacketEvent();
-        c.timestampNs = timestampNs; c.cpu = cpu; c.hook = hook; c.probe = probe; c.netnsInode = netnsInode;
-        c.netnsName = netnsName; c.ifindex = ifindex; c.ifname = ifname; c.pid = pid; c.family = family;
-        System.arraycopy(src, 0, c.src, 0, 16); System.arraycopy(dst, 0, c.dst, 0, 16);
-        c.protocol = protocol; c.srcPort = srcPort; c.dstPort = dstPort; c.icmpType = icmpType;
-        c.icmpCode = icmpCode; c.icmpId = icmpId; c.icmpSeq = icmpSeq; c.length = length; c.packetId = packetId;
-        c.socketInode = socketInode; c.hasReturnValue = hasReturnValue; c.returnValue = returnValue;
-        c.nfTable = nfTable; c.nfChain = nfChain; c.nfVerdict = nfVerdict; c.dropReason = dropReason;
-        c.dropReasonName = dropReasonName;
-        return c;
+        return new PacketEvent().copyFrom(this);
+    }
+
+    /** Overwrites every field with those of {@code o}, without allocating (pooled events). */
+    public PacketEvent copyFrom(PacketEvent o) {
+        timestampNs = o.timestampNs; cpu = o.cpu; hook = o.hook; probe = o.probe; netnsInode = o.netnsInode;
+        netnsName = o.netnsName; ifindex = o.ifindex; ifname = o.ifname; pid = o.pid; family = o.family;
+        System.arraycopy(o.src, 0, src, 0, 16); System.arraycopy(o.dst, 0, dst, 0, 16);
+        protocol = o.protocol; srcPort = o.srcPort; dstPort = o.dstPort; icmpType = o.icmpType;
+        icmpCode = o.icmpCode; icmpId = o.icmpId; icmpSeq = o.icmpSeq; length = o.length; packetId = o.packetId;
+        socketInode = o.socketInode; hasReturnValue = o.hasReturnValue; returnValue = o.returnValue;
+        nfTable = o.nfTable; nfChain = o.nfChain; nfVerdict = o.nfVerdict; dropReason = o.dropReason;
+        dropReasonName = o.dropReasonName;
+        return this;
     }
 
     /** Kernel monotonic time of the observation (bpf_ktime_get_ns), in nanoseconds. */

@@ -37,6 +37,14 @@ public interface ProbeContext {
     void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException;
 
     /**
+     * Starts polling a source of events produced in user space (e.g. read from netlink) on the
+     * engine's consumer thread, next to the ring buffers; its events pass the same filters,
+     * enrichers and sinks, in timestamp order with the others, and its {@link EventSource#lost()}
+     * counts in the run report.
+     */
+    void consume(EventSource source);
+
+    /**
      * A decoder for the standard record layout of {@code bpf/include/pkttrace/event.h}.
      *
      * @param probeType value for {@link PacketEvent#probe()}

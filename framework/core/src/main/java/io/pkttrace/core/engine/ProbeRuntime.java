@@ -1,6 +1,7 @@
 package io.pkttrace.core.engine;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.EventSource;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.api.RecordDecoder;
@@ -14,10 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The engine's side of {@link ProbeContext}: opens objects, sizes and fills their maps, collects rings. */
+/** The engine's side of {@link ProbeContext}: opens objects, sizes and fills their maps, collects sources. */
 final class ProbeRuntime implements ProbeContext {
-    /** A ring buffer the engine will read, with the object that owns it. */
-    record Source(LibbpfObject object, RecordDecoder decoder) {
+    /** A ring buffer the engine will read, with the object that owns it and the probe it belongs to. */
+    record Ring(String probe, LibbpfObject object, RecordDecoder decoder) {
+    }
+
+    /** A user-space source a probe registered. */
+    record User(String probe, EventSource source) {
     }
 
     private final NativeBpf n;
@@ -26,7 +31,9 @@ final class ProbeRuntime implements ProbeContext {
     private final DropReasons dropReasons;
     private final Consumer<String> reporter;
     private final List<LibbpfObject> opened = new ArrayList<>();
-    private final List<Source> sources = new ArrayList<>();
+    private final List<Ring> rings = new ArrayList<>();
+    private final List<User> users = new ArrayList<>();
+    private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
@@ -35,6 +42,11 @@ final class ProbeRuntime implements ProbeContext {
         this.kernelRules = kernelRules;
         this.dropReasons = dropReasons;
         this.reporter = reporter;
+    }
+
+    /** The probe now starting: what its sources are called in messages. */
+    void starting(String probeName) {
+        probe = probeName;
     }
 
     @Override
@@ -59,7 +71,12 @@ final class ProbeRuntime implements ProbeContext {
         if (obj.hasMap("pt_filter")) {
             obj.updateMap("pt_filter", new byte[4], KernelFilterEncoder.encode(kernelRules));
         }
-        sources.add(new Source(obj, decoder));
+        rings.add(new Ring(probe, obj, decoder));
+    }
+
+    @Override
+    public void consume(EventSource source) {
+        users.add(new User(probe, source));
     }
 
     @Override
@@ -72,8 +89,12 @@ final class ProbeRuntime implements ProbeContext {
         reporter.accept(line);
     }
 
-    List<Source> sources() {
-        return sources;
+    List<Ring> rings() {
+        return rings;
+    }
+
+    List<User> users() {
+        return users;
     }
 
     List<LibbpfObject> opened() {

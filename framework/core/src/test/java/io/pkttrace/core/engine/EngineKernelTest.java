@@ -3,6 +3,7 @@ package io.pkttrace.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pkttrace.api.Filter;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The engine against the real kernel: netpath's BPF on loopback UDP traffic. */
+/** The live pipeline against the real kernel: netpath's BPF on loopback UDP traffic. */
 @Tag("kernel")
 class EngineKernelTest {
     /** UDP to one loopback port, in kernel and Java. */
@@ -51,6 +52,14 @@ class EngineKernelTest {
         }
     }
 
+    /** The live pipeline as PipelineBuilder makes it, with the test's own probe, filter and sink. */
+    static Pipeline live(EngineSettings settings, TupleFilter filter, Sink sink) throws Exception {
+        LiveInput input = new LiveInput(NativeBpf.get(), settings, List.of(new Named<>("probe netpath-test", new NetpathTestProbe())),
+                PipelineBuilder.kernelRules(List.of(filter)));
+        return new Pipeline(input, settings, List.of(new Named<Filter>("filter port", filter)), List.of(),
+                List.of(new Named<>("sink counting", sink)), null, line -> { });
+    }
+
     @BeforeEach
     void gate() {
         KernelTestSupport.requireBpf();
@@ -61,8 +70,7 @@ class EngineKernelTest {
              DatagramChannel tx = DatagramChannel.open()) {
             int port = ((InetSocketAddress) rx.getLocalAddress()).getPort();
             rx.configureBlocking(false);
-            Engine engine = new Engine(NativeBpf.get(), settings, List.of(new NetpathTestProbe()),
-                    List.of(portFilter(port)), List.of(), List.of(sink), line -> { });
+            Pipeline engine = live(settings, portFilter(port), sink);
             try {
                 engine.start();
                 ByteBuffer payload = ByteBuffer.allocate(16);
@@ -75,9 +83,9 @@ class EngineKernelTest {
                         // keep the socket queue from overflowing
                     }
                 }
-                return engine.stop();
+                return engine.stop().stats();
             } finally {
-                engine.close();
+                engine.stop();
             }
         }
     }
@@ -113,8 +121,7 @@ class EngineKernelTest {
     @Test
     void idleSinksGetTicksOnTheKernelClock() throws Exception {
         CountingSink sink = new CountingSink();
-        Engine engine = new Engine(NativeBpf.get(), EngineSettings.defaults(), List.of(new NetpathTestProbe()),
-                List.of(portFilter(9)), List.of(), List.of(sink), line -> { });
+        Pipeline engine = live(EngineSettings.defaults(), portFilter(9), sink);
         engine.start();
         Thread.sleep(450);
         long now = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
 import io.pkttrace.api.PkttraceException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -16,6 +17,10 @@ import java.nio.file.StandardOpenOption;
  * truncated when the sink starts.
  */
 public final class OutputTarget {
+    /** The {@code output} option of a file-capable sink; each sink adds it to its own option set. */
+    public static final Option<String> OPTION = Option.text("output", "FILE", "-",
+            "file to write (created or truncated), or - for standard output");
+
     private final String component;
     private final Path path;
 

@@ -1,4 +1,4 @@
-package io.pkttrace.core.replay;
+package io.pkttrace.jsonl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

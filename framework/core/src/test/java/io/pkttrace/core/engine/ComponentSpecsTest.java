@@ -1,10 +1,9 @@
-package io.pkttrace.cli;
+package io.pkttrace.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pkttrace.api.ConfigException;
-import io.pkttrace.core.engine.TraceSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

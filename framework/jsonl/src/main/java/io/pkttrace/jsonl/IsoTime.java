@@ -1,4 +1,4 @@
-package io.pkttrace.plugins.sinks.json;
+package io.pkttrace.jsonl;
 
 import java.time.Instant;
 
@@ -6,7 +6,7 @@ import java.time.Instant;
  * Formats nanoseconds since the Unix epoch as ISO-8601 UTC with nine fraction digits,
  * "2025-06-01T12:34:56.123456789Z", into a caller's char buffer. Fixed width, so the text sorts
  * like the number; {@link Instant#parse} reads it back. Written by hand because
- * {@code DateTimeFormatter} allocates several objects per call on the JSON sink's hot path; the
+ * {@code DateTimeFormatter} allocates several objects per call on the writer's hot path; the
  * date and time of day are cached per second, since consecutive events share them. Not thread-safe.
  */
 final class IsoTime {

@@ -1,4 +1,4 @@
-package io.pkttrace.core.replay;
+package io.pkttrace.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -23,8 +23,8 @@ import java.time.format.DateTimeParseException;
 import java.util.OptionalLong;
 
 /**
- * Reads JSON Lines written by the json sink (schema v1, docs/json-schema.md) back into
- * {@link PacketEvent}s, for {@code pkttrace replay}.
+ * Reads JSON Lines written by {@link JsonlEventWriter} (the json sink; schema {@link JsonLines}, docs/json-schema.md)
+ * back into {@link PacketEvent}s, for {@code pkttrace replay}.
  *
  * <p>Each line must hold one object with {@code "v": 1}; unknown fields are ignored (later v1 writers
  * may add fields), a {@code "type":"summary"} object is skipped, blank lines are skipped. Anything
@@ -33,8 +33,6 @@ import java.util.OptionalLong;
  * reported by {@link #truncatedTail()}.
  */
 public final class JsonlEventReader implements AutoCloseable {
-    /** The schema version this reader understands. */
-    public static final int VERSION = 1;
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
     private static final int MAX_LINE = 1 << 20;
 
@@ -246,46 +244,46 @@ public final class JsonlEventReader implements AutoCloseable {
 
     private void read(JsonParser p, String field, PacketEvent e, Fields f) throws IOException, PkttraceException {
         switch (field) {
-            case "v" -> f.version = (int) integer(p, field, 0, Integer.MAX_VALUE);
-            case "type" -> f.type = string(p, field);
-            case "ts_ns" -> {
+            case JsonLines.V -> f.version = (int) integer(p, field, 0, Integer.MAX_VALUE);
+            case JsonLines.TYPE -> f.type = string(p, field);
+            case JsonLines.TS_NS -> {
                 e.timestampNs(integer(p, field, 0, Long.MAX_VALUE));
                 f.hasTs = true;
             }
-            case "time" -> f.time = string(p, field);
-            case "cpu" -> e.cpu((int) integer(p, field, 0, 65535));
-            case "probe" -> e.probe(string(p, field));
-            case "hook" -> e.hook(string(p, field));
-            case "packet_id" -> e.packetId(packetId(string(p, field)));
-            case "netns" -> e.netnsInode(integer(p, field, 0, 0xffffffffL));
-            case "netns_name" -> e.netnsName(string(p, field));
-            case "ifindex" -> e.ifindex((int) integer(p, field, 0, Integer.MAX_VALUE));
-            case "ifname" -> e.ifname(string(p, field));
-            case "pid" -> e.pid((int) integer(p, field, 0, Integer.MAX_VALUE));
-            case "len" -> e.length((int) integer(p, field, 0, Integer.MAX_VALUE));
-            case "sock_ino" -> e.socketInode(integer(p, field, 0, Long.MAX_VALUE));
-            case "family" -> {
+            case JsonLines.TIME -> f.time = string(p, field);
+            case JsonLines.CPU -> e.cpu((int) integer(p, field, 0, 65535));
+            case JsonLines.PROBE -> e.probe(string(p, field));
+            case JsonLines.HOOK -> e.hook(string(p, field));
+            case JsonLines.PACKET_ID -> e.packetId(packetId(string(p, field)));
+            case JsonLines.NETNS -> e.netnsInode(integer(p, field, 0, 0xffffffffL));
+            case JsonLines.NETNS_NAME -> e.netnsName(string(p, field));
+            case JsonLines.IFINDEX -> e.ifindex((int) integer(p, field, 0, Integer.MAX_VALUE));
+            case JsonLines.IFNAME -> e.ifname(string(p, field));
+            case JsonLines.PID -> e.pid((int) integer(p, field, 0, Integer.MAX_VALUE));
+            case JsonLines.LEN -> e.length((int) integer(p, field, 0, Integer.MAX_VALUE));
+            case JsonLines.SOCK_INO -> e.socketInode(integer(p, field, 0, Long.MAX_VALUE));
+            case JsonLines.FAMILY -> {
                 long v = integer(p, field, 4, 6);
                 if (v != 4 && v != 6) {
                     throw fail("field 'family' must be 4 or 6, got " + v);
                 }
                 e.family((int) v);
             }
-            case "src" -> f.src = string(p, field);
-            case "dst" -> f.dst = string(p, field);
-            case "proto" -> e.protocol((int) integer(p, field, 0, 255));
-            case "sport" -> e.srcPort((int) integer(p, field, 0, 65535));
-            case "dport" -> e.dstPort((int) integer(p, field, 0, 65535));
-            case "icmp_type" -> e.icmpType((int) integer(p, field, 0, 255));
-            case "icmp_code" -> e.icmpCode((int) integer(p, field, 0, 255));
-            case "icmp_id" -> e.icmpId((int) integer(p, field, 0, 65535));
-            case "icmp_seq" -> e.icmpSeq((int) integer(p, field, 0, 65535));
-            case "ret" -> e.returnValue(integer(p, field, Long.MIN_VALUE, Long.MAX_VALUE));
-            case "nf_table" -> f.nfTable = string(p, field);
-            case "nf_chain" -> f.nfChain = string(p, field);
-            case "nf_verdict" -> f.nfVerdict = string(p, field);
-            case "drop_reason" -> f.dropReason = (int) integer(p, field, 0, Integer.MAX_VALUE);
-            case "drop_reason_name" -> f.dropReasonName = string(p, field);
+            case JsonLines.SRC -> f.src = string(p, field);
+            case JsonLines.DST -> f.dst = string(p, field);
+            case JsonLines.PROTO -> e.protocol((int) integer(p, field, 0, 255));
+            case JsonLines.SPORT -> e.srcPort((int) integer(p, field, 0, 65535));
+            case JsonLines.DPORT -> e.dstPort((int) integer(p, field, 0, 65535));
+            case JsonLines.ICMP_TYPE -> e.icmpType((int) integer(p, field, 0, 255));
+            case JsonLines.ICMP_CODE -> e.icmpCode((int) integer(p, field, 0, 255));
+            case JsonLines.ICMP_ID -> e.icmpId((int) integer(p, field, 0, 65535));
+            case JsonLines.ICMP_SEQ -> e.icmpSeq((int) integer(p, field, 0, 65535));
+            case JsonLines.RET -> e.returnValue(integer(p, field, Long.MIN_VALUE, Long.MAX_VALUE));
+            case JsonLines.NF_TABLE -> f.nfTable = string(p, field);
+            case JsonLines.NF_CHAIN -> f.nfChain = string(p, field);
+            case JsonLines.NF_VERDICT -> f.nfVerdict = string(p, field);
+            case JsonLines.DROP_REASON -> f.dropReason = (int) integer(p, field, 0, Integer.MAX_VALUE);
+            case JsonLines.DROP_REASON_NAME -> f.dropReasonName = string(p, field);
             default -> p.skipChildren(); // a field added later within v1: not ours to judge
         }
     }
@@ -294,12 +292,12 @@ public final class JsonlEventReader implements AutoCloseable {
         if (f.version == null) {
             throw fail("no schema version \"v\" (expected JSON Lines written by --sink json)");
         }
-        if (f.version != VERSION) {
+        if (f.version != JsonLines.VERSION) {
             throw new PkttraceException(name + " line " + lineNumber + ": schema version " + f.version
-                    + " is not supported (this pkttrace reads version " + VERSION + ")", "replay it with a matching pkttrace");
+                    + " is not supported (this pkttrace reads version " + JsonLines.VERSION + ")", "replay it with a matching pkttrace");
         }
         if (f.type != null) {
-            if (f.type.equals("summary")) {
+            if (f.type.equals(JsonLines.SUMMARY)) {
                 skipped++;
                 return false;
             }

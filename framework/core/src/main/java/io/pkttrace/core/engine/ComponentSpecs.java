@@ -1,8 +1,7 @@
-package io.pkttrace.cli;
+package io.pkttrace.core.engine;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.Options;
-import io.pkttrace.core.engine.TraceSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +10,11 @@ import java.util.List;
  * A comma-separated piece without '=' continues the previous value, so {@code netpath:hooks=tx,rx}
  * means hooks = "tx,rx".
  */
-final class ComponentSpecs {
+public final class ComponentSpecs {
     private ComponentSpecs() {
     }
 
-    static TraceSpec.Component parse(String kind, String spec) throws ConfigException {
+    public static TraceSpec.Component parse(String kind, String spec) throws ConfigException {
         if (spec == null || spec.isBlank()) {
             throw new ConfigException("empty " + kind + " name", "give a " + kind + " type (see pkttrace plugins)");
         }
@@ -37,7 +36,7 @@ final class ComponentSpecs {
         return new TraceSpec.Component(type, Options.parse(kind + " " + type, items));
     }
 
-    static List<TraceSpec.Component> parseAll(String kind, List<String> specs) throws ConfigException {
+    public static List<TraceSpec.Component> parseAll(String kind, List<String> specs) throws ConfigException {
         List<TraceSpec.Component> out = new ArrayList<>();
         for (String s : specs) {
             out.add(parse(kind, s));

@@ -1,4 +1,4 @@
-package io.pkttrace.plugins.sinks.json;
+package io.pkttrace.jsonl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,18 +1,18 @@
-package io.pkttrace.plugins.sinks.json;
+package io.pkttrace.jsonl;
 
 import io.pkttrace.api.PacketEvent;
 
 /**
  * Formats raw IP addresses as text into a caller's char buffer, so the JSON sink's hot path does not
  * allocate an {@code InetAddress} and a {@code String} per address. The text is the same as
- * {@link io.pkttrace.plugins.sinks.EventText#address}: dotted decimal for IPv4, RFC 5952 for IPv6
+ * the sinks plugin's {@code EventText.address}: dotted decimal for IPv4, RFC 5952 for IPv6
  * (lowercase, no leading zeros, the longest run of two or more zero groups as "::", the first of
  * equal runs). One addition: IPv4-mapped IPv6 addresses keep their IPv6 form, "::ffff:192.0.2.1"
  * (RFC 5952 section 5), where {@code InetAddress} would silently turn them into IPv4.
  */
-final class AddressChars {
+public final class AddressChars {
     /** Enough for any address text (INET6_ADDRSTRLEN); the longest produced is 39 chars. */
-    static final int MAX = 45;
+    public static final int MAX = 45;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private AddressChars() {
@@ -24,7 +24,7 @@ final class AddressChars {
      * @param out    at least {@link #MAX} chars
      * @return the number of chars written
      */
-    static int format(byte[] a, int family, char[] out) {
+    public static int format(byte[] a, int family, char[] out) {
         return family == PacketEvent.FAMILY_IPV4 ? ipv4(a, 0, out, 0) : ipv6(a, out);
     }
 
