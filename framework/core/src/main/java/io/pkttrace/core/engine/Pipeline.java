@@ -347,17 +347,20 @@ public final class Pipeline {
         if (n == 0) {
             return;
         }
+        int handed = n;
         for (SinkStage s : sinks) {
             if (!s.checkout()) {
                 continue;
             }
             CURRENT.setOpaque(this, s.guard);
+            int i = 0;
             try {
-                for (int i = 0; i < n && phase != STOP_NOW; i++) {
+                for (; i < n && phase != STOP_NOW; i++) {
                     try {
                         s.sink.accept(batch[i]);
                     } catch (Throwable t) {
                         if (s.guard.failed("accept", t)) {
+                            i = n; // disabled: the rest of the batch is not its to see
                             break;
                         }
                     }
@@ -365,8 +368,10 @@ public final class Pipeline {
             } finally {
                 s.release();
             }
+            handed = Math.min(handed, i);
         }
         CURRENT.setOpaque(this, (Guard) null);
+        emitted -= n - handed; // the run was cut short in the middle of the batch: the rest was not shown
         for (int i = 0; i < n; i++) {
             pool.give(batch[i]);
             batch[i] = null;

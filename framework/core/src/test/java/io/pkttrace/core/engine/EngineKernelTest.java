@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class EngineKernelTest {
     }
 
     /** Counts events and keeps a few copies. */
-    static final class CountingSink implements Sink {
+    static class CountingSink implements Sink {
         long count;
         long ticks;
         long lastTick;
@@ -116,6 +117,24 @@ class EngineKernelTest {
         assertTrue(s.lostInKernel() > 0, "a flood into a one-page ring must lose records: " + s);
         assertEquals(s.produced(), s.delivered() + s.lostInKernel(), "every record is delivered or counted lost: " + s);
         assertEquals(s.delivered(), sink.count);
+    }
+
+    @Test
+    void aSlowSinkStoppedEarlyLeavesRecordsUnreadAndEveryRecordIsAccountedFor() throws Exception {
+        CountingSink slow = new CountingSink() {
+            @Override
+            public void accept(PacketEvent e) {
+                super.accept(e);
+                LockSupport.parkNanos(1_000_000L); // 1 ms per event: far slower than the flood
+            }
+        };
+        RunStats s = flood(EngineSettings.defaults().withDrainBound(100_000_000L), 5000, slow);
+        assertEquals(10000, s.produced(), s.toString());
+        assertTrue(s.leftUnread() > 0, "the drain bound ended reading before the rings were empty: " + s);
+        assertEquals(s.produced(), s.delivered() + s.lostInKernel() + s.leftUnread(), "delivered + lost + left unread: " + s);
+        assertTrue(s.leftUnreadReason().contains("drain bound of 0.1 s"), s.leftUnreadReason());
+        assertEquals(s.emitted(), slow.count, "emitted counts what reached the sink");
+        assertTrue(slow.count <= s.delivered(), s.toString());
     }
 
     @Test
