@@ -78,12 +78,7 @@ class UserErrorsIT {
 
     @Test
     void aJarThatIsNotAPluginInThePluginDirectory() throws Exception {
-        Path plugins = Files.createDirectory(tmp.resolve("plugins"));
-        try (var s = Files.list(Cli.home().resolve("plugins"))) {
-            for (Path p : s.toList()) {
-                Files.copy(p, plugins.resolve(p.getFileName()));
-            }
-        }
+        Path plugins = TestPlugins.distributionPlugins(tmp.resolve("plugins"));
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("random-lib.jar")))) {
             out.putNextEntry(new java.util.jar.JarEntry("hello.txt"));
             out.write("not a plugin".getBytes());

@@ -118,6 +118,7 @@ public final class Main {
             CommandLine sub = new CommandLine(preset);
             CommandSpec spec = sub.getCommandSpec();
             spec.remove(spec.findOption("--probe"));
+            spec.name(p.name());
             spec.usageMessage().description(p.description());
             cl.addSubcommand(p.name(), sub);
             preset.shortForms.addTo(spec, Contribution.forCommand(registry, p.name(), true), System.err);
