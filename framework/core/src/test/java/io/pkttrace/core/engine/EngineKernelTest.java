@@ -138,6 +138,69 @@ class EngineKernelTest {
     }
 
     @Test
+    void aRingAndAUserSpaceSourceReachSinksInTimestampOrder() throws Exception {
+        // The probe registers netpath's ring and, as a netlink-reading probe would, a user-space source
+        // whose events are stamped on the kernel clock and handed over 2 ms late.
+        java.util.concurrent.ConcurrentLinkedQueue<Long> stamps = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        io.pkttrace.api.EventSource late = new io.pkttrace.api.EventSource() {
+            private final PacketEvent e = new PacketEvent();
+
+            @Override
+            public String name() {
+                return "late";
+            }
+
+            @Override
+            public int poll(java.util.function.Consumer<PacketEvent> out) {
+                int n = 0;
+                for (Long ts; (ts = stamps.peek()) != null && System.nanoTime() - ts > 2_000_000L; n++) {
+                    stamps.poll();
+                    out.accept(e.clear().timestampNs(ts).hook("late").probe("user"));
+                }
+                return n;
+            }
+        };
+        List<PacketEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Sink sink = e -> seen.add(e.copy());
+        try (DatagramChannel rx = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             DatagramChannel tx = DatagramChannel.open()) {
+            int port = ((InetSocketAddress) rx.getLocalAddress()).getPort();
+            EngineSettings settings = EngineSettings.defaults();
+            NetpathTestProbe probe = new NetpathTestProbe() {
+                @Override
+                public void start(io.pkttrace.api.ProbeContext ctx) throws io.pkttrace.api.PkttraceException {
+                    super.start(ctx);
+                    ctx.consume(late);
+                }
+            };
+            LiveInput input = new LiveInput(NativeBpf.get(), settings, List.of(new Named<>("probe two-sources", probe)),
+                    PipelineBuilder.kernelRules(List.of(portFilter(port))));
+            TupleFilter ports = portFilter(port);
+            Filter keep = e -> "late".equals(e.hook()) || ports.test(e);
+            Pipeline p = new Pipeline(input, settings, List.of(new Named<>("filter port-or-late", keep)), List.of(),
+                    List.of(new Named<>("sink seen", sink)), null, line -> { });
+            p.start();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    tx.send(ByteBuffer.allocate(8), new InetSocketAddress("127.0.0.1", port));
+                    stamps.add(System.nanoTime());
+                    Thread.sleep(1);
+                }
+                Thread.sleep(50);
+            } finally {
+                RunStats s = p.stop().stats();
+                assertTrue(s.accountedFor(), s.toString());
+            }
+        }
+        assertEquals(200, seen.stream().filter(e -> "late".equals(e.hook())).count());
+        assertEquals(400, seen.stream().filter(e -> "lo".equals(e.ifname())).count(), "tx and rx of every datagram");
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i - 1).timestampNs() <= seen.get(i).timestampNs(), "in timestamp order at " + i + ": "
+                    + seen.get(i - 1) + " then " + seen.get(i));
+        }
+    }
+
+    @Test
     void idleSinksGetTicksOnTheKernelClock() throws Exception {
         CountingSink sink = new CountingSink();
         Pipeline engine = live(EngineSettings.defaults(), portFilter(9), sink);

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.List;
 
 /** Loads the real netpath object with tx and rx only, as the netpath plugin does. */
-final class NetpathTestProbe implements Probe {
+class NetpathTestProbe implements Probe {
     private BpfObject obj;
 
     @Override
