@@ -25,13 +25,6 @@ class PluginContributionsIT {
     @TempDir
     Path tmp;
 
-    private static String oneLine(Cli.Result r) {
-        assertEquals(2, r.exit(), r.toString());
-        assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
-        assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), "no stack trace: " + r);
-        return r.errLines().get(0);
-    }
-
     @Test
     void shortFormsAreListedWithThePluginsThatDeclareThem() throws Exception {
         Cli.Result list = Cli.run("plugins");
@@ -50,27 +43,27 @@ class PluginContributionsIT {
         String noFivetuple = TestPlugins.distributionPlugins(tmp.resolve("no-fivetuple"), "fivetuple").toString();
         assertEquals("pkttrace: -a comes from the plugin fivetuple (filter fivetuple), which is not installed: add its jar to the"
                         + " plugin directory (pkttrace plugins lists what is installed)",
-                oneLine(Cli.run("--plugins", noFivetuple, "trace", "--duration", "1", "-a", "src=198.18.0.1")));
-        assertTrue(oneLine(Cli.run("--plugins", noFivetuple, "trace", "--dport", "53"))
+                Cli.oneLine(Cli.run("--plugins", noFivetuple, "trace", "--duration", "1", "-a", "src=198.18.0.1")));
+        assertTrue(Cli.oneLine(Cli.run("--plugins", noFivetuple, "trace", "--dport", "53"))
                 .startsWith("pkttrace: --dport comes from the plugin fivetuple (filter fivetuple), which is not installed"));
         Path rec = Files.writeString(tmp.resolve("empty.jsonl"), "");
-        assertTrue(oneLine(Cli.run("--plugins", noFivetuple, "replay", rec.toString(), "-a", "dport=53"))
+        assertTrue(Cli.oneLine(Cli.run("--plugins", noFivetuple, "replay", rec.toString(), "-a", "dport=53"))
                 .startsWith("pkttrace: -a comes from the plugin fivetuple"));
         Cli.Result list = Cli.run("--plugins", noFivetuple, "plugins");
         assertFalse(list.out().contains("-a KEY=VALUE"), list.out());
 
         String noSinks = TestPlugins.distributionPlugins(tmp.resolve("no-sinks"), "sinks").toString();
-        assertTrue(oneLine(Cli.run("--plugins", noSinks, "trace", "--output", "f.jsonl"))
+        assertTrue(Cli.oneLine(Cli.run("--plugins", noSinks, "trace", "--output", "f.jsonl"))
                 .startsWith("pkttrace: --output comes from the plugin sinks (sink json), which is not installed"));
 
         KernelTestSupport.requireBpf();
         String noNetpath = TestPlugins.distributionPlugins(tmp.resolve("no-netpath"), "netpath").toString();
         assertEquals("pkttrace: no probe selected: trace uses the netpath probe by default, from the plugin netpath, which is not"
                         + " installed: add its jar to the plugin directory, or choose a probe with --probe (see pkttrace plugins)",
-                oneLine(Cli.run("--plugins", noNetpath, "trace", "--duration", "1")));
+                Cli.oneLine(Cli.run("--plugins", noNetpath, "trace", "--duration", "1")));
         assertEquals("pkttrace: no probe selected: ping uses the netpath probe by default, from the plugin netpath, which is not"
                         + " installed: add its jar to the plugin directory (see pkttrace plugins)",
-                oneLine(Cli.run("--plugins", noNetpath, "ping", "127.0.0.1")));
+                Cli.oneLine(Cli.run("--plugins", noNetpath, "ping", "127.0.0.1")));
     }
 
     @Test
@@ -108,7 +101,7 @@ class PluginContributionsIT {
         Files.delete(home.resolve("plugins/testkit-1.0.0.jar"));
         assertEquals("pkttrace: the command 'looptrace' comes from the plugin testkit, which is not installed: add its jar to the"
                         + " plugin directory (pkttrace plugins lists what is installed)",
-                oneLine(Cli.runAt(home, List.of(), Map.of(), 60, "looptrace", "-p", "53")));
+                Cli.oneLine(Cli.runAt(home, List.of(), Map.of(), 60, "looptrace", "-p", "53")));
     }
 
     /** Runs {@code run} while datagrams go to 127.0.0.1:port every 20 ms. */

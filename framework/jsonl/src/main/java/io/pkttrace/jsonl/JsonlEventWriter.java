@@ -89,10 +89,7 @@ public final class JsonlEventWriter implements AutoCloseable {
 
     /** One event object and its newline; {@code time} is {@code ts_ns + clockOffsetNs}. */
     public void write(PacketEvent e, long clockOffsetNs) throws IOException {
-        JsonGenerator g = gen;
-        g.writeStartObject();
-        g.writeFieldName(V);
-        g.writeNumber(JsonLines.VERSION);
+        JsonGenerator g = startObject();
         g.writeFieldName(TS_NS);
         g.writeNumber(e.timestampNs());
         g.writeFieldName(TIME);
@@ -172,10 +169,7 @@ public final class JsonlEventWriter implements AutoCloseable {
      * @param endEpochNanos when the run ended, as nanoseconds since the Unix epoch
      */
     public void writeSummary(RunStats stats, long endEpochNanos) throws IOException {
-        JsonGenerator g = gen;
-        g.writeStartObject();
-        g.writeFieldName(V);
-        g.writeNumber(JsonLines.VERSION);
+        JsonGenerator g = startObject();
         g.writeFieldName(TYPE);
         g.writeString(JsonLines.SUMMARY);
         g.writeFieldName(TIME);
@@ -189,6 +183,14 @@ public final class JsonlEventWriter implements AutoCloseable {
         g.writeNumberField(JsonLines.EMITTED, stats.emitted());
         g.writeEndObject();
         g.writeRaw('\n');
+    }
+
+    /** Every object starts with the schema version. */
+    private JsonGenerator startObject() throws IOException {
+        gen.writeStartObject();
+        gen.writeFieldName(V);
+        gen.writeNumber(JsonLines.VERSION);
+        return gen;
     }
 
     private void string(SerializableString field, String value) throws IOException {

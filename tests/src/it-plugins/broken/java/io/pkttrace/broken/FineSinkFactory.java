@@ -9,7 +9,7 @@ import org.pf4j.Extension;
 
 /** {@code --sink fine}: counts events, prints the count at the end. */
 @Extension
-public final class FineSinkFactory implements SinkFactory<Object> {
+public class FineSinkFactory implements SinkFactory<Object> {
     @Override
     public String type() {
         return "fine";

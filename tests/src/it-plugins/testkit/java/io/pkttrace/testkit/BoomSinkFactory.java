@@ -1,9 +1,9 @@
 package io.pkttrace.testkit;
 
 import io.pkttrace.api.Options;
-import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.pf4j.Extension;
 
 /** {@code --sink boom}: throws on every event. */
@@ -26,13 +26,9 @@ public final class BoomSinkFactory implements SinkFactory<Object> {
 
     @Override
     public Sink create(Object config) {
-        return new Sink() {
-            private int n;
-
-            @Override
-            public void accept(PacketEvent e) {
-                throw new IllegalStateException("boom on event " + ++n);
-            }
+        AtomicInteger n = new AtomicInteger();
+        return e -> {
+            throw new IllegalStateException("boom on event " + n.incrementAndGet());
         };
     }
 }

@@ -69,15 +69,20 @@ final class LiveInput implements PipelineInput {
             return;
         }
         stopped = true;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).value().stop();
-            } catch (RuntimeException e) {
-                LOG.warn("stopping {} failed: {}", started.get(i).name(), e.toString());
-            }
-        }
+        reverse("stopping", Probe::stop);
         if (runtime != null) {
             runtime.opened().forEach(o -> o.detach());
+        }
+    }
+
+    /** Calls each started probe, newest first; a probe that throws is logged and the others still get the call. */
+    private void reverse(String what, java.util.function.Consumer<Probe> call) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                call.accept(started.get(i).value());
+            } catch (RuntimeException e) {
+                LOG.warn("{} {} failed: {}", what, started.get(i).name(), e.toString());
+            }
         }
     }
 
@@ -91,13 +96,7 @@ final class LiveInput implements PipelineInput {
         for (Source s : sources) {
             s.close(consumerStuck);
         }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).value().close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing {} failed: {}", started.get(i).name(), e.toString());
-            }
-        }
+        reverse("closing", Probe::close);
         if (runtime != null) {
             runtime.opened().forEach(o -> o.close());
         }

@@ -82,7 +82,11 @@ public final class Pipeline {
     private final Intake intake = new Intake();
     private final Consumer<PacketEvent> toGateOrBatch = this::afterReorder;
     private final Consumer<PacketEvent> toBatch = this::toBatch;
-    private final List<Component> startedComponents = new ArrayList<>();
+    /** A component whose start was attempted, with its guard (null for the gate), closed in reverse order. */
+    private record Started(Component component, Guard guard, boolean sink) {
+    }
+
+    private final List<Started> startedComponents = new ArrayList<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final CountDownLatch consumerEnded = new CountDownLatch(1);
     private int batchSize;
@@ -121,19 +125,19 @@ public final class Pipeline {
     public synchronized void start() throws PkttraceException {
         try {
             for (int i = 0; i < filters.length; i++) {
-                startGuarded(filters[i], filterGuards[i]);
+                startGuarded(filters[i], filterGuards[i], false);
             }
             for (int i = 0; i < enrichers.length; i++) {
-                startGuarded(enrichers[i], enricherGuards[i]);
+                startGuarded(enrichers[i], enricherGuards[i], false);
             }
             for (SinkStage s : sinks) {
                 s.startAttempted = true;
-                startGuarded(s.sink, s.guard);
+                startGuarded(s.sink, s.guard, true);
                 s.started = true;
             }
             if (gate != null) {
                 gate.start();
-                startedComponents.add(gate);
+                startedComponents.add(new Started(gate, null, false));
             }
             sources = input.open(reporter).toArray(new Source[0]);
             if (sources.length > 1) {
@@ -148,8 +152,8 @@ public final class Pipeline {
         consumer.start();
     }
 
-    private void startGuarded(Component c, Guard g) throws PkttraceException {
-        startedComponents.add(c); // closed at the end even when start fails, as Component.close promises
+    private void startGuarded(Component c, Guard g, boolean sink) throws PkttraceException {
+        startedComponents.add(new Started(c, g, sink)); // closed at the end even when start fails, as Component.close promises
         try {
             c.start();
         } catch (PkttraceException e) {
@@ -589,18 +593,10 @@ public final class Pipeline {
                 s.guard.stuck("finish() did not return within " + seconds(FINISH_BOUND_NS) + " s");
             }
         }
-        if (!consumerEnded && stuckIn != null && !isSink(stuckIn)) {
+        boolean sinkStuck = startedComponents.stream().anyMatch(c -> c.sink() && c.guard() == stuckIn);
+        if (!consumerEnded && stuckIn != null && !sinkStuck) {
             stuckIn.stuck("did not return within the drain bound of " + seconds(settings.drainBoundNanos()) + " s");
         }
-    }
-
-    private boolean isSink(Guard g) {
-        for (SinkStage s : sinks) {
-            if (s.guard == g) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Filters, enrichers and the gate, in reverse order of starting; not while the consumer may still call them. */
@@ -609,34 +605,11 @@ public final class Pipeline {
             return;
         }
         for (int i = startedComponents.size() - 1; i >= 0; i--) {
-            Component c = startedComponents.get(i);
-            if (!isSinkComponent(c)) {
-                closeQuietly(c, guardOf(c));
+            Started c = startedComponents.get(i);
+            if (!c.sink()) { // sinks were closed after their finish
+                closeQuietly(c.component(), c.guard());
             }
         }
-    }
-
-    private boolean isSinkComponent(Component c) {
-        for (SinkStage s : sinks) {
-            if (s.sink == c) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Guard guardOf(Component c) {
-        for (int i = 0; i < filters.length; i++) {
-            if (filters[i] == c) {
-                return filterGuards[i];
-            }
-        }
-        for (int i = 0; i < enrichers.length; i++) {
-            if (enrichers[i] == c) {
-                return enricherGuards[i];
-            }
-        }
-        return null;
     }
 
     private static void closeQuietly(Component c, Guard g) {
@@ -659,10 +632,8 @@ public final class Pipeline {
             all.add(s.guard);
         }
         for (Source s : sources) {
-            if (s instanceof RingSource r) {
-                all.add(r.guard());
-            } else if (s instanceof UserSource u) {
-                all.add(u.guard());
+            if (s instanceof GuardedSource g) {
+                all.add(g.guard());
             }
         }
         for (Guard g : all) {

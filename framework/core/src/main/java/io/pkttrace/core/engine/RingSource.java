@@ -16,14 +16,13 @@ import org.slf4j.LoggerFactory;
  * ring's consumer position is published: if the consumer never comes back from a component, the
  * records of that drain are still in the ring and counted as left unread, never twice.
  */
-final class RingSource implements Source, RingBuffer.RecordHandler {
+final class RingSource extends GuardedSource implements RingBuffer.RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RingSource.class);
 
     private final NativeBpf n;
     private final LibbpfObject object;
     private final RingBuffer ring;
     private final RecordDecoder decoder;
-    private final Guard guard;
     private volatile long delivered;
     private int inDrain;
     private long lastTs;
@@ -32,20 +31,11 @@ final class RingSource implements Source, RingBuffer.RecordHandler {
     private boolean closed;
 
     RingSource(NativeBpf n, LibbpfObject object, RingBuffer ring, RecordDecoder decoder, Guard guard) {
+        super(guard);
         this.n = n;
         this.object = object;
         this.ring = ring;
         this.decoder = decoder;
-        this.guard = guard;
-    }
-
-    @Override
-    public String name() {
-        return guard.name();
-    }
-
-    Guard guard() {
-        return guard;
     }
 
     @Override

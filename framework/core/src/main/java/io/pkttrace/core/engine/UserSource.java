@@ -8,9 +8,8 @@ import java.util.function.Consumer;
  * An {@link EventSource} polled on the consumer thread, isolated by a {@link Guard}: each event it
  * hands over is copied into a pooled event. Its produced count is delivered + {@link EventSource#lost()}.
  */
-final class UserSource implements Source {
+final class UserSource extends GuardedSource {
     private final EventSource source;
-    private final Guard guard;
     private final Consumer<PacketEvent> out = this::accept;
     private Intake intake;
     private long delivered;
@@ -18,17 +17,8 @@ final class UserSource implements Source {
     private long lost;
 
     UserSource(EventSource source, Guard guard) {
+        super(guard);
         this.source = source;
-        this.guard = guard;
-    }
-
-    @Override
-    public String name() {
-        return guard.name();
-    }
-
-    Guard guard() {
-        return guard;
     }
 
     @Override

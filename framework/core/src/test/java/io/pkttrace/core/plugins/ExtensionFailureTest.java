@@ -25,34 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExtensionFailureTest {
     /** An extension that cannot be created. */
-    public static final class ThrowingSinkFactory implements SinkFactory<Object> {
+    public static final class ThrowingSinkFactory extends GoodSinkFactory {
         public ThrowingSinkFactory() {
             throw new IllegalStateException("no database at /var/lib/x");
-        }
-
-        @Override
-        public String type() {
-            return "throwing";
-        }
-
-        @Override
-        public String description() {
-            return "never";
-        }
-
-        @Override
-        public Object configure(Options options) {
-            return null;
-        }
-
-        @Override
-        public Sink create(Object config) {
-            return null;
         }
     }
 
     /** A good extension of the same plugin. */
-    public static final class GoodSinkFactory implements SinkFactory<Object> {
+    public static class GoodSinkFactory implements SinkFactory<Object> {
         @Override
         public String type() {
             return "good";
