@@ -79,7 +79,8 @@ public final class Main {
         CommandLine cl = new CommandLine(root);
         List<Path> dirs = new ArrayList<>();
         String command = commandOf(args, dirs);
-        if (command == null || !PLAIN.contains(command)) {
+        // Root help and --version stay fast: they load no plugin (pkttrace plugins lists the plugins' commands).
+        if (command != null && !PLAIN.contains(command)) {
             root.pluginDirs = dirs; // parsing sets the same again; the plugins are loaded by then
             addPluginContributions(cl, root.registry());
         }
