@@ -1,20 +1,13 @@
 package io.pkttrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-/**
- * Plugins for the tests, built the way an outsider builds one (javac against the distribution's api
- * and pf4j jars only, no pkttrace build), and plugin directories made from the distribution's.
- */
+/** Plugins the tests build like a third party (tests/src/it-plugins), and plugin directories made from the distribution's. */
 final class TestPlugins {
     private TestPlugins() {
     }
@@ -45,32 +38,9 @@ final class TestPlugins {
         return build(tmp, src.resolve("java"), src.resolve("plugin.properties"), "broken-1.0.0.jar");
     }
 
-    /** Compiles {@code sources} with the distribution's api, pf4j and slf4j jars and packs a plugin jar in {@code tmp}. */
+    /** Compiles {@code sources} as an outsider would ({@link PluginJarBuilder}) into a plugin jar in {@code tmp}. */
     static Path build(Path tmp, Path sources, Path pluginProperties, String jarName) throws Exception {
-        String cp;
-        try (Stream<Path> s = Files.list(Cli.home().resolve("lib"))) {
-            cp = String.join(":", s.filter(p -> p.getFileName().toString().matches("(pkttrace-api|pf4j|slf4j-api)-.*\\.jar"))
-                    .map(Path::toString).toList());
-        }
-        Path classes = Files.createTempDirectory(tmp, "classes");
-        List<String> javac = new ArrayList<>(List.of("javac", "--release", "17", "-cp", cp, "-d", classes.toString()));
-        try (Stream<Path> s = Files.walk(sources)) {
-            s.filter(p -> p.toString().endsWith(".java")).forEach(p -> javac.add(p.toString()));
-        }
-        Process p = new ProcessBuilder(javac).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
-        Files.copy(pluginProperties, classes.resolve("plugin.properties"));
-        assertTrue(Files.exists(classes.resolve("META-INF/extensions.idx")), "pf4j's annotation processor ran");
-        Path jar = tmp.resolve(jarName);
-        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> s = Files.walk(classes)) {
-            for (Path f : s.filter(Files::isRegularFile).toList()) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString()));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
-        }
-        return jar;
+        return PluginJarBuilder.build(sources, pluginProperties, tmp, jarName);
     }
 
     /**

@@ -21,8 +21,8 @@ class ThirdPartyPluginIT {
 
     private Path buildExamplePlugin() throws Exception {
         Path example = Cli.home().resolve("../../../docs/example-plugin").normalize();
-        return TestPlugins.build(tmp, example.resolve("src/main/java"), example.resolve("src/main/resources/plugin.properties"),
-                "count-sink-1.0.0.jar");
+        return PluginJarBuilder.build(example.resolve("src/main/java"), example.resolve("src/main/resources/plugin.properties"),
+                tmp, "count-sink-1.0.0.jar");
     }
 
     @Test

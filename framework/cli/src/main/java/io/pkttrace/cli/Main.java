@@ -29,6 +29,8 @@ public final class Main {
     /** Exit status for unexpected internal errors. */
     public static final int EXIT_INTERNAL = 70;
 
+    private static final String ALLOW_UNTRUSTED = "--allow-untrusted-plugins";
+
     /** Commands that need no plugin to be parsed. */
     private static final Set<String> PLAIN = Set.of("ping", "demo", "plugins", "help");
 
@@ -82,6 +84,7 @@ public final class Main {
         // Root help and --version stay fast: they load no plugin (pkttrace plugins lists the plugins' commands).
         if (command != null && !PLAIN.contains(command)) {
             root.pluginDirs = dirs; // parsing sets the same again; the plugins are loaded by then
+            root.allowUntrustedPlugins = List.of(args).subList(0, List.of(args).indexOf(command)).contains(ALLOW_UNTRUSTED);
             addPluginContributions(cl, root.registry());
         }
         return cl;
@@ -100,7 +103,7 @@ public final class Main {
                 pluginDirs.add(Path.of(a.substring("--plugins=".length())));
             } else if (!a.startsWith("-")) {
                 return a;
-            } else if (!Set.of("-v", "--verbose").contains(a)) {
+            } else if (!Set.of("-v", "--verbose", ALLOW_UNTRUSTED).contains(a)) {
                 return null;
             }
         }

@@ -7,14 +7,12 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Where a file-capable sink writes: standard output ({@code -}, the default) or a file. The path is
  * checked when the sink is configured (reading only, as factories must), and the file is created or
- * truncated when the sink starts.
+ * truncated when the sink starts; {@link OutputFileCheck} says which files a root process may write.
  */
 public final class OutputTarget {
     /** The {@code output} option of a file-capable sink; each sink adds it to its own option set. */
@@ -36,7 +34,7 @@ public final class OutputTarget {
 
     /**
      * @param value the user's {@code output=} value; null or {@code -} means standard output
-     * @throws ConfigException when the value names a directory or a file in a missing directory
+     * @throws ConfigException when the value is not a file pkttrace may safely write (see {@link OutputFileCheck})
      */
     public static OutputTarget parse(String component, String value) throws ConfigException {
         if (value == null || value.equals("-")) {
@@ -48,13 +46,7 @@ public final class OutputTarget {
         } catch (java.nio.file.InvalidPathException e) {
             throw new ConfigException(component + ": invalid output path '" + value + "'", e.getReason());
         }
-        if (Files.isDirectory(p)) {
-            throw new ConfigException(component + ": output '" + value + "' is a directory", "give a file name");
-        }
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new ConfigException(component + ": output directory " + parent + " does not exist", "create it first");
-        }
+        OutputFileCheck.requireSafe(component, p);
         return new OutputTarget(component, p);
     }
 
@@ -81,13 +73,7 @@ public final class OutputTarget {
         if (path == null) {
             return new NonClosingStdout();
         }
-        try {
-            return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-        } catch (IOException | SecurityException e) {
-            throw new PkttraceException(component + ": cannot write " + path + " (" + reason(e) + ")",
-                    "check the path and its permissions");
-        }
+        return OutputFileCheck.open(component, path);
     }
 
     /**
@@ -101,7 +87,7 @@ public final class OutputTarget {
         return new IllegalStateException(pe.getMessage(), pe);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file or directory";
