@@ -173,7 +173,7 @@ class FiveTupleIT extends WithDemoTopology {
         List<TraceRow> rows = TraceRow.parse(res.out());
         Pattern p = Pattern.compile(addressRegex);
         for (TraceRow r : rows) {
-            assertTrue(r.type().equals(type) && p.matcher(r.addresses()).matches(), "unexpected row " + r + " in\n" + res);
+            assertTrue(r.type().equals(type) && p.matcher(r.addresses()).matches(), () -> "unexpected row " + r + " in\n" + res);
         }
         List<TraceRow> ours = ours(rows);
         assertTrue(ours.size() >= atLeast, "expected at least " + atLeast + " rows of the flow:\n" + res);
@@ -212,7 +212,7 @@ class FiveTupleIT extends WithDemoTopology {
         String rep = DemoTopology.SERVER_V4 + " -> " + DemoTopology.CLIENT_V4;
         for (TraceRow r : rows) {
             assertTrue(r.addresses().equals(req) && r.type().equals("request") || r.addresses().equals(rep) && r.type().equals("reply")
-                    || !topo.namespaceNames().contains(r.netns()) && r.addresses().contains("198.18.2."), "unexpected row " + r + "\n" + res);
+                    || !topo.namespaceNames().contains(r.netns()) && r.addresses().contains("198.18.2."), () -> "unexpected row " + r + "\n" + res);
         }
         List<TraceRow> ours = ours(rows);
         assertTrue(ours.stream().filter(r -> r.type().equals("request")).count() >= 4 * 3, res.toString());
