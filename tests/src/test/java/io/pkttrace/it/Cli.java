@@ -48,7 +48,7 @@ final class Cli {
         return command(home(), prefix, args);
     }
 
-    /** The command line of bin/pkttrace of the distribution at {@code home} (a test's own copy, perhaps). */
+    /** bin/pkttrace of the distribution at {@code home} (e.g. a copy with more plugins). */
     static List<String> command(Path home, List<String> prefix, String... args) {
         List<String> argv = new ArrayList<>(prefix);
         argv.add(home.resolve("bin/pkttrace").toString());
@@ -62,11 +62,10 @@ final class Cli {
 
     static Result run(List<String> prefix, Map<String, String> env, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
-        return runAt(home(), prefix, env, timeoutSeconds, args);
+        return run(home(), prefix, env, timeoutSeconds, args);
     }
 
-    /** Runs bin/pkttrace of the distribution at {@code home}. */
-    static Result runAt(Path home, List<String> prefix, Map<String, String> env, int timeoutSeconds, String... args)
+    static Result run(Path home, List<String> prefix, Map<String, String> env, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile("pkttrace-out", ".txt");
         Path err = Files.createTempFile("pkttrace-err", ".txt");

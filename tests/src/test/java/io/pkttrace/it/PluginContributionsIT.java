@@ -70,20 +70,20 @@ class PluginContributionsIT {
     void aPluginsCommandExistsOnlyWithItsPluginAndTracesRealPackets() throws Exception {
         KernelTestSupport.requireBpf();
         Path home = TestPlugins.distributionWith(tmp.resolve("dist"), TestPlugins.testkit(tmp));
-        Cli.Result list = Cli.runAt(home, List.of(), Map.of(), 60, "plugins");
+        Cli.Result list = Cli.run(home, List.of(), Map.of(), 60, "plugins");
         assertEquals(0, list.exit(), list.toString());
         assertTrue(list.out().contains("COMMANDS\n  looptrace      [testkit] test command"), list.out());
-        Cli.Result help = Cli.runAt(home, List.of(), Map.of(), 60, "looptrace", "--help");
+        Cli.Result help = Cli.run(home, List.of(), Map.of(), 60, "looptrace", "--help");
         assertTrue(help.out().startsWith("Usage: pkttrace looptrace "), help.out());
         for (String option : List.of("-o ", "-p=PORT", "-a=KEY=VALUE...", "--sink=", "--count=")) {
             assertTrue(help.out().contains(option), option + " in " + help.out());
         }
         assertFalse(help.out().contains("--probe"), "the command's probes are its own: " + help.out());
-        assertTrue(Cli.runAt(home, List.of(), Map.of(), 60, "trace", "-p", "53").err().contains("'-p'"),
+        assertTrue(Cli.run(home, List.of(), Map.of(), 60, "trace", "-p", "53").err().contains("'-p'"),
                 "-p is the command's own, not trace's");
 
         int port = 40000 + ThreadLocalRandom.current().nextInt(20000);
-        Cli.Result rows = withUdpTo(port, () -> Cli.runAt(home, List.of(), Map.of(), 60,
+        Cli.Result rows = withUdpTo(port, () -> Cli.run(home, List.of(), Map.of(), 60,
                 "looptrace", "-p", Integer.toString(port), "-a", "either=127.0.0.1", "--count", "2"));
         assertEquals(0, rows.exit(), rows.toString());
         assertTrue(rows.err().contains("netpath: tx attached as tp_btf/net_dev_queue"), rows.err());
@@ -93,7 +93,7 @@ class PluginContributionsIT {
             assertEquals("udp", r.type(), rows.out());
             assertTrue(r.addresses().matches("127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:" + port), rows.out());
         }
-        Cli.Result flow = withUdpTo(port, () -> Cli.runAt(home, List.of(), Map.of(), 60,
+        Cli.Result flow = withUdpTo(port, () -> Cli.run(home, List.of(), Map.of(), 60,
                 "looptrace", "-o", "-p", Integer.toString(port), "--count", "2"));
         assertEquals(0, flow.exit(), flow.toString());
         assertTrue(flow.out().contains("\nflow: "), "-o selected the flow sink: " + flow);
@@ -101,7 +101,7 @@ class PluginContributionsIT {
         Files.delete(home.resolve("plugins/testkit-1.0.0.jar"));
         assertEquals("pkttrace: the command 'looptrace' comes from the plugin testkit, which is not installed: add its jar to the"
                         + " plugin directory (pkttrace plugins lists what is installed)",
-                Cli.oneLine(Cli.runAt(home, List.of(), Map.of(), 60, "looptrace", "-p", "53")));
+                Cli.oneLine(Cli.run(home, List.of(), Map.of(), 60, "looptrace", "-p", "53")));
     }
 
     /** Runs {@code run} while datagrams go to 127.0.0.1:port every 20 ms. */

@@ -50,11 +50,12 @@ public final class Option<T> {
     private final String defaultText;
     private final boolean repeatable;
     private final String requiredExample;
+    private final String requiredHint;
     private final List<ShortForm> shortForms;
     private final OptionSet set;
 
     private Option(String key, List<String> aliases, String label, String help, String values, Parser<T> parser,
-                   T defaultValue, String defaultText, boolean repeatable, String requiredExample,
+                   T defaultValue, String defaultText, boolean repeatable, String requiredExample, String requiredHint,
                    List<ShortForm> shortForms, OptionSet set) {
         if (key == null || key.isEmpty() || key.contains("=") || key.contains(",") || key.contains(":")) {
             throw new IllegalArgumentException("an option key is a word without '=', ',' or ':': " + key);
@@ -69,13 +70,14 @@ public final class Option<T> {
         this.defaultText = defaultText;
         this.repeatable = repeatable;
         this.requiredExample = requiredExample;
+        this.requiredHint = requiredHint;
         this.shortForms = List.copyOf(shortForms);
         this.set = set;
     }
 
     private static <T> Option<T> of(String key, String label, String help, String values, Parser<T> parser,
                                     T defaultValue, String defaultText, boolean repeatable) {
-        return new Option<>(key, List.of(), label, help, values, parser, defaultValue, defaultText, repeatable, null,
+        return new Option<>(key, List.of(), label, help, values, parser, defaultValue, defaultText, repeatable, null, null,
                 List.of(), null);
     }
 
@@ -179,12 +181,17 @@ public final class Option<T> {
         List<String> a = new ArrayList<>(aliases);
         a.addAll(List.of(more));
         return new Option<>(key, a, label, help, values, parser, defaultValue, defaultText, repeatable, requiredExample,
-                shortForms, set);
+                requiredHint, shortForms, set);
     }
 
     /** The option must be given; {@code example} is a valid value for the message when it is not. */
     public Option<T> required(String example) {
-        return new Option<>(key, aliases, label, help, values, parser, defaultValue, null, repeatable, example,
+        return required(example, null);
+    }
+
+    /** The option must be given; {@code hint} says what to do when it is not (null: an example with {@code example}). */
+    public Option<T> required(String example, String hint) {
+        return new Option<>(key, aliases, label, help, values, parser, defaultValue, null, repeatable, example, hint,
                 shortForms, set);
     }
 
@@ -196,7 +203,7 @@ public final class Option<T> {
         List<ShortForm> f = new ArrayList<>(shortForms);
         f.add(form);
         return new Option<>(key, aliases, label, help, values, parser, defaultValue, defaultText, repeatable,
-                requiredExample, f, set);
+                requiredExample, requiredHint, f, set);
     }
 
     Option<T> boundTo(OptionSet owner) {
@@ -204,7 +211,7 @@ public final class Option<T> {
             throw new IllegalStateException("option '" + key + "' is already declared in another option set");
         }
         return new Option<>(key, aliases, label, help, values, parser, defaultValue, defaultText, repeatable,
-                requiredExample, shortForms, owner);
+                requiredExample, requiredHint, shortForms, owner);
     }
 
     // ---- what the declaration says ---------------------------------------------------------------
@@ -243,6 +250,11 @@ public final class Option<T> {
     /** A valid value for messages about a required option, or null. */
     public String example() {
         return requiredExample;
+    }
+
+    /** What the message about a missing required option tells the user to do, or null for the example. */
+    public String requiredHint() {
+        return requiredHint;
     }
 
     public List<ShortForm> shortForms() {

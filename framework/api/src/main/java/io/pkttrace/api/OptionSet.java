@@ -123,9 +123,10 @@ public final class OptionSet {
         for (Option<?> o : options()) {
             if (o.isRequired() && names(o).stream().noneMatch(given::has)) {
                 Matcher m = COMPONENT.matcher(c);
-                throw new ConfigException(c + ": " + noun + " '" + o.key() + "' is required",
-                        m.matches() ? "e.g. --" + m.group(1) + " " + m.group(2) + ":" + o.key() + "=" + o.example()
-                                : "give " + o.key() + "=" + o.example());
+                throw new ConfigException(c + ": " + noun + " '" + o.key() + "' is required", o.requiredHint() != null
+                        ? o.requiredHint()
+                        : m.matches() ? "e.g. --" + m.group(1) + " " + m.group(2) + ":" + o.key() + "=" + o.example()
+                        : "give " + o.key() + "=" + o.example());
             }
             o.valueIn(given);
         }

@@ -39,7 +39,7 @@ final class LiveInput implements PipelineInput {
 
     @Override
     public List<Source> open(Consumer<String> reporter) throws PkttraceException {
-        runtime = new ProbeRuntime(n, settings, kernelRules, DropReasons.fromKernel(n), reporter);
+        runtime = new ProbeRuntime(n, settings, kernelRules, DropReasons.fromKernel(), reporter);
         for (Named<Probe> p : probes) {
             started.add(p);
             runtime.starting(p.name());
