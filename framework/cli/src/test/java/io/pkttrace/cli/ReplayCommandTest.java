@@ -95,8 +95,9 @@ class ReplayCommandTest {
     @Test
     void userErrors() throws Exception {
         Path f = recording(1);
-        assertEquals("unknown sink 'nope': available: console, flow, json, recording",
-                assertThrows(PkttraceException.class, () -> command(f, "nope").call()).userLine());
+        String unknown = assertThrows(PkttraceException.class, () -> command(f, "nope").call()).userLine();
+        assertTrue(unknown.startsWith("unknown sink 'nope': available: ") && unknown.contains(", recording"),
+                "lists the sinks on the class path (the real ones too): " + unknown);
         assertEquals("cannot read " + dir.resolve("missing.jsonl") + ": no such file",
                 assertThrows(PkttraceException.class, () -> command(dir.resolve("missing.jsonl"), "recording").call()).userLine());
         assertEquals("sink recording: output " + f + " is the file being replayed: write to another file",
