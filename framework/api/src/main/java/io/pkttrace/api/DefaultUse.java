@@ -8,13 +8,15 @@ import java.util.Set;
  * run when no {@code --probe} is given, the console sink what they print to. The CLI itself names no
  * plugin. A {@link CommandPreset} counts as {@code trace} for the kinds it does not set itself.
  *
- * @param commands command names, e.g. {@code trace}, {@code ping}, {@code replay}
- * @param always   true: used next to whatever the user chooses (an enricher that is always on);
- *                 false: used only when the user chooses no component of its kind
+ * @param commands  command names, e.g. {@code trace}, {@code ping}, {@code replay}
+ * @param always    true: used next to whatever the user chooses (an enricher that is always on);
+ *                  false: used only when the user chooses no component of its kind
+ * @param withProbe a probe type: used in every command whose run includes that probe (e.g. an
+ *                  enricher that completes the probe's events), or null
  */
-public record DefaultUse(Set<String> commands, boolean always) {
+public record DefaultUse(Set<String> commands, boolean always, String withProbe) {
     /** Never used unless named. */
-    public static final DefaultUse NONE = new DefaultUse(Set.of(), false);
+    public static final DefaultUse NONE = new DefaultUse(Set.of(), false, null);
 
     public DefaultUse {
         commands = Set.copyOf(commands);
@@ -22,12 +24,17 @@ public record DefaultUse(Set<String> commands, boolean always) {
 
     /** Used by these commands when the user chooses no component of its kind. */
     public static DefaultUse whenNoneChosen(String... commands) {
-        return new DefaultUse(Set.of(commands), false);
+        return new DefaultUse(Set.of(commands), false, null);
     }
 
     /** Used by these commands in any case, next to the user's choices. */
     public static DefaultUse always(String... commands) {
-        return new DefaultUse(Set.of(commands), true);
+        return new DefaultUse(Set.of(commands), true, null);
+    }
+
+    /** Used, next to the user's choices, whenever a probe of type {@code probeType} runs. */
+    public static DefaultUse withProbe(String probeType) {
+        return new DefaultUse(Set.of(), true, probeType);
     }
 
     public boolean appliesTo(String command) {

@@ -66,6 +66,9 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     private static String defaults(DefaultUse d) {
+        if (d.withProbe() != null) {
+            return " (runs with the " + d.withProbe() + " probe)";
+        }
         if (d.commands().isEmpty()) {
             return "";
         }

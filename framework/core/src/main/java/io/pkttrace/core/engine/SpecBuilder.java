@@ -128,6 +128,7 @@ public final class SpecBuilder {
             }
             list.addAll(0, defaults(kind, true));
         }
+        addCompanions(out);
         addOwnInstances(out);
         if (out.get("sink").isEmpty()) {
             throw new MissingDefaultException("sink", defaultsOf);
@@ -146,6 +147,19 @@ public final class SpecBuilder {
             }
         }
         return out;
+    }
+
+    /** Components declared {@link io.pkttrace.api.DefaultUse#withProbe} a probe of the run, unless chosen already. */
+    private void addCompanions(Map<String, List<TraceSpec.Component>> out) {
+        for (String kind : List.of("filter", "enricher", "sink")) {
+            for (ComponentFactory<?, ?> f : registry.factories(kind)) {
+                String probe = f.defaultUse().withProbe();
+                boolean runs = probe != null && out.get("probe").stream().anyMatch(p -> p.type().equals(probe));
+                if (runs && out.get(kind).stream().noneMatch(c -> c.type().equals(f.type()))) {
+                    out.get(kind).add(new TraceSpec.Component(f.type(), Options.empty(kind + " " + f.type())));
+                }
+            }
+        }
     }
 
     /** Option short forms of probes and sinks: set on the chosen instances, or select the component. */
