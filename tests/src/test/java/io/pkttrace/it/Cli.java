@@ -23,6 +23,19 @@ final class Cli {
         }
     }
 
+    /**
+     * The one line a user error prints: exit status 2, exactly one line on stderr, starting with
+     * "pkttrace: ", no stack trace.
+     */
+    static String oneLine(Result r) {
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.exit(), r.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
+        org.junit.jupiter.api.Assertions.assertTrue(r.errLines().get(0).startsWith("pkttrace: "), r.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "),
+                "no stack trace: " + r);
+        return r.errLines().get(0);
+    }
+
     static Path home() {
         Path p = Path.of(System.getProperty("pkttrace.dist", "../distribution/target/pkttrace")).toAbsolutePath().normalize();
         if (!Files.isExecutable(p.resolve("bin/pkttrace"))) {

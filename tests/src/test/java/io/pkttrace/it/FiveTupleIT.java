@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.topology.DemoTopology;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -173,7 +173,7 @@ class FiveTupleIT extends WithDemoTopology {
         List<TraceRow> rows = TraceRow.parse(res.out());
         Pattern p = Pattern.compile(addressRegex);
         for (TraceRow r : rows) {
-            assertTrue(r.type().equals(type) && p.matcher(r.addresses()).matches(), "unexpected row " + r + " in\n" + res);
+            assertTrue(r.type().equals(type) && p.matcher(r.addresses()).matches(), () -> "unexpected row " + r + " in\n" + res);
         }
         List<TraceRow> ours = ours(rows);
         assertTrue(ours.size() >= atLeast, "expected at least " + atLeast + " rows of the flow:\n" + res);
@@ -212,7 +212,7 @@ class FiveTupleIT extends WithDemoTopology {
         String rep = DemoTopology.SERVER_V4 + " -> " + DemoTopology.CLIENT_V4;
         for (TraceRow r : rows) {
             assertTrue(r.addresses().equals(req) && r.type().equals("request") || r.addresses().equals(rep) && r.type().equals("reply")
-                    || !topo.namespaceNames().contains(r.netns()) && r.addresses().contains("198.18.2."), "unexpected row " + r + "\n" + res);
+                    || !topo.namespaceNames().contains(r.netns()) && r.addresses().contains("198.18.2."), () -> "unexpected row " + r + "\n" + res);
         }
         List<TraceRow> ours = ours(rows);
         assertTrue(ours.stream().filter(r -> r.type().equals("request")).count() >= 4 * 3, res.toString());
@@ -251,23 +251,16 @@ class FiveTupleIT extends WithDemoTopology {
 
     // ---- bad input: one line on stderr, exit 2, nothing loaded ---------------------------------------
 
-    private static String oneLine(Cli.Result r) {
-        assertEquals(2, r.exit(), r.toString());
-        assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
-        assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), "no stack trace: " + r);
-        return r.errLines().get(0);
-    }
-
     @Test
     void badFilterInputIsOneLineAndExitTwo() throws Exception {
         assertEquals("pkttrace: filter fivetuple: dport: port 70000 is out of range: ports are 0 to 65535",
-                oneLine(Cli.run("trace", "--filter", "fivetuple:dport=70000")));
+                Cli.oneLine(Cli.run("trace", "--filter", "fivetuple:dport=70000")));
         assertEquals("pkttrace: filter fivetuple: src: prefix length 33 in '198.18.0.0/33' is out of range for IPv4: use 0 to 32",
-                oneLine(Cli.run("trace", "--filter", "fivetuple:src=198.18.0.0/33")));
+                Cli.oneLine(Cli.run("trace", "--filter", "fivetuple:src=198.18.0.0/33")));
         assertEquals("pkttrace: filter fivetuple (-a): unknown key 'sprot': valid keys: src, dest, dst, protocol, proto, sport, "
-                + "dport, either, port, reply", oneLine(Cli.run("trace", "-a", "sprot=80")));
-        assertTrue(oneLine(Cli.run("trace", "--proto", "tcpp")).startsWith("pkttrace: filter fivetuple (-a): protocol: unknown protocol 'tcpp'"));
-        assertTrue(oneLine(Cli.run("trace", "--duration", "1", "-a")).contains("-a"));
+                + "dport, either, port, reply", Cli.oneLine(Cli.run("trace", "-a", "sprot=80")));
+        assertTrue(Cli.oneLine(Cli.run("trace", "--proto", "tcpp")).startsWith("pkttrace: filter fivetuple (-a): protocol: unknown protocol 'tcpp'"));
+        assertTrue(Cli.oneLine(Cli.run("trace", "--duration", "1", "-a")).contains("-a"));
     }
 
     /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.topology.DemoTopology;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -235,6 +235,28 @@ class JsonFlowIT extends WithDemoTopology {
         Cli.Result json = Cli.run("replay", f.toString(), "--sink", "json:output=" + again);
         assertEquals(0, json.exit(), json.toString());
         assertEquals(Files.readString(f), Files.readString(again));
+    }
+
+    @Test
+    void replayTakesTheFiltersTraceTakes() throws Exception {
+        Path f = dir.resolve("ping.jsonl");
+        Cli.Result rec = Cli.run("ping", "--netns", topo.clientName(), "-c", "1", "--sink", "json:output=" + f, DemoTopology.SERVER_V4);
+        assertEquals(0, rec.exit(), rec.toString());
+        assertEquals(8, Files.readAllLines(f).size());
+        Cli.Result requests = Cli.run("replay", f.toString(), "-a", "src=" + DemoTopology.CLIENT_V4);
+        assertEquals(0, requests.exit(), requests.toString());
+        List<TraceRow> rows = TraceRow.parse(requests.out());
+        assertEquals(4, rows.size(), requests.toString());
+        assertTrue(rows.stream().allMatch(r -> r.type().equals("request")), requests.out());
+        Cli.Result replies = Cli.run("replay", f.toString(), "--filter", "fivetuple:src=" + DemoTopology.SERVER_V4);
+        assertEquals(4, TraceRow.parse(replies.out()).stream().filter(r -> r.type().equals("reply")).count(), replies.toString());
+        Path out = dir.resolve("requests.jsonl");
+        Cli.Result json = Cli.run("replay", f.toString(), "--dst", DemoTopology.SERVER_V4, "--output", out.toString());
+        assertEquals(0, json.exit(), json.toString());
+        assertEquals(4, checkFile(out).size(), "--output is the json sink's short form in replay too");
+        Cli.Result bad = Cli.run("replay", f.toString(), "-a", "dport=70000");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertEquals(List.of("pkttrace: filter fivetuple (-a): dport: port 70000 is out of range: ports are 0 to 65535"), bad.errLines());
     }
 
     @Test

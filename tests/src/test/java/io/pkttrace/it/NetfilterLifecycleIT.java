@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkttrace.core.netns.DemoTopology;
-import io.pkttrace.core.netns.Topology;
+import io.pkttrace.topology.DemoTopology;
+import io.pkttrace.topology.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

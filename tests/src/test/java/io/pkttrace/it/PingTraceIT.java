@@ -3,7 +3,7 @@ package io.pkttrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.topology.DemoTopology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +28,7 @@ class ThirdPartyPluginIT {
     @Test
     void aDroppedInSinkJarIsFoundAndRuns() throws Exception {
         KernelTestSupport.requireBpf();
-        Path plugins = Files.createDirectory(tmp.resolve("plugins"));
-        try (Stream<Path> s = Files.list(Cli.home().resolve("plugins"))) {
-            for (Path p : s.toList()) {
-                Files.copy(p, plugins.resolve(p.getFileName()));
-            }
-        }
+        Path plugins = TestPlugins.distributionPlugins(tmp.resolve("plugins"));
         Files.copy(buildExamplePlugin(), plugins.resolve("count-sink-1.0.0.jar"));
 
         Cli.Result list = Cli.run("--plugins", plugins.toString(), "plugins");

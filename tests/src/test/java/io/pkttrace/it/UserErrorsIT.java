@@ -22,19 +22,11 @@ class UserErrorsIT {
         KernelTestSupport.requireBpf();
     }
 
-    private static String oneLine(Cli.Result r) {
-        assertEquals(2, r.exit(), r.toString());
-        assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
-        assertTrue(r.errLines().get(0).startsWith("pkttrace: "), r.toString());
-        assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), "no stack trace: " + r);
-        return r.errLines().get(0);
-    }
-
     @Test
     void notRoot() throws Exception {
         Cli.Result r = Cli.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"),
                 Map.of(), 60, "trace", "--duration", "1");
-        String line = oneLine(r);
+        String line = Cli.oneLine(r);
         assertTrue(line.contains("needs root"), line);
     }
 
@@ -42,53 +34,48 @@ class UserErrorsIT {
     void noBtf() throws Exception {
         Cli.Result r = Cli.run(List.of(), Map.of("PKTTRACE_JAVA_OPTS", "-Dpkttrace.btf=/nonexistent/vmlinux"), 60,
                 "trace", "--duration", "1");
-        String line = oneLine(r);
+        String line = Cli.oneLine(r);
         assertTrue(line.contains("no BTF") && line.contains("CONFIG_DEBUG_INFO_BTF"), line);
     }
 
     @Test
     void unknownProbe() throws Exception {
-        String line = oneLine(Cli.run("trace", "--probe", "nosuchprobe"));
+        String line = Cli.oneLine(Cli.run("trace", "--probe", "nosuchprobe"));
         assertTrue(line.startsWith("pkttrace: unknown probe 'nosuchprobe': available: ") && line.contains("netpath"), line);
     }
 
     @Test
     void unknownSink() throws Exception {
-        String line = oneLine(Cli.run("trace", "--sink", "nosuchsink"));
+        String line = Cli.oneLine(Cli.run("trace", "--sink", "nosuchsink"));
         assertTrue(line.startsWith("pkttrace: unknown sink 'nosuchsink': available: ") && line.contains("console"), line);
     }
 
     @Test
     void badProbeOption() throws Exception {
-        String line = oneLine(Cli.run("trace", "--probe", "netpath:hooks=tx,sideways"));
+        String line = Cli.oneLine(Cli.run("trace", "--probe", "netpath:hooks=tx,sideways"));
         assertEquals("pkttrace: probe netpath: unknown hook 'sideways': valid hooks: tx, rx, drop, consume", line);
     }
 
     @Test
     void unknownNamespace() throws Exception {
-        String line = oneLine(Cli.run("ping", "--netns", "pt-no-such-ns", "198.18.2.2"));
+        String line = Cli.oneLine(Cli.run("ping", "--netns", "pt-no-such-ns", "198.18.2.2"));
         assertEquals("pkttrace: network namespace 'pt-no-such-ns' does not exist: list them with: ip netns list", line);
     }
 
     @Test
     void invalidTarget() throws Exception {
-        String line = oneLine(Cli.run("ping", "300.1.2.3.4"));
+        String line = Cli.oneLine(Cli.run("ping", "300.1.2.3.4"));
         assertTrue(line.contains("invalid target '300.1.2.3.4'"), line);
     }
 
     @Test
     void aJarThatIsNotAPluginInThePluginDirectory() throws Exception {
-        Path plugins = Files.createDirectory(tmp.resolve("plugins"));
-        try (var s = Files.list(Cli.home().resolve("plugins"))) {
-            for (Path p : s.toList()) {
-                Files.copy(p, plugins.resolve(p.getFileName()));
-            }
-        }
+        Path plugins = TestPlugins.distributionPlugins(tmp.resolve("plugins"));
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("random-lib.jar")))) {
             out.putNextEntry(new java.util.jar.JarEntry("hello.txt"));
             out.write("not a plugin".getBytes());
         }
-        String line = oneLine(Cli.run("--plugins", plugins.toString(), "plugins"));
+        String line = Cli.oneLine(Cli.run("--plugins", plugins.toString(), "plugins"));
         assertTrue(line.contains("random-lib.jar is not a pkttrace plugin"), line);
     }
 }

@@ -1,7 +1,7 @@
 package io.pkttrace.it;
 
-import io.pkttrace.core.netns.DemoTopology;
 import io.pkttrace.core.testing.KernelTestSupport;
+import io.pkttrace.topology.DemoTopology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

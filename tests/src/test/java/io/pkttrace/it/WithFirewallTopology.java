@@ -2,7 +2,7 @@ package io.pkttrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pkttrace.core.netns.Topology;
+import io.pkttrace.topology.Topology;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;

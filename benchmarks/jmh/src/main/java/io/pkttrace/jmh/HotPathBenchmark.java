@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-event work of the engine's consumer thread, piece by piece and together: what
- * Engine.RingSource.onRecord does for every ring-buffer record (clear, decode, filters, enrichers,
+ * the Pipeline does for every ring-buffer record (RingSource.onRecord: decode, filters, enrichers,
  * sinks). Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per event.
  */
 @State(Scope.Thread)
@@ -142,7 +142,7 @@ public class HotPathBenchmark {
         consoleSink.accept(udpEvent);
     }
 
-    /** Engine.RingSource.onRecord without enrichers: decode + no filter + null sink. */
+    /** RingSource.onRecord without enrichers: decode + no filter + null sink. */
     @Benchmark
     public long pipelineSyntheticNull() {
         return pipeline(syntheticDecoder, synthetic, noFilters, List.of(), sinks);

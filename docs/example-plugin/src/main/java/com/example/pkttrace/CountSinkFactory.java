@@ -1,6 +1,8 @@
 package com.example.pkttrace;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
@@ -8,7 +10,6 @@ import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /** {@code --sink count[:top=N]}: counts events per interface and prints the busiest at the end. */
@@ -17,6 +18,11 @@ public final class CountSinkFactory implements SinkFactory<CountSinkFactory.Conf
     /** Typed, validated config. */
     public record Config(int top) {
     }
+
+    // Each option is declared once: key, range, default, help. pkttrace checks the user's options
+    // against it (unknown keys, bad values: one clear line) and shows it in `pkttrace plugins`.
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<Long> TOP = OPTIONS.add(Option.number("top", 1, 1000, 10L, "how many interfaces to print"));
 
     @Override
     public String type() {
@@ -29,14 +35,13 @@ public final class CountSinkFactory implements SinkFactory<CountSinkFactory.Conf
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        return Map.of("top", "how many interfaces to print (default 10)");
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override
     public Config configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("top"));                          // unknown keys: one clear line
-        return new Config((int) options.number("top", 10, 1, 1000));  // range-checked
+        return new Config(options.get(TOP).intValue());  // checked against the declaration already
     }
 
     @Override

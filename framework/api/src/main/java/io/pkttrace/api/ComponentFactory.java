@@ -17,12 +17,25 @@ public interface ComponentFactory<C, T> extends ExtensionPoint {
     /** One line for {@code pkttrace plugins}. */
     String description();
 
-    /** Option keys and what they mean, for {@code pkttrace plugins}; empty when there are none. */
-    default java.util.Map<String, String> optionHelp() {
-        return java.util.Map.of();
+    /**
+     * The component's options, each declared once (key, type, default, range, help, short forms):
+     * the engine checks the user's options against them before {@link #configure}, and help text and
+     * {@code pkttrace plugins} come from them.
+     */
+    default OptionSet options() {
+        return OptionSet.NONE;
     }
 
-    /** Parses and validates options. Throws {@link ConfigException} with one clear line on bad input. */
+    /** Which commands use this component without the user naming it (e.g. a default sink). */
+    default DefaultUse defaultUse() {
+        return DefaultUse.NONE;
+    }
+
+    /**
+     * Builds the typed config from options already checked against {@link #options()}: read them with
+     * {@link Options#get(Option)}. Throws {@link ConfigException} with one clear line for what the
+     * declaration cannot express (a combination of options, a file that does not exist).
+     */
     C configure(Options options) throws ConfigException;
 
     /** Creates the component from a config that {@link #configure(Options)} returned. */

@@ -1,20 +1,32 @@
 package io.pkttrace.api;
 
+import java.util.function.Consumer;
+
 /**
- * Events that do not come from a BPF ring buffer (e.g. netlink messages), read by the engine on its
- * consumer thread alongside the rings. Registered by a probe with {@link ProbeContext#consume(EventSource)}.
+ * Events a probe produces in user space, for example from netlink messages (nf_tables traces), fed
+ * into the same pipeline as ring-buffer records. A probe registers it with
+ * {@link ProbeContext#consume(EventSource)} while it starts. The engine calls every method on its
+ * consumer thread; nothing else calls them, so an implementation needs no locking.
+ *
+ * <p>Timestamps: events from several sources reach sinks in timestamp order, so each event carries
+ * its observation time on the kernel monotonic clock ({@code System.nanoTime()} on Linux), and the
+ * source hands it over within the engine's reorder window (a few milliseconds, see README) of the
+ * moment it could first have been read; a later one is still delivered, out of order, and counted.
  */
 public interface EventSource {
-    /** A short name for the run report, e.g. {@code netfilter}. */
+    /** A short name for messages, e.g. {@code nftrace}. */
     String name();
 
     /**
-     * Hands each pending event to {@code out} without blocking, reusing one instance (the consumer
-     * copies what it keeps), and returns how many it handed out. Called on the consumer thread.
+     * Hands each pending event to {@code out} and returns how many. Never blocks: returns 0 when
+     * nothing is pending. The event passed to {@code out} may be reused by the source afterwards.
      */
-    int poll(java.util.function.Consumer<PacketEvent> out);
+    int poll(Consumer<PacketEvent> out);
 
-    /** Events this source could not deliver (e.g. a netlink receive buffer overrun), so far. */
+    /**
+     * Events lost before user space could read them (e.g. netlink ENOBUFS), counted in the run
+     * report as lost: for a source, produced = delivered + lost.
+     */
     default long lost() {
         return 0;
     }

@@ -1,20 +1,22 @@
 package io.pkttrace.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.ArrayList;
 
 /**
  * Raw configuration of one component as given by the user: keys with one or more string values
- * (a key repeated on the command line keeps every value in order). Factories turn these into their
- * own typed, validated config; the typed accessors below give uniform error messages.
+ * (a key repeated on the command line keeps every value in order). Factories read their typed,
+ * validated values with {@link #get(Option)}, from the options they declared once.
  */
 public final class Options {
     private final String component;
     private final Map<String, List<String>> values;
+    /** The declaration these options were last checked against: {@link #get} checks once per set. */
+    private OptionSet checked;
 
     /** @param component the component name used in error messages, e.g. {@code sink json} */
     public Options(String component, Map<String, List<String>> values) {
@@ -45,6 +47,31 @@ public final class Options {
         return new Options(component, map);
     }
 
+    /**
+     * The value of a declared option (or its default). The first call for a declaration checks every
+     * key against it ({@link OptionSet#check}), so an unknown key or a bad value fails here too.
+     */
+    public <T> T get(Option<T> option) throws ConfigException {
+        OptionSet set = option.set();
+        if (set != null && checked != set) {
+            set.check(this);
+            checked = set;
+        }
+        return option.valueIn(this);
+    }
+
+    /** The same options with {@code key} set to {@code value}, replacing what it had. */
+    public Options with(String key, String value) {
+        Map<String, List<String>> m = new LinkedHashMap<>(values);
+        m.put(key, List.of(value));
+        return new Options(component, m);
+    }
+
+    /** The same values under another component name (for messages). */
+    public Options named(String newComponent) {
+        return new Options(newComponent, values);
+    }
+
     public String component() {
         return component;
     }
@@ -72,50 +99,19 @@ public final class Options {
     }
 
     public String string(String key, String defaultValue) throws ConfigException {
-        List<String> v = all(key);
-        if (v.isEmpty()) {
-            return defaultValue;
-        }
-        if (v.size() > 1) {
-            throw new ConfigException(component + ": option '" + key + "' given more than once", "give it once");
-        }
-        if (v.get(0).isEmpty()) {
-            throw new ConfigException(component + ": option '" + key + "' is empty", "give it a value");
-        }
-        return v.get(0);
+        return has(key) ? Option.single(component, given(key)).text() : defaultValue;
     }
 
     public long number(String key, long defaultValue, long min, long max) throws ConfigException {
-        String s = string(key, null);
-        if (s == null) {
-            return defaultValue;
-        }
-        long n;
-        try {
-            n = Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(component + ": option '" + key + "' is not a number: '" + s + "'",
-                    "give a whole number between " + min + " and " + max);
-        }
-        if (n < min || n > max) {
-            throw new ConfigException(component + ": option '" + key + "' is out of range: " + n,
-                    "give a whole number between " + min + " and " + max);
-        }
-        return n;
+        return has(key) ? Option.parseNumber(component, Option.single(component, given(key)), min, max) : defaultValue;
     }
 
     public boolean flag(String key, boolean defaultValue) throws ConfigException {
-        String s = string(key, null);
-        if (s == null) {
-            return defaultValue;
-        }
-        switch (s.toLowerCase()) {
-            case "true": case "yes": case "on": case "1": return true;
-            case "false": case "no": case "off": case "0": return false;
-            default:
-                throw new ConfigException(component + ": option '" + key + "' is not a boolean: '" + s + "'",
-                        "use true or false");
-        }
+        return has(key) ? Option.parseFlag(component, Option.single(component, given(key))) : defaultValue;
+    }
+
+    private List<Option.Given> given(String key) {
+        return all(key).stream().map(v -> new Option.Given(key, v)).toList();
     }
 
     @Override

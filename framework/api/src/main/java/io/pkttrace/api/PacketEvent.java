@@ -76,7 +76,7 @@ public final class PacketEvent {
         return new PacketEvent().copyFrom(this);
     }
 
-    /** Overwrites every field of this event with those of {@code o} (reuses this instance: no allocation). */
+    /** Overwrites every field with those of {@code o}, without allocating (pooled events). */
     public PacketEvent copyFrom(PacketEvent o) {
         timestampNs = o.timestampNs; cpu = o.cpu; hook = o.hook; probe = o.probe; netnsInode = o.netnsInode;
         netnsName = o.netnsName; ifindex = o.ifindex; ifname = o.ifname; pid = o.pid; family = o.family;

@@ -41,9 +41,10 @@ public interface ProbeContext {
     void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException;
 
     /**
-     * Starts polling a non-ring event source on the consumer thread (after the rings are drained in
-     * each round); its events go through the same filters, enrichers and sinks, and are counted in
-     * the run report.
+     * Starts polling a source of events produced in user space (e.g. read from netlink) on the
+     * engine's consumer thread, next to the ring buffers; its events pass the same filters,
+     * enrichers and sinks, in timestamp order with the others, and its {@link EventSource#lost()}
+     * counts in the run report.
      */
     void consume(EventSource source);
 

@@ -1,6 +1,6 @@
 package io.pkttrace.cli;
 
-import io.pkttrace.core.netns.DemoTopology;
+import io.pkttrace.topology.DemoTopology;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,8 +18,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var services = root.services();
-        services.plugins(); // fail on a broken plugin before building anything
+        root.registry(); // fail on a broken plugin before building anything
         int worst = 0;
         try (DemoTopology demo = DemoTopology.create()) {
             // Ctrl-C or SIGTERM must not leave the namespaces behind: close() is idempotent.
@@ -31,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
             for (String target : List.of(DemoTopology.SERVER_V4, DemoTopology.SERVER_V6)) {
                 System.out.printf("%n# ping %s from %s%n", target, demo.clientName());
                 System.out.flush();
-                int status = PingTrace.run(services,
+                int status = PingTrace.run(root,
                         new PingTrace.Request(demo.clientName(), 1, null, 2, target, List.of()), System.err);
                 worst = Math.max(worst, status);
             }

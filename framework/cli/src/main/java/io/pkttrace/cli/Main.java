@@ -1,14 +1,38 @@
 package io.pkttrace.cli;
 
+import io.pkttrace.api.CommandPreset;
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.core.plugins.Contribution;
+import io.pkttrace.core.plugins.PluginRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Entry point: user errors become one line on stderr and a non-zero exit, never a stack trace. */
+/**
+ * Entry point: user errors become one line on stderr and a non-zero exit, never a stack trace.
+ *
+ * <p>The commands that take plugins' short forms ({@code trace}, {@code replay}, and the commands
+ * plugins contribute) need the plugins before the command line is parsed: the plugin directories are
+ * read from the arguments first, the plugins are loaded, and their short forms and commands are
+ * added to the command line. An option or command of a plugin that is not installed is named in one
+ * line, with the plugin, from the distribution's table of what its plugins contribute.
+ */
 public final class Main {
     /** Exit status for user errors (bad input, missing privilege or kernel feature). */
     public static final int EXIT_USER_ERROR = 2;
+    /** Exit status when the run completed but a plugin component failed (named on stderr). */
+    public static final int EXIT_COMPONENT_FAILED = 3;
     /** Exit status for unexpected internal errors. */
     public static final int EXIT_INTERNAL = 70;
+
+    private static final String ALLOW_UNTRUSTED = "--allow-untrusted-plugins";
+
+    /** Commands that need no plugin to be parsed. */
+    private static final Set<String> PLAIN = Set.of("ping", "demo", "plugins", "help");
 
     private Main() {
     }
@@ -18,10 +42,19 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        if (java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose")) {
+        if (List.of(args).contains("-v") || List.of(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "debug");
         }
-        CommandLine cl = new CommandLine(new PkttraceCommand());
+        PkttraceCommand root = new PkttraceCommand();
+        CommandLine cl;
+        try {
+            cl = commandLine(root, args);
+        } catch (PkttraceException e) {
+            System.err.println("pkttrace: " + e.userLine());
+            return EXIT_USER_ERROR;
+        }
+        PluginRegistry loaded = root.injectorCreated() ? root.services().loadedPlugins() : null;
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (!(t instanceof PkttraceException) && t.getCause() != null) {
@@ -36,9 +69,86 @@ public final class Main {
             return EXIT_INTERNAL;
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
-            System.err.println("pkttrace: " + ex.getMessage() + ": see " + ex.getCommandLine().getCommandName() + " --help");
+            String line = missingPlugin(ex, loaded).orElse(ex.getMessage() + ": see " + ex.getCommandLine().getCommandName() + " --help");
+            System.err.println("pkttrace: " + line);
             return EXIT_USER_ERROR;
         });
         return cl.execute(args);
+    }
+
+    /** The command line for {@code args}: with the installed plugins' commands and short forms when the command takes them. */
+    static CommandLine commandLine(PkttraceCommand root, String... args) throws PkttraceException {
+        CommandLine cl = new CommandLine(root);
+        List<Path> dirs = new ArrayList<>();
+        String command = commandOf(args, dirs);
+        // Root help and --version stay fast: they load no plugin (pkttrace plugins lists the plugins' commands).
+        if (command != null && !PLAIN.contains(command)) {
+            root.pluginDirs = dirs; // parsing sets the same again; the plugins are loaded by then
+            root.allowUntrustedPlugins = List.of(args).subList(0, List.of(args).indexOf(command)).contains(ALLOW_UNTRUSTED);
+            addPluginContributions(cl, root.registry());
+        }
+        return cl;
+    }
+
+    /**
+     * The subcommand named on the line (the first word after the global options), or null; the
+     * global {@code --plugins} values go to {@code pluginDirs} on the way.
+     */
+    static String commandOf(String[] args, List<Path> pluginDirs) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--plugins") && i + 1 < args.length) {
+                pluginDirs.add(Path.of(args[++i]));
+            } else if (a.startsWith("--plugins=")) {
+                pluginDirs.add(Path.of(a.substring("--plugins=".length())));
+            } else if (!a.startsWith("-")) {
+                return a;
+            } else if (!Set.of("-v", "--verbose", ALLOW_UNTRUSTED).contains(a)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Adds the installed plugins' commands, and their short forms to trace, replay and those commands. */
+    static void addPluginContributions(CommandLine cl, PluginRegistry registry) {
+        for (CommandPreset p : registry.presets()) {
+            if (cl.getSubcommands().containsKey(p.name())) {
+                System.err.println("pkttrace: warning: the command " + p.name() + " of plugin " + registry.pluginOf(p)
+                        + " is ignored: pkttrace has a command of that name");
+                continue;
+            }
+            TraceCommand preset = new TraceCommand(p);
+            CommandLine sub = new CommandLine(preset);
+            CommandSpec spec = sub.getCommandSpec();
+            spec.remove(spec.findOption("--probe"));
+            spec.name(p.name());
+            spec.usageMessage().description(p.description());
+            cl.addSubcommand(p.name(), sub);
+            preset.shortForms.addTo(spec, Contribution.forCommand(registry, p.name(), true), System.err);
+        }
+        CommandLine trace = cl.getSubcommands().get("trace");
+        ((TraceCommand) trace.getCommand()).shortForms.addTo(trace.getCommandSpec(),
+                Contribution.forCommand(registry, "trace", false), System.err);
+        CommandLine replay = cl.getSubcommands().get("replay");
+        ((ReplayCommand) replay.getCommand()).shortForms.addTo(replay.getCommandSpec(),
+                Contribution.forCommand(registry, "replay", false), System.err);
+    }
+
+    /** For an unknown option or command that a plugin of the distribution would contribute: which one is missing. */
+    private static Optional<String> missingPlugin(CommandLine.ParameterException ex, PluginRegistry installed) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) {
+            return Optional.empty();
+        }
+        ContributionTable table = ContributionTable.installed();
+        boolean atRoot = ex.getCommandLine().getParent() == null;
+        for (String token : u.getUnmatched()) {
+            Optional<String> line = token.startsWith("-") ? table.missingShortForm(token, installed)
+                    : atRoot ? table.missingCommand(token, installed) : Optional.empty();
+            if (line.isPresent()) {
+                return line;
+            }
+        }
+        return Optional.empty();
     }
 }

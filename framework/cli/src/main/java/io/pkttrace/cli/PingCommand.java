@@ -35,7 +35,7 @@ final class PingCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "2", description = "seconds to wait for each reply (default ${DEFAULT-VALUE})")
     int timeout;
 
-    @Option(names = "--sink", paramLabel = "TYPE[:k=v,...]", description = "output sink (repeatable, default console)")
+    @Option(names = "--sink", paramLabel = "TYPE[:k=v,...]", description = "output sink (repeatable; default: the plugins' default sink)")
     List<String> sinks = new ArrayList<>();
 
     @Parameters(paramLabel = "TARGET", description = "address or host name to ping")
@@ -44,6 +44,6 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Integer fam = family == null ? null : family.v4 ? 4 : 6;
-        return PingTrace.run(root.services(), new PingTrace.Request(netns, count, fam, timeout, target, sinks), System.err);
+        return PingTrace.run(root, new PingTrace.Request(netns, count, fam, timeout, target, sinks), System.err);
     }
 }

@@ -1,21 +1,21 @@
 package io.pkttrace.cli;
 
 import io.pkttrace.api.ConfigException;
-import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.TupleFilter;
 import io.pkttrace.api.TupleRules;
-import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.RunStats;
-import io.pkttrace.core.engine.Engine;
-import io.pkttrace.core.engine.EngineBuilder;
 import io.pkttrace.core.engine.EngineSettings;
+import io.pkttrace.core.engine.Named;
+import io.pkttrace.core.engine.Pipeline;
+import io.pkttrace.core.engine.PipelineBuilder;
+import io.pkttrace.core.engine.RunResult;
+import io.pkttrace.core.engine.SpecBuilder;
 import io.pkttrace.core.engine.TraceSpec;
-import io.pkttrace.core.enrich.NetnsNameEnricherFactory;
 import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.core.ping.PingCorrelator;
 import io.pkttrace.core.ping.SocketWatcher;
-import io.pkttrace.core.wiring.CoreModule;
+import io.pkttrace.core.plugins.PluginRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,10 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs ping (optionally inside a namespace) with the netpath probe (and the netfilter probe, when
- * installed) on and shows its packets' path with the netfilter verdicts on the way.
+ * Runs ping (optionally inside a namespace) with the probes the plugins declare for {@code ping} (the
+ * netpath probe) and shows its packets' path: an echo filter pushed into the kernel, and a gate that
+ * passes on exactly this ping's requests and replies.
  */
 final class PingTrace {
     /** What to ping and how. */
@@ -76,91 +78,77 @@ final class PingTrace {
         }
     }
 
-    /** @return ping's exit status */
-    static int run(CoreModule.Services services, Request r, PrintStream err) throws PkttraceException {
+    /** @return ping's exit status, or {@link Main#EXIT_COMPONENT_FAILED} when a plugin component failed */
+    static int run(PkttraceCommand root, Request r, PrintStream err) throws PkttraceException {
         validate(r);
         InetAddress target = resolve(r.target(), r.family());
         if (r.netns() != null) {
             new NetnsNames().inodeOf(r.netns());
         }
-        List<TraceSpec.Component> sinks = ComponentSpecs.parseAll("sink", r.sinks().isEmpty() ? List.of("console") : r.sinks());
-        List<TraceSpec.Component> probes = new ArrayList<>(List.of(new TraceSpec.Component("netpath", Options.empty("probe netpath"))));
-        if (NetfilterDefaults.installed(services.plugins())) {
-            // The verdicts of every netfilter chain the echo crosses, where the kernel can trace them.
-            // Optional: where netfilter cannot be traced, ping still shows the device rows (one line says why).
-            probes.add(new TraceSpec.Component(NetfilterDefaults.PROBE,
-                    Options.parse("probe " + NetfilterDefaults.PROBE, List.of("optional=true"))));
-        }
-        List<TraceSpec.Component> enrichers = new ArrayList<>(
-                List.of(new TraceSpec.Component(NetnsNameEnricherFactory.TYPE, Options.empty("enricher netns-names"))));
-        enrichers.addAll(NetfilterDefaults.enrichers(services.plugins(), probes));
-        TraceSpec spec = new TraceSpec(probes, List.of(), enrichers, sinks, EngineSettings.defaults());
+        PluginRegistry registry = root.registry();
+        TraceSpec spec = Missing.explained(() -> new SpecBuilder(registry, "ping", null).choose("sink", r.sinks())
+                .build(EngineSettings.defaults(), true), registry);
         PingCorrelator[] correlator = new PingCorrelator[1];
-        Engine engine = new EngineBuilder(services.plugins(), line -> err.println("pkttrace: " + line))
-                .build(spec, List.of(new TupleFilter(echoRules(target))), user -> {
-                    correlator[0] = new PingCorrelator(user);
-                    return List.of(correlator[0]);
+        Pipeline pipeline = new PipelineBuilder(registry, line -> err.println("pkttrace: " + line))
+                .live(spec, List.of(new Named<>("filter ping-echo", new TupleFilter(echoRules(target)))), out -> {
+                    correlator[0] = new PingCorrelator(List.of(out));
+                    return correlator[0];
                 });
-        java.util.concurrent.atomic.AtomicReference<Process> running = new java.util.concurrent.atomic.AtomicReference<>();
-        // Ctrl-C and SIGTERM: end ping too, then detach and release everything.
-        Thread hook = new Thread(() -> {
-            Process p = running.get();
-            if (p != null) {
-                p.destroy();
-            }
-            engine.stop();
-        }, "pkttrace-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Process ping = null;
+        AtomicReference<Process> running = new AtomicReference<>();
+        int[] status = new int[1];
+        RunResult result;
         try {
-            engine.start();
-            List<String> argv = new ArrayList<>();
-            if (r.netns() != null) {
-                argv.addAll(List.of("ip", "netns", "exec", r.netns()));
-            }
-            argv.addAll(List.of("ping", target instanceof Inet4Address ? "-4" : "-6", "-c", Integer.toString(r.count()),
-                    "-i", "0.2", "-W", Integer.toString(r.timeoutSeconds()), pingArgument(r.target(), target)));
-            try {
-                ping = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                throw new PkttraceException("cannot run ping (" + e.getMessage() + ")", "install it: apt-get install -y iputils-ping");
-            }
-            Process p = ping;
-            running.set(p);
-            correlator[0].pingStarted((int) p.pid());
-            Thread echo = new Thread(() -> copyLines(p, err), "pkttrace-ping-output");
-            echo.setDaemon(true);
-            echo.start();
-            int status;
-            try (SocketWatcher w = new SocketWatcher(p.toHandle(), correlator[0]::socketSeen)) {
-                long limit = r.count() * 1L + r.timeoutSeconds() + 10;
-                if (!p.waitFor(limit, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new PkttraceException("ping did not finish within " + limit + " s", null);
+            result = pipeline.run(p -> status[0] = runPing(r, target, correlator[0], running, err), () -> {
+                Process ping = running.get(); // Ctrl-C and SIGTERM end ping too
+                if (ping != null) {
+                    ping.destroy();
                 }
-                status = p.exitValue();
-                echo.join(1000);
-            }
-            RunStats stats = engine.stop();
-            RunReport.print(err, stats, false);
-            if (correlator[0].echoId() < 0) {
-                err.println("pkttrace: no packet of this ping was seen leaving its socket"
-                        + (status == 2 ? " (ping could not send: see its message above)" : ""));
-            }
-            return status;
+            }, res -> RunReport.print(err, res, false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PkttraceException("interrupted", null);
         } finally {
+            Process ping = running.get();
             if (ping != null && ping.isAlive()) {
                 ping.destroyForcibly();
             }
-            engine.stop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook runs anyway
+        }
+        if (correlator[0].echoId() < 0) {
+            err.println("pkttrace: no packet of this ping was seen leaving its socket"
+                    + (status[0] == 2 ? " (ping could not send: see its message above)" : ""));
+        }
+        int own = RunReport.exitStatus(result, root);
+        return own != 0 ? own : status[0];
+    }
+
+    /** Runs ping while the pipeline traces; returns its exit status. */
+    private static int runPing(Request r, InetAddress target, PingCorrelator correlator, AtomicReference<Process> running,
+                               PrintStream err) throws PkttraceException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        if (r.netns() != null) {
+            argv.addAll(List.of("ip", "netns", "exec", r.netns()));
+        }
+        argv.addAll(List.of("ping", target instanceof Inet4Address ? "-4" : "-6", "-c", Integer.toString(r.count()),
+                "-i", "0.2", "-W", Integer.toString(r.timeoutSeconds()), pingArgument(r.target(), target)));
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new PkttraceException("cannot run ping (" + e.getMessage() + ")", "install it: apt-get install -y iputils-ping");
+        }
+        running.set(p);
+        correlator.pingStarted((int) p.pid());
+        Thread echo = new Thread(() -> copyLines(p, err), "pkttrace-ping-output");
+        echo.setDaemon(true);
+        echo.start();
+        try (SocketWatcher w = new SocketWatcher(p.toHandle(), correlator::socketSeen)) {
+            long limit = r.count() * 1L + r.timeoutSeconds() + 10;
+            if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new PkttraceException("ping did not finish within " + limit + " s", null);
             }
+            echo.join(1000);
+            return p.exitValue();
         }
     }
 

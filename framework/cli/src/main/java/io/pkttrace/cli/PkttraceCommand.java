@@ -2,10 +2,13 @@ package io.pkttrace.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.pkttrace.api.PkttraceException;
+import io.pkttrace.core.plugins.PluginRegistry;
 import io.pkttrace.core.wiring.CoreModule;
 import io.pkttrace.core.wiring.PluginDirs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The root command: global options and the subcommands. */
+/** The root command: global options and the subcommands (plugins add their own, see {@link Main}). */
 @Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
         description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
         subcommands = {PingCommand.class, TraceCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
@@ -33,6 +36,7 @@ public final class PkttraceCommand {
     boolean verbose;
 
     private Injector injector;
+    private boolean failuresShown;
 
     /** The Guice injector for this invocation, created on first use. */
     Injector injector() {
@@ -44,8 +48,32 @@ public final class PkttraceCommand {
         return injector;
     }
 
+    boolean injectorCreated() {
+        return injector != null;
+    }
+
     CoreModule.Services services() {
         return injector().getInstance(CoreModule.Services.class);
+    }
+
+    /**
+     * The plugins, loaded on first use. An extension that could not be created is named once on
+     * stderr (one line each); the others are there, and the command's exit status says it.
+     */
+    PluginRegistry registry() throws PkttraceException {
+        PluginRegistry r = services().plugins();
+        if (!failuresShown) {
+            failuresShown = true;
+            PrintStream err = System.err;
+            r.failures().forEach(line -> err.println("pkttrace: " + line));
+        }
+        return r;
+    }
+
+    /** True when loaded plugins left an extension out: the run's status says a component failed. */
+    boolean extensionFailed() {
+        PluginRegistry r = injector == null ? null : services().loadedPlugins();
+        return r != null && !r.failures().isEmpty();
     }
 
     /** Reads the version Maven wrote into the jar. */

@@ -1,13 +1,15 @@
 package io.pkttrace.cli;
 
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
+import io.pkttrace.jsonl.JsonLines;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -68,9 +70,17 @@ public final class RecordingSinkFactory implements SinkFactory<Options> {
         return "test sink";
     }
 
+    private static final OptionSet OPTIONS = new OptionSet();
+
+    static {
+        OPTIONS.add(Option.text(JsonLines.CLOCK_OFFSET_OPTION, "N", null, "offset"));
+        OPTIONS.add(Option.text("output", "FILE", null, "file"));
+        OPTIONS.add(Option.text("tag", "TEXT", null, "any"));
+    }
+
     @Override
-    public Map<String, String> optionHelp() {
-        return Map.of(ReplayCommand.CLOCK_OFFSET, "offset", "output", "file", "tag", "any");
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override

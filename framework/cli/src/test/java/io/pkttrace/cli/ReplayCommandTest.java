@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
+import io.pkttrace.jsonl.JsonLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,20 +65,20 @@ class ReplayCommandTest {
         for (RecordingSinkFactory.Recording r : RecordingSinkFactory.CREATED) {
             assertEquals(600, r.events.size());
             assertEquals(599, r.events.get(599).icmpSeq());
-            assertEquals(new RunStats(0, 600, 0, 0, 0, 600), r.stats);
+            assertEquals(new RunStats(600, 600, 0, 0, 0, 600), r.stats, "a recording's events are produced and delivered once each");
             assertEquals("start", r.calls.get(0));
             assertEquals(List.of("flush", "finish", "close"), r.calls.subList(r.calls.size() - 3, r.calls.size()));
             assertEquals(256, r.calls.indexOf("flush") - 1, "a flush after every " + ReplayCommand.BATCH + " events");
             assertEquals(3, Collections.frequency(r.calls, "flush"));
             assertEquals(List.of(Long.toString(1_750_000_000_000_000_000L - 5_000_000_000L)),
-                    r.options.all(ReplayCommand.CLOCK_OFFSET), "the recording's clock offset is passed on");
+                    r.options.all(JsonLines.CLOCK_OFFSET_OPTION), "the recording's clock offset is passed on");
         }
     }
 
     @Test
     void theUsersOwnClockOffsetWins() throws Exception {
         assertEquals(0, command(recording(1), "recording:clock-offset-ns=5").call());
-        assertEquals(List.of("5"), RecordingSinkFactory.CREATED.get(0).options.all(ReplayCommand.CLOCK_OFFSET));
+        assertEquals(List.of("5"), RecordingSinkFactory.CREATED.get(0).options.all(JsonLines.CLOCK_OFFSET_OPTION));
     }
 
     @Test
@@ -94,8 +95,9 @@ class ReplayCommandTest {
     @Test
     void userErrors() throws Exception {
         Path f = recording(1);
-        assertEquals("unknown sink 'nope': available: recording",
-                assertThrows(PkttraceException.class, () -> command(f, "nope").call()).userLine());
+        String unknown = assertThrows(PkttraceException.class, () -> command(f, "nope").call()).userLine();
+        assertTrue(unknown.startsWith("unknown sink 'nope': available: ") && unknown.contains(", recording"),
+                "lists the sinks on the class path (the real ones too): " + unknown);
         assertEquals("cannot read " + dir.resolve("missing.jsonl") + ": no such file",
                 assertThrows(PkttraceException.class, () -> command(dir.resolve("missing.jsonl"), "recording").call()).userLine());
         assertEquals("sink recording: output " + f + " is the file being replayed: write to another file",

@@ -24,7 +24,8 @@ public final class KernelFeatures {
     public static void requireKprobes() throws PkttraceException {
         if (!hasKprobes()) {
             throw new PkttraceException("this kernel has no kprobe support (built without CONFIG_KPROBES)",
-                    "trace a user-space datapath with uprobes (--mechanism uprobe) or use a kernel with kprobes");
+                    "use a kernel built with CONFIG_KPROBES=y; a user-space datapath can still be traced, with uprobes,"
+                            + " which need no kprobe support");
         }
     }
 

@@ -97,6 +97,25 @@ public final class RingBuffer implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Records between the consumer position and the producer position, without consuming them:
+     * what was left unread when a run ended. Discarded records are not counted; one still being
+     * written (after its probes were detached there is none) is.
+     */
+    public long unreadRecords() {
+        long cons = (long) LONG.getOpaque(consumer, 0);
+        long prod = (long) LONG.getAcquire(data, 0);
+        long count = 0;
+        while (cons < prod) {
+            int header = (int) INT.getAcquire(data, dataStart + (int) (cons & mask));
+            if ((header & DISCARD) == 0) {
+                count++;
+            }
+            cons += ((header & ~(BUSY | DISCARD)) + HEADER + 7) & ~7L;
+        }
+        return count;
+    }
+
     /** Bytes committed or reserved but not yet consumed. */
     public long pending() {
         return (long) LONG.getAcquire(data, 0) - (long) LONG.getOpaque(consumer, 0);

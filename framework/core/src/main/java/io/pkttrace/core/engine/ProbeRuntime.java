@@ -18,10 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The engine's side of {@link ProbeContext}: opens objects, sizes and fills their maps, collects rings. */
+/** The engine's side of {@link ProbeContext}: opens objects, sizes and fills their maps, collects sources. */
 final class ProbeRuntime implements ProbeContext {
-    /** A ring buffer the engine will read, with the object that owns it. */
-    record Source(LibbpfObject object, RecordDecoder decoder) {
+    /** A ring buffer the engine will read, with the object that owns it and the probe it belongs to. */
+    record Ring(String probe, LibbpfObject object, RecordDecoder decoder) {
+    }
+
+    /** A user-space source a probe registered. */
+    record User(String probe, EventSource source) {
     }
 
     private final NativeBpf n;
@@ -30,8 +34,9 @@ final class ProbeRuntime implements ProbeContext {
     private final DropReasons dropReasons;
     private final Consumer<String> reporter;
     private final List<LibbpfObject> opened = new ArrayList<>();
-    private final List<Source> sources = new ArrayList<>();
-    private final List<EventSource> eventSources = new ArrayList<>();
+    private final List<Ring> rings = new ArrayList<>();
+    private final List<User> users = new ArrayList<>();
+    private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
@@ -40,6 +45,11 @@ final class ProbeRuntime implements ProbeContext {
         this.kernelRules = kernelRules;
         this.dropReasons = dropReasons;
         this.reporter = reporter;
+    }
+
+    /** The probe now starting: what its sources are called in messages. */
+    void starting(String probeName) {
+        probe = probeName;
     }
 
     @Override
@@ -68,12 +78,12 @@ final class ProbeRuntime implements ProbeContext {
             }
             obj.updateMap("pt_filter", new byte[4], encoder.encode(kernelRules));
         }
-        sources.add(new Source(obj, decoder));
+        rings.add(new Ring(probe, obj, decoder));
     }
 
     @Override
     public void consume(EventSource source) {
-        eventSources.add(source);
+        users.add(new User(probe, source));
     }
 
     @Override
@@ -119,12 +129,12 @@ final class ProbeRuntime implements ProbeContext {
         reporter.accept(line);
     }
 
-    List<Source> sources() {
-        return sources;
+    List<Ring> rings() {
+        return rings;
     }
 
-    List<EventSource> eventSources() {
-        return eventSources;
+    List<User> users() {
+        return users;
     }
 
     List<LibbpfObject> opened() {

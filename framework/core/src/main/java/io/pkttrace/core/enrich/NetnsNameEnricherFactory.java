@@ -1,12 +1,12 @@
 package io.pkttrace.core.enrich;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.DefaultUse;
 import io.pkttrace.api.Enricher;
 import io.pkttrace.api.EnricherFactory;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.core.netns.NetnsNames;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /** Built-in {@code netns-names}: names namespaces after their /run/netns entry (ip netns add NAME). */
@@ -21,12 +21,16 @@ public final class NetnsNameEnricherFactory implements EnricherFactory<NetnsName
 
     @Override
     public String description() {
-        return "adds the /run/netns name of each event's network namespace (on by default)";
+        return "adds the /run/netns name of each event's network namespace";
+    }
+
+    @Override
+    public DefaultUse defaultUse() {
+        return DefaultUse.always("trace", "ping");
     }
 
     @Override
     public NetnsNames configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of());
         return new NetnsNames();
     }
 

@@ -50,6 +50,11 @@ public final class CoreModule extends AbstractModule {
             return registry;
         }
 
+        /** The registry if plugins were loaded already, else null (nothing is loaded). */
+        public synchronized PluginRegistry loadedPlugins() {
+            return registry;
+        }
+
         /** libbpf; loading it fails with a user error when it is not installed. */
         public NativeBpf bpf() throws PkttraceException {
             return NativeBpf.get();

@@ -12,7 +12,7 @@ import java.util.List;
  * (src/test/bpf: the SDK's pt_emit_skb at the same two tracepoints), so that the engine's tests need no
  * plugin.
  */
-final class NetpathTestProbe extends BpfObjectProbe {
+class NetpathTestProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         return List.of("tx", "rx");

@@ -1,16 +1,20 @@
 package io.pkttrace.plugins.bench;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
-import java.util.Map;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /** {@code --sink null[:report=false]}: reads every field of every event, writes nothing (benchmarks). */
 @Extension
 public final class NullSinkFactory implements SinkFactory<Boolean> {
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<Boolean> REPORT = OPTIONS.add(Option.flag("report", true,
+            "print the number of events read on stderr at the end"));
+
     @Override
     public String type() {
         return "null";
@@ -22,14 +26,13 @@ public final class NullSinkFactory implements SinkFactory<Boolean> {
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        return Map.of("report", "true (default) to print the number of events read on stderr at the end");
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override
     public Boolean configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("report"));
-        return options.flag("report", true);
+        return options.get(REPORT);
     }
 
     @Override

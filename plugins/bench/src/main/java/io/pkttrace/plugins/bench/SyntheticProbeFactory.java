@@ -1,14 +1,14 @@
 package io.pkttrace.plugins.bench;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -17,6 +17,12 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class SyntheticProbeFactory implements ProbeFactory<SyntheticConfig> {
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<Long> PID = OPTIONS.add(Option.number("pid", 1, Integer.MAX_VALUE, null, "process to trace")
+            .required("1234"));
+    static final Option<String> SYSCALL = OPTIONS.add(Option.text("syscall", "NAME|N", "getppid",
+            "system call to count: getppid, getpid, any, or a system call number"));
+
     @Override
     public String type() {
         return "synthetic";
@@ -28,22 +34,17 @@ public final class SyntheticProbeFactory implements ProbeFactory<SyntheticConfig
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        return Map.of("pid", "process to trace (required)",
-                "syscall", "getppid (default), getpid, any, or a system call number");
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override
     public SyntheticConfig configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("pid", "syscall"));
-        if (!options.has("pid")) {
-            throw new ConfigException("probe synthetic: option 'pid' is required", "e.g. --probe synthetic:pid=1234");
-        }
-        int pid = (int) options.number("pid", 0, 1, Integer.MAX_VALUE);
+        int pid = options.get(PID).intValue();
         if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
             throw new ConfigException("probe synthetic: no process " + pid, "give the pid of a running process");
         }
-        return new SyntheticConfig(pid, syscall(options.string("syscall", "getppid")));
+        return new SyntheticConfig(pid, syscall(options.get(SYSCALL)));
     }
 
     /** System call numbers differ per architecture; only the names the benchmark uses are known. */

@@ -1,10 +1,13 @@
 package io.pkttrace.plugins.fivetuple;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.TupleRules;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +30,6 @@ import java.util.regex.Pattern;
  * {@link ConfigException} with one line that names the key and the bad value.
  */
 public final class TupleRulesParser {
-    /** Every key the filter accepts, aliases included, in the order help lists them. */
-    public static final List<String> VALID_KEYS =
-            List.of("src", "dest", "dst", "protocol", "proto", "sport", "dport", "either", "port", "reply");
-
     private static final Map<String, Integer> PROTOCOLS = protocols();
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d+)-(\\d+)");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
@@ -77,78 +76,20 @@ public final class TupleRulesParser {
         return List.copyOf(PROTOCOLS.keySet());
     }
 
-    /**
-     * Turns pkt_tracer-style {@code -a} items ({@code key=value}, in command-line order) into the
-     * options of the fivetuple filter; validation happens in {@link #parse(Options)}.
-     *
-     * @throws ConfigException when there are no items or an item is not {@code key=value}
-     */
-    public static Options fromArgs(List<String> keyValues) throws ConfigException {
-        String component = "filter fivetuple (-a)";
-        if (keyValues == null || keyValues.isEmpty()) {
-            throw new ConfigException("-a needs at least one key=value item", "e.g. -a src=198.18.1.2 dport=80");
-        }
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (String item : keyValues) {
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("-a takes key=value items, not '" + item + "'", "valid keys: " + keyList());
-            }
-            map.computeIfAbsent(item.substring(0, eq).trim(), k -> new ArrayList<>()).add(item.substring(eq + 1));
-        }
-        return new Options(component, map);
-    }
-
-    private static String keyList() {
-        return String.join(", ", VALID_KEYS);
-    }
-
-    /** Validates the options and builds the rules; the first mistake found is thrown. */
+    /** Builds the rules from options checked against the filter's declaration; the first mistake is thrown. */
     public static TupleRules parse(Options options) throws ConfigException {
         String c = options.component();
-        for (String key : options.keys()) {
-            if (!VALID_KEYS.contains(key)) {
-                throw new ConfigException(c + ": unknown key '" + key + "'", "valid keys: " + keyList());
-            }
-        }
-        List<TupleRules.Prefix> src = new ArrayList<>();
-        List<TupleRules.Prefix> dst = new ArrayList<>();
-        List<TupleRules.Prefix> either = new ArrayList<>();
-        List<Integer> protocols = new ArrayList<>();
-        List<TupleRules.PortRange> sport = new ArrayList<>();
-        List<TupleRules.PortRange> dport = new ArrayList<>();
-        List<TupleRules.PortRange> eport = new ArrayList<>();
-        boolean reply = false;
-        for (String key : options.keys()) {
-            String where = c + ": " + key;
-            List<String> pieces = alternatives(where, key, options.all(key));
-            switch (key) {
-                case "src": for (String p : pieces) src.add(prefix(where, p)); break;
-                case "dest": case "dst": for (String p : pieces) dst.add(prefix(where, p)); break;
-                case "either": for (String p : pieces) either.add(prefix(where, p)); break;
-                case "protocol": case "proto": for (String p : pieces) protocols.add(protocol(where, p)); break;
-                case "sport": for (String p : pieces) sport.add(portRange(where, p)); break;
-                case "dport": for (String p : pieces) dport.add(portRange(where, p)); break;
-                case "port": for (String p : pieces) eport.add(portRange(where, p)); break;
-                case "reply": reply = bool(where, pieces); break;
-                default: throw new IllegalStateException(key);
-            }
-        }
         // The same value twice (e.g. through an alias) would only use up one of the kernel's slots.
-        src = distinctPrefixes(src);
-        dst = distinctPrefixes(dst);
-        either = distinctPrefixes(either);
-        protocols = new ArrayList<>(new java.util.LinkedHashSet<>(protocols));
-        sport = new ArrayList<>(new java.util.LinkedHashSet<>(sport));
-        dport = new ArrayList<>(new java.util.LinkedHashSet<>(dport));
-        eport = new ArrayList<>(new java.util.LinkedHashSet<>(eport));
-        limit(c, "src", src);
-        limit(c, "dest", dst);
-        limit(c, "either", either);
-        limit(c, "protocol", protocols);
-        limit(c, "sport", sport);
-        limit(c, "dport", dport);
-        limit(c, "port", eport);
+        List<TupleRules.Prefix> src = limit(c, FiveTupleFilterFactory.SRC, distinctPrefixes(options.get(FiveTupleFilterFactory.SRC)));
+        List<TupleRules.Prefix> dst = limit(c, FiveTupleFilterFactory.DEST, distinctPrefixes(options.get(FiveTupleFilterFactory.DEST)));
+        List<TupleRules.Prefix> either = limit(c, FiveTupleFilterFactory.EITHER,
+                distinctPrefixes(options.get(FiveTupleFilterFactory.EITHER)));
+        List<Integer> protocols = limit(c, FiveTupleFilterFactory.PROTOCOL, distinct(options.get(FiveTupleFilterFactory.PROTOCOL)));
+        List<TupleRules.PortRange> sport = limit(c, FiveTupleFilterFactory.SPORT, distinct(options.get(FiveTupleFilterFactory.SPORT)));
+        List<TupleRules.PortRange> dport = limit(c, FiveTupleFilterFactory.DPORT, distinct(options.get(FiveTupleFilterFactory.DPORT)));
+        List<TupleRules.PortRange> eport = limit(c, FiveTupleFilterFactory.PORT, distinct(options.get(FiveTupleFilterFactory.PORT)));
+        List<String> reply = options.get(FiveTupleFilterFactory.REPLY);
+        boolean both = !reply.isEmpty() && bool(c + ": " + FiveTupleFilterFactory.REPLY.key(), reply);
         boolean anyPort = !sport.isEmpty() || !dport.isEmpty() || !eport.isEmpty();
         if (anyPort && !protocols.isEmpty() && !protocols.contains(PacketEvent.PROTO_TCP)
                 && !protocols.contains(PacketEvent.PROTO_UDP)) {
@@ -156,14 +97,18 @@ public final class TupleRulesParser {
                     + String.join(",", protocols.stream().map(TupleRulesParser::protocolName).toList()),
                     "remove the port keys or add protocol=tcp or protocol=udp");
         }
-        return new TupleRules(src, dst, either, protocols, sport, dport, eport, reply);
+        return new TupleRules(src, dst, either, protocols, sport, dport, eport, both);
+    }
+
+    private static <T> List<T> distinct(List<T> list) {
+        return new ArrayList<>(new LinkedHashSet<>(list));
     }
 
     private static List<TupleRules.Prefix> distinctPrefixes(List<TupleRules.Prefix> list) {
         List<TupleRules.Prefix> out = new ArrayList<>();
         for (TupleRules.Prefix p : list) {
             if (out.stream().noneMatch(q -> q.family() == p.family() && q.length() == p.length()
-                    && java.util.Arrays.equals(q.address(), p.address()))) {
+                    && Arrays.equals(q.address(), p.address()))) {
                 out.add(p);
             }
         }
@@ -179,35 +124,12 @@ public final class TupleRulesParser {
         return Integer.toString(number);
     }
 
-    private static void limit(String component, String key, List<?> values) throws ConfigException {
+    private static <T> List<T> limit(String component, Option<?> key, List<T> values) throws ConfigException {
         if (values.size() > TupleRules.MAX_ALTERNATIVES) {
-            throw new ConfigException(component + ": " + key + " has " + values.size() + " values, at most "
+            throw new ConfigException(component + ": " + key.key() + " has " + values.size() + " values, at most "
                     + TupleRules.MAX_ALTERNATIVES + " are supported per key", "narrow the list, e.g. with a prefix or a port range");
         }
-    }
-
-    /** Every value of a key split at commas, trimmed; an empty piece is an error. */
-    private static List<String> alternatives(String where, String key, List<String> values) throws ConfigException {
-        List<String> out = new ArrayList<>();
-        for (String value : values) {
-            for (String piece : value.split(",", -1)) {
-                String p = piece.strip();
-                if (p.isEmpty()) {
-                    throw new ConfigException(where + " has an empty value", "give it a value, e.g. " + key + "=" + example(key));
-                }
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    private static String example(String key) {
-        switch (key) {
-            case "protocol": case "proto": return "tcp";
-            case "sport": case "dport": case "port": return "80";
-            case "reply": return "true";
-            default: return "198.18.1.2";
-        }
+        return values;
     }
 
     private static boolean bool(String where, List<String> pieces) throws ConfigException {

@@ -12,7 +12,6 @@ import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.TupleRules;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -281,33 +280,7 @@ class TupleRulesParserTest {
         assertEquals(1, rules("protocol=icmp,tcp", "dport=80").dstPorts().size());
     }
 
-    // ---- -a items and the factory ---------------------------------------------------------------
-
-    @Test
-    void fromArgsKeepsOrderAndRepeats() throws Exception {
-        Options o = TupleRulesParser.fromArgs(List.of("src=198.18.1.2", "dport=80", "src=2001:db8::/32", "dest=198.18.2.2"));
-        assertEquals(List.of("src", "dport", "dest"), new ArrayList<>(o.keys()));
-        assertEquals(List.of("198.18.1.2", "2001:db8::/32"), o.all("src"));
-        TupleRules r = TupleRulesParser.parse(o);
-        assertEquals(2, r.src().size());
-    }
-
-    @Test
-    void fromArgsRejectsItemsWithoutKeyOrValueAndNothingAtAll() {
-        ConfigException none = assertThrows(ConfigException.class, () -> TupleRulesParser.fromArgs(List.of()));
-        assertEquals("-a needs at least one key=value item: e.g. -a src=198.18.1.2 dport=80", none.userLine());
-        ConfigException bare = assertThrows(ConfigException.class, () -> TupleRulesParser.fromArgs(List.of("src=1.2.3.4", "tcp")));
-        assertEquals("-a takes key=value items, not 'tcp': valid keys: src, dest, dst, protocol, proto, sport, dport, either, port, reply",
-                bare.userLine());
-        assertThrows(ConfigException.class, () -> TupleRulesParser.fromArgs(List.of("=80")));
-    }
-
-    @Test
-    void fromArgsErrorsNameTheDashA() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> TupleRulesParser.parse(TupleRulesParser.fromArgs(List.of("dest=1.2.3.4/40"))));
-        assertTrue(e.userLine().startsWith("filter fivetuple (-a): dest: prefix length 40"), e.userLine());
-    }
+    // ---- the factory (-a items: the CLI's short-form tests, TraceCommandOptionsTest) ----------------
 
     @Test
     void theFilterTestsAndOffersTheSameRulesToTheKernel() throws Exception {
@@ -320,6 +293,6 @@ class TupleRulesParserTest {
         assertFalse(filter.test(packet(17, "198.18.1.2", 40000, "198.18.2.2", 80)));
         assertFalse(filter.test(packet(6, "198.18.1.3", 40000, "198.18.2.2", 80)));
         assertFalse(filter.test(new PacketEvent()), "an event without an IP header does not match address rules");
-        assertTrue(f.optionHelp().keySet().containsAll(List.of("src", "dest", "protocol", "sport", "dport", "either", "port", "reply")));
+        assertTrue(f.options().keys().containsAll(List.of("src", "dest", "protocol", "sport", "dport", "either", "port", "reply")));
     }
 }

@@ -1,21 +1,21 @@
 package io.pkttrace.plugins.netfilter;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.DefaultUse;
 import io.pkttrace.api.Enricher;
 import io.pkttrace.api.EnricherFactory;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.PacketEvent;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /**
  * {@code --enrich netfilter-drops}: a drop with reason NETFILTER_DROP names the rule that dropped the
  * packet (table, chain, verdict, handle, text), taken from the netfilter probe's DROP or REJECT
  * verdict for the same packet id just before. The engine hands enrichers events in time order when
- * several probes run, so the verdict is seen first. Added by {@code ping} and {@code trace} whenever
- * the netfilter probe runs.
+ * several probes run, so the verdict is seen first. Runs whenever the netfilter probe does
+ * ({@link DefaultUse#withProbe}).
  */
 @Extension
 public final class DropRuleEnricherFactory implements EnricherFactory<Object> {
@@ -31,12 +31,16 @@ public final class DropRuleEnricherFactory implements EnricherFactory<Object> {
 
     @Override
     public String description() {
-        return "names the rule that dropped a packet on its NETFILTER_DROP row (on with the netfilter probe)";
+        return "names the rule that dropped a packet on its NETFILTER_DROP row";
+    }
+
+    @Override
+    public DefaultUse defaultUse() {
+        return DefaultUse.withProbe(NetfilterProbeFactory.TYPE);
     }
 
     @Override
     public Object configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of());
         return Boolean.TRUE;
     }
 

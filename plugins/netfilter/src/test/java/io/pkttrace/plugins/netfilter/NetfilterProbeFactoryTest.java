@@ -44,9 +44,19 @@ class NetfilterProbeFactoryTest {
     void badInputIsOneLine() {
         assertEquals("probe netfilter: unknown mechanism 'kprobe': valid: auto, nftrace, fexit, kretprobe",
                 assertThrows(ConfigException.class, () -> configure("mechanism=kprobe")).userLine());
-        assertEquals("probe netfilter: '../x' is not a namespace name or inode number: give names as ip netns list shows them,"
+        assertEquals("probe netfilter: netns: '../x' is not a namespace name or inode number: give names as ip netns list shows them,"
                 + " separated by commas", assertThrows(ConfigException.class, () -> configure("netns=../x")).userLine());
         assertTrue(assertThrows(ConfigException.class, () -> configure("rcvbuf=12")).userLine().contains("out of range"));
         assertTrue(assertThrows(ConfigException.class, () -> configure("hooks=tx")).userLine().contains("unknown option 'hooks'"));
+    }
+
+    @Test
+    void pingRunsItNextToItsDeviceProbeAsOptionalAndTheEnricherRunsWithIt() throws Exception {
+        NetfilterProbeFactory f = new NetfilterProbeFactory();
+        assertTrue(f.defaultUse().always());
+        assertEquals(Set.of("ping"), f.defaultUse().commands());
+        NetfilterConfig asDefault = f.configure(Options.parse("probe netfilter", f.defaultUse().options()));
+        assertTrue(asDefault.optional(), "where netfilter cannot be traced, ping goes on with the device rows");
+        assertEquals(NetfilterProbeFactory.TYPE, new DropRuleEnricherFactory().defaultUse().withProbe());
     }
 }

@@ -1,17 +1,29 @@
 package io.pkttrace.plugins.netpath;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.DefaultUse;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeFactory;
+import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import org.pf4j.Extension;
 
-/** {@code --probe netpath[:hooks=tx,rx,drop,consume]}: packets crossing devices and namespaces, and drops. */
+/**
+ * {@code --probe netpath[:hooks=tx,rx,drop,consume]}: packets crossing devices and namespaces, and
+ * drops. The probe {@code trace} and {@code ping} run when the user names none.
+ */
 @Extension
 public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<List<String>> HOOKS = OPTIONS.add(Option.choices("hooks", "hook",
+            Arrays.stream(NetpathConfig.Hook.values()).map(NetpathConfig.Hook::label).toList(),
+            NetpathConfig.defaults().hooks().stream().sorted().map(NetpathConfig.Hook::label).toList(),
+            "device hooks to attach"));
+
     @Override
     public String type() {
         return "netpath";
@@ -23,31 +35,20 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        return Map.of("hooks", "comma-separated subset of tx, rx, drop, consume (default: tx,rx,drop)");
+    public OptionSet options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public DefaultUse defaultUse() {
+        return DefaultUse.whenNoneChosen("trace", "ping");
     }
 
     @Override
     public NetpathConfig configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("hooks"));
-        if (!options.has("hooks")) {
-            return NetpathConfig.defaults();
-        }
         EnumSet<NetpathConfig.Hook> hooks = EnumSet.noneOf(NetpathConfig.Hook.class);
-        for (String value : options.all("hooks")) {
-            for (String h : value.split(",")) {
-                String name = h.trim().toLowerCase();
-                NetpathConfig.Hook hook = null;
-                for (NetpathConfig.Hook candidate : NetpathConfig.Hook.values()) {
-                    if (candidate.label().equals(name)) {
-                        hook = candidate;
-                    }
-                }
-                if (hook == null) {
-                    throw new ConfigException("probe netpath: unknown hook '" + h.trim() + "'", "valid hooks: tx, rx, drop, consume");
-                }
-                hooks.add(hook);
-            }
+        for (String label : options.get(HOOKS)) {
+            hooks.add(NetpathConfig.Hook.valueOf(label.toUpperCase(java.util.Locale.ROOT)));
         }
         return new NetpathConfig(hooks);
     }

@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
 import io.pkttrace.api.PkttraceException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
@@ -18,6 +19,10 @@ import java.nio.file.Path;
  * truncated when the sink starts; {@link OutputFileCheck} says which files a root process may write.
  */
 public final class OutputTarget {
+    /** The {@code output} option of a file-capable sink; each sink adds it to its own option set. */
+    public static final Option<String> OPTION = Option.text("output", "FILE", "-",
+            "file to write (created or truncated), or - for standard output");
+
     private final String component;
     private final Path path;
 

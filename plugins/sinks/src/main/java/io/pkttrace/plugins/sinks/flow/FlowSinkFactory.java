@@ -1,13 +1,12 @@
 package io.pkttrace.plugins.sinks.flow;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
 import io.pkttrace.plugins.sinks.OutputTarget;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -17,6 +16,15 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class FlowSinkFactory implements SinkFactory<FlowConfig> {
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<Long> IDLE_MS = OPTIONS.add(Option.number("idle-ms", 1, 3_600_000, FlowConfig.DEFAULT_IDLE_MS,
+            "a packet with no event for this many ms is printed as ended"));
+    static final Option<Long> MAX_HOPS = OPTIONS.add(Option.number("max-hops", 1, 100_000, (long) FlowConfig.DEFAULT_MAX_HOPS,
+            "hops kept per packet, more are only counted"));
+    static final Option<Long> MAX_PACKETS = OPTIONS.add(Option.number("max-packets", 1, 10_000_000,
+            (long) FlowConfig.DEFAULT_MAX_PACKETS, "packets followed at once; the least recently active is evicted and counted"));
+    static final Option<String> OUTPUT = OPTIONS.add(OutputTarget.OPTION);
+
     @Override
     public String type() {
         return "flow";
@@ -28,23 +36,14 @@ public final class FlowSinkFactory implements SinkFactory<FlowConfig> {
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("output", "FILE to write (created or truncated), or - for standard output (default)");
-        m.put("idle-ms", "a packet with no event for this many ms is printed as ended (default " + FlowConfig.DEFAULT_IDLE_MS + ")");
-        m.put("max-packets", "packets followed at once; the least recently active is evicted and counted (default "
-                + FlowConfig.DEFAULT_MAX_PACKETS + ")");
-        m.put("max-hops", "hops kept per packet, more are only counted (default " + FlowConfig.DEFAULT_MAX_HOPS + ")");
-        return m;
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override
     public FlowConfig configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("output", "idle-ms", "max-packets", "max-hops"));
-        return new FlowConfig(OutputTarget.parse("sink flow", options.string("output", null)),
-                options.number("idle-ms", FlowConfig.DEFAULT_IDLE_MS, 1, 3_600_000),
-                (int) options.number("max-packets", FlowConfig.DEFAULT_MAX_PACKETS, 1, 10_000_000),
-                (int) options.number("max-hops", FlowConfig.DEFAULT_MAX_HOPS, 1, 100_000));
+        return new FlowConfig(OutputTarget.parse("sink flow", options.get(OUTPUT)), options.get(IDLE_MS),
+                options.get(MAX_PACKETS).intValue(), options.get(MAX_HOPS).intValue());
     }
 
     @Override

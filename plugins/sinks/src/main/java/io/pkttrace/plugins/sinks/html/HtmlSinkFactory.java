@@ -1,13 +1,12 @@
 package io.pkttrace.plugins.sinks.html;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.Option;
+import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.SinkFactory;
 import io.pkttrace.plugins.sinks.OutputTarget;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -18,6 +17,14 @@ import org.pf4j.Extension;
 @Extension
 public final class HtmlSinkFactory implements SinkFactory<HtmlConfig> {
     private static final String COMPONENT = "sink html";
+    private static final OptionSet OPTIONS = new OptionSet();
+    static final Option<Long> MAX_HOPS = OPTIONS.add(Option.number("max-hops", 1, 10_000, (long) HtmlConfig.DEFAULT_MAX_HOPS,
+            "hops kept per packet, more are only counted"));
+    static final Option<Long> MAX_PACKETS = OPTIONS.add(Option.number("max-packets", 1, 100_000,
+            (long) HtmlConfig.DEFAULT_MAX_PACKETS, "packets drawn; more are counted and the page says so"));
+    static final Option<String> OUTPUT = OPTIONS.add(Option.text("output", "FILE", null,
+            "file to write (created or truncated when tracing starts, written when it ends), or - for standard output")
+            .required("trace.html", "give the page's file, e.g. --sink html:output=trace.html (or output=- for standard output)"));
 
     @Override
     public String type() {
@@ -30,25 +37,14 @@ public final class HtmlSinkFactory implements SinkFactory<HtmlConfig> {
     }
 
     @Override
-    public Map<String, String> optionHelp() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("output", "FILE to write (required; created or truncated when tracing starts, written when it ends), or - for standard output");
-        m.put("max-packets", "packets drawn; more are counted and the page says so (default " + HtmlConfig.DEFAULT_MAX_PACKETS + ")");
-        m.put("max-hops", "hops kept per packet, more are only counted (default " + HtmlConfig.DEFAULT_MAX_HOPS + ")");
-        return m;
+    public OptionSet options() {
+        return OPTIONS;
     }
 
     @Override
     public HtmlConfig configure(Options options) throws ConfigException {
-        options.requireOnly(Set.of("output", "max-packets", "max-hops"));
-        String output = options.string("output", null);
-        if (output == null) {
-            throw new ConfigException(COMPONENT + ": option 'output' is required",
-                    "give the page's file, e.g. --sink html:output=trace.html (or output=- for standard output)");
-        }
-        return new HtmlConfig(OutputTarget.parse(COMPONENT, output),
-                (int) options.number("max-packets", HtmlConfig.DEFAULT_MAX_PACKETS, 1, 100_000),
-                (int) options.number("max-hops", HtmlConfig.DEFAULT_MAX_HOPS, 1, 10_000));
+        return new HtmlConfig(OutputTarget.parse(COMPONENT, options.get(OUTPUT)), options.get(MAX_PACKETS).intValue(),
+                options.get(MAX_HOPS).intValue());
     }
 
     @Override

@@ -341,6 +341,6 @@ class FlowSinkTest {
                 assertThrows(ConfigException.class, () -> f.configure(Options.parse("sink flow", List.of("max-packets=0")))).userLine());
         assertEquals("sink flow: unknown option 'idle': valid options: idle-ms, max-hops, max-packets, output",
                 assertThrows(ConfigException.class, () -> f.configure(Options.parse("sink flow", List.of("idle=5")))).userLine());
-        assertFalse(f.optionHelp().isEmpty());
+        assertFalse(f.options().options().isEmpty());
     }
 }

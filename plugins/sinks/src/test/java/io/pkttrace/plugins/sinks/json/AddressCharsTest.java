@@ -3,6 +3,7 @@ package io.pkttrace.plugins.sinks.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.jsonl.AddressChars;
 import io.pkttrace.plugins.sinks.EventText;
 import java.net.InetAddress;
 import java.util.Random;

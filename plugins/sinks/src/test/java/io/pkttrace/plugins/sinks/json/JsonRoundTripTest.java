@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
-import io.pkttrace.core.replay.JsonlEventReader;
+import io.pkttrace.jsonl.JsonlEventReader;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** What the json sink writes, core's JsonlEventReader reads back into equal events (pkttrace replay). */
+/** What the json sink writes, the jsonl module's JsonlEventReader reads back into equal events (pkttrace replay). */
 class JsonRoundTripTest {
     private static final String[] ODD = {"eth0", "we\"ird", "back\\slash", "ctl\u0001\n\t", "é✓", "veth-3f2a@if7", ""};
 

@@ -1,0 +1,654 @@
+package io.pkttrace.core.engine;
+
+import io.pkttrace.api.Component;
+import io.pkttrace.api.Enricher;
+import io.pkttrace.api.Filter;
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.PkttraceException;
+import io.pkttrace.api.RunStats;
+import io.pkttrace.api.Sink;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run: sources (ring buffers of the live probes, user-space sources, a recording) -> decode ->
+ * filters -> [reorder] -> enrichers -> [gate] -> sinks, its lifecycle and its orderly end. Every
+ * command that processes events ({@code trace}, {@code ping}, {@code replay}, presets) uses it.
+ *
+ * <p>Threads. One consumer thread reads every source in rounds, runs filters and enrichers on pooled
+ * events, and hands kept events to each sink in batches (each sink gets a batch, then the next sink),
+ * then flushes sinks once per round. {@link #stop()} runs on the thread that ends the run (the main
+ * thread, or the shutdown hook on Ctrl-C/SIGTERM).
+ *
+ * <p>Isolation. Every plugin component is called through a {@link Guard}: one that throws is reported
+ * once by name with its first error, counted, and disabled after {@value Guard#DISABLE_AFTER}
+ * failures, while the rest go on; the run's result then says a component failed. A failing filter keeps
+ * nothing it was asked to judge (it fails closed), a failing enricher leaves events as they are.
+ *
+ * <p>Order. With several sources, events pass a {@link ReorderBuffer} after the filters and reach
+ * enrichers and sinks in timestamp order (bound: {@link EngineSettings#reorderWindowNanos()}); with one
+ * source it is bypassed.
+ *
+ * <p>Ending. {@link #stop()} stops intake (probes detach), lets the consumer drain what was produced
+ * for at most {@link EngineSettings#drainBoundNanos()}, then finishes each sink once, never while its
+ * {@code accept} runs: a sink that does not return is left alone and named. Records still in the rings
+ * are counted as left unread, with the reason, so {@code produced == delivered + lost + leftUnread}.
+ */
+public final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** Events handed to each sink per checkout. */
+    static final int BATCH = 256;
+    /** Events the reorder buffer holds at most (about 3 M events/s within a 5 ms window). */
+    static final int REORDER_CAPACITY = 16384;
+    private static final long TICK_NS = 100_000_000L;
+    /** After the drain bound: how long a consumer that is merely slow gets to notice it must stop. */
+    private static final long GRACE_NS = 250_000_000L;
+    /** How long each sink's finish (and close) may take at the end. */
+    private static final long FINISH_BOUND_NS = 2_000_000_000L;
+
+    private static final int RUNNING = 0;
+    private static final int DRAINING = 1;
+    private static final int STOP_NOW = 2;
+    private static final VarHandle CURRENT;
+
+    static {
+        try {
+            CURRENT = MethodHandles.lookup().findVarHandle(Pipeline.class, "current", Guard.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final PipelineInput input;
+    private final EngineSettings settings;
+    private final Consumer<String> reporter;
+    private final Filter[] filters;
+    private final Guard[] filterGuards;
+    private final Enricher[] enrichers;
+    private final Guard[] enricherGuards;
+    private final SinkStage[] sinks;
+    private final Sink gate;
+    private final EventPool pool = new EventPool(BATCH * 2);
+    private final PacketEvent[] batch = new PacketEvent[BATCH];
+    private final Intake intake = new Intake();
+    private final Consumer<PacketEvent> afterReorder = this::afterReorder;
+    private final Consumer<PacketEvent> toBatch = this::toBatch;
+    /** A component whose start was attempted, with its guard (null for the gate), closed in reverse order. */
+    private record Started(Component component, Guard guard, boolean sink) {
+    }
+
+    private final List<Started> startedComponents = new ArrayList<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final CountDownLatch consumerEnded = new CountDownLatch(1);
+    private int batchSize;
+    private Source[] sources = new Source[0];
+    private ReorderBuffer reorder;
+    private Thread consumer;
+    private volatile int phase = RUNNING;
+    private volatile long drainDeadline;
+    private volatile Throwable failure;
+    @SuppressWarnings("unused") // written through CURRENT: the component the consumer is in, for messages
+    private Guard current;
+    private long filteredInJava;
+    private long emitted;
+    private RunResult result;
+
+    Pipeline(PipelineInput input, EngineSettings settings, List<Named<Filter>> filters, List<Named<Enricher>> enrichers,
+             List<Named<Sink>> sinks, UnaryOperator<Sink> gate, Consumer<String> reporter) {
+        this.input = input;
+        this.settings = settings;
+        this.reporter = reporter;
+        this.filters = filters.stream().map(Named::value).toArray(Filter[]::new);
+        this.filterGuards = filters.stream().map(f -> new Guard(f.name(), reporter)).toArray(Guard[]::new);
+        this.enrichers = enrichers.stream().map(Named::value).toArray(Enricher[]::new);
+        this.enricherGuards = enrichers.stream().map(f -> new Guard(f.name(), reporter)).toArray(Guard[]::new);
+        this.sinks = sinks.stream().map(s -> new SinkStage(s.value(), new Guard(s.name(), reporter))).toArray(SinkStage[]::new);
+        this.gate = gate == null ? null : gate.apply(new GateOutput());
+    }
+
+    // ---- start ------------------------------------------------------------------------------------
+
+    /**
+     * Starts filters, enrichers and sinks, then the input (probes load and attach), then the consumer
+     * thread. A component that cannot start for a reason the user can act on (a file it cannot write)
+     * ends the run with that one line; one that throws anything else is disabled and the run goes on.
+     */
+    public synchronized void start() throws PkttraceException {
+        try {
+            for (int i = 0; i < filters.length; i++) {
+                startGuarded(filters[i], filterGuards[i], false);
+            }
+            for (int i = 0; i < enrichers.length; i++) {
+                startGuarded(enrichers[i], enricherGuards[i], false);
+            }
+            for (SinkStage s : sinks) {
+                s.startAttempted = true;
+                startGuarded(s.sink, s.guard, true);
+                s.started = true;
+            }
+            if (gate != null) {
+                gate.start();
+                startedComponents.add(new Started(gate, null, false));
+            }
+            sources = input.open(reporter).toArray(new Source[0]);
+            if (sources.length > 1) {
+                reorder = new ReorderBuffer(settings.reorderWindowNanos(), REORDER_CAPACITY);
+            }
+        } catch (PkttraceException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+        consumer = new Thread(this::consume, "pkttrace-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+    }
+
+    private void startGuarded(Component c, Guard g, boolean sink) throws PkttraceException {
+        startedComponents.add(new Started(c, g, sink)); // closed at the end even when start fails, as Component.close promises
+        try {
+            c.start();
+        } catch (PkttraceException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            g.disable("start", e);
+        }
+    }
+
+    /** What a command does while its pipeline runs: wait for a duration, run ping, ... */
+    @FunctionalInterface
+    public interface Body {
+        void run(Pipeline pipeline) throws PkttraceException, InterruptedException;
+    }
+
+    /**
+     * The whole run, as every command does it: starts the pipeline, runs {@code body}, stops. Ctrl-C and
+     * SIGTERM end it the same orderly way from a shutdown hook ({@code onSignal} first, e.g. to end a
+     * child process). The result goes to {@code report} exactly once, from whichever thread ended the run.
+     *
+     * @return the result, also when a signal ended the run
+     */
+    public RunResult run(Body body, Runnable onSignal, Consumer<RunResult> report)
+            throws PkttraceException, InterruptedException {
+        AtomicBoolean reported = new AtomicBoolean();
+        Consumer<RunResult> once = r -> {
+            if (reported.compareAndSet(false, true)) {
+                report.accept(r);
+            }
+        };
+        Thread hook = new Thread(() -> {
+            onSignal.run();
+            once.accept(stop());
+        }, "pkttrace-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            start();
+            body.run(this);
+        } catch (PkttraceException | RuntimeException | InterruptedException e) {
+            stop();
+            removeHook(hook);
+            throw e;
+        }
+        RunResult r = stop();
+        if (removeHook(hook)) {
+            once.accept(r);
+        } // else the JVM is shutting down (a signal): the hook reports, and may halt this thread any moment
+        return r;
+    }
+
+    private static boolean removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Waits until the event limit is reached, every finite source is exhausted, processing failed, or the timeout passed. */
+    public boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+
+    /** The error that ended event processing early, if any (a bug in pkttrace, not in a plugin). */
+    public Throwable failure() {
+        return failure;
+    }
+
+    // ---- the consumer thread ----------------------------------------------------------------------
+
+    private void consume() {
+        long lastTick = System.nanoTime();
+        try {
+            while (phase != STOP_NOW) {
+                int phaseAtStart = phase; // a round that began before intake stopped proves nothing
+                long roundStart = System.nanoTime();
+                int got = pollRound(roundStart);
+                if (got > 0 || batchSize > 0) {
+                    endRound();
+                }
+                if (phaseAtStart == DRAINING && (got == 0 || roundStart - drainDeadline > 0)) {
+                    break; // drained, or out of time: the rest is counted as left unread
+                }
+                if (got == 0) {
+                    if (allExhausted()) {
+                        break;
+                    }
+                    if (settings.ticks() && roundStart - lastTick >= TICK_NS) {
+                        lastTick = roundStart;
+                        tick(roundStart);
+                    }
+                    LockSupport.parkNanos(settings.pollIntervalNanos());
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            LOG.debug("event processing failed", t);
+        } finally {
+            consumerEnded.countDown();
+            done.countDown();
+        }
+    }
+
+    private boolean allExhausted() {
+        if (sources.length == 0) {
+            return true;
+        }
+        for (Source s : sources) {
+            if (!s.exhausted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int pollRound(long roundStart) {
+        int total = 0;
+        long watermark = Long.MAX_VALUE;
+        for (Source s : sources) {
+            total += s.poll(settings.batchMax(), intake);
+            watermark = Math.min(watermark, s.watermark(roundStart));
+        }
+        if (reorder != null) {
+            reorder.releaseUpTo(watermark, afterReorder);
+        }
+        return total;
+    }
+
+    /** Filters, then on to the reorder buffer (several sources) or straight to the enrichers. */
+    private void offer(PacketEvent e) {
+        for (int i = 0; i < filters.length; i++) {
+            Guard g = filterGuards[i];
+            boolean keep = false;
+            if (!g.disabled()) {
+                CURRENT.setOpaque(this, g);
+                try {
+                    keep = filters[i].test(e);
+                } catch (Throwable t) {
+                    g.failed("test", t);
+                }
+            }
+            if (!keep) {
+                CURRENT.setOpaque(this, (Guard) null);
+                filteredInJava++;
+                pool.give(e);
+                return;
+            }
+        }
+        CURRENT.setOpaque(this, (Guard) null);
+        if (reorder != null) {
+            reorder.add(e, afterReorder);
+        } else {
+            afterReorder(e);
+        }
+    }
+
+    /**
+     * Enrichers, in timestamp order (an enricher may complete one source's event with another's
+     * earlier one, e.g. a drop with the netfilter verdict that caused it), then the gate or the batch.
+     */
+    private void afterReorder(PacketEvent e) {
+        for (int i = 0; i < enrichers.length; i++) {
+            Guard g = enricherGuards[i];
+            if (!g.disabled()) {
+                CURRENT.setOpaque(this, g);
+                try {
+                    enrichers[i].enrich(e);
+                } catch (Throwable t) {
+                    g.failed("enrich", t);
+                }
+            }
+        }
+        CURRENT.setOpaque(this, (Guard) null);
+        if (gate != null) {
+            gate.accept(e); // forwards what it keeps through GateOutput, as copies
+            pool.give(e);
+        } else {
+            toBatch(e);
+        }
+    }
+
+    private void toBatch(PacketEvent e) {
+        if (settings.maxEvents() > 0 && emitted >= settings.maxEvents()) {
+            pool.give(e); // past --count: read and accounted as delivered, not shown
+            return;
+        }
+        batch[batchSize++] = e;
+        emitted++;
+        if (settings.maxEvents() > 0 && emitted == settings.maxEvents()) {
+            done.countDown();
+        }
+        if (batchSize == BATCH) {
+            dispatch();
+        }
+    }
+
+    /** Hands the batch to each sink in turn, each checked out for the whole batch. */
+    private void dispatch() {
+        int n = batchSize;
+        if (n == 0) {
+            return;
+        }
+        int handed = n;
+        for (SinkStage s : sinks) {
+            if (!s.checkout()) {
+                continue;
+            }
+            CURRENT.setOpaque(this, s.guard);
+            int i = 0;
+            try {
+                for (; i < n && phase != STOP_NOW; i++) {
+                    try {
+                        s.sink.accept(batch[i]);
+                    } catch (Throwable t) {
+                        if (s.guard.failed("accept", t)) {
+                            i = n; // disabled: the rest of the batch is not its to see
+                            break;
+                        }
+                    }
+                }
+            } finally {
+                s.release();
+            }
+            handed = Math.min(handed, i);
+        }
+        CURRENT.setOpaque(this, (Guard) null);
+        emitted -= n - handed; // the run was cut short in the middle of the batch: the rest was not shown
+        for (int i = 0; i < n; i++) {
+            pool.give(batch[i]);
+            batch[i] = null;
+        }
+        batchSize = 0;
+    }
+
+    /** End of a round with events: what is batched goes out, then every sink flushes once. */
+    private void endRound() {
+        dispatch();
+        if (gate != null) {
+            gate.flush();
+            dispatch();
+        }
+        callEachSink("flush", s -> s.flush());
+    }
+
+    private void tick(long now) {
+        if (gate != null) {
+            gate.tick(now);
+            if (batchSize > 0) {
+                dispatch();
+                callEachSink("flush", s -> s.flush());
+            }
+        }
+        callEachSink("tick", s -> s.tick(now));
+    }
+
+    private void callEachSink(String what, Consumer<Sink> call) {
+        for (SinkStage s : sinks) {
+            if (!s.checkout()) {
+                continue;
+            }
+            CURRENT.setOpaque(this, s.guard);
+            try {
+                call.accept(s.sink);
+            } catch (Throwable t) {
+                s.guard.failed(what, t);
+            } finally {
+                s.release();
+            }
+        }
+        CURRENT.setOpaque(this, (Guard) null);
+    }
+
+    /** Where the gate forwards the events it keeps: copies into the batch. */
+    private final class GateOutput implements Sink {
+        @Override
+        public void accept(PacketEvent e) {
+            toBatch(pool.take().copyFrom(e));
+        }
+    }
+
+    /** The pipeline as sources see it. */
+    private final class Intake implements Source.Intake {
+        @Override
+        public PacketEvent take() {
+            return pool.take();
+        }
+
+        @Override
+        public void offer(PacketEvent e) {
+            Pipeline.this.offer(e);
+        }
+
+        @Override
+        public void discard(PacketEvent e) {
+            pool.give(e);
+        }
+
+        @Override
+        public int room() {
+            return reorder != null ? REORDER_CAPACITY - reorder.size() : BATCH - batchSize;
+        }
+
+        @Override
+        public boolean stopNow() {
+            return phase == STOP_NOW;
+        }
+    }
+
+    // ---- the end ----------------------------------------------------------------------------------
+
+    /**
+     * Ends the run: stops intake, lets the consumer drain for at most the drain bound, finishes each
+     * sink once (never while its accept runs), closes everything in reverse order. Idempotent; a
+     * second caller (the shutdown hook while the main thread ends the run) waits and gets the same result.
+     */
+    public synchronized RunResult stop() {
+        if (result != null) {
+            return result;
+        }
+        input.stopIntake();
+        String unreadReason = null;
+        boolean ended = consumer == null;
+        if (consumer != null) {
+            drainDeadline = System.nanoTime() + settings.drainBoundNanos();
+            phase = DRAINING;
+            ended = await(consumerEnded, settings.drainBoundNanos() + GRACE_NS);
+            if (!ended) {
+                phase = STOP_NOW;
+                ended = await(consumerEnded, GRACE_NS);
+            }
+            if (phase == STOP_NOW || System.nanoTime() - drainDeadline > 0) {
+                unreadReason = "reading stopped when the drain bound of " + seconds(settings.drainBoundNanos())
+                        + " s ended (a sink or filter was too slow)";
+            }
+        } else {
+            unreadReason = "the run ended before reading began";
+        }
+        if (failure != null) {
+            unreadReason = "event processing failed";
+        }
+        Guard stuckIn = ended ? null : (Guard) CURRENT.getOpaque(this);
+        if (!ended) {
+            unreadReason = "the consumer did not return from " + (stuckIn == null ? "a component" : stuckIn.name())
+                    + " within the drain bound of " + seconds(settings.drainBoundNanos()) + " s";
+        }
+        List<String> notes = new ArrayList<>();
+        if (ended && failure == null && phase != STOP_NOW) {
+            // Events still held for ordering, and what the gate forwards at its end, reach sinks before finish.
+            if (reorder != null) {
+                reorder.releaseAll(afterReorder);
+            }
+            if (gate != null) {
+                gate.finish(counters(unreadReason));
+            }
+            if (batchSize > 0) {
+                dispatch();
+                callEachSink("flush", s -> s.flush());
+            }
+        } else if (ended && reorder != null && reorder.size() > 0) {
+            notes.add(reorder.size() + " events held for ordering were not shown: the run was cut short");
+        }
+        RunStats stats = counters(unreadReason);
+        finishSinks(stats, ended, stuckIn);
+        closeComponents(ended);
+        input.close(!ended);
+        if (reorder != null && reorder.late() > 0) {
+            notes.add(reorder.late() + " events arrived more than " + reorder.window() / 1_000_000 + " ms late"
+                    + " and reached the sinks out of timestamp order");
+        }
+        if (reorder != null && reorder.forced() > 0) {
+            notes.add(reorder.forced() + " events were released before their time because " + REORDER_CAPACITY
+                    + " were waiting for ordering");
+        }
+        result = new RunResult(stats, failures(), notes, failure);
+        done.countDown();
+        return result;
+    }
+
+    private static boolean await(CountDownLatch latch, long nanos) {
+        try {
+            return latch.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return latch.getCount() == 0;
+        }
+    }
+
+    private static String seconds(long nanos) {
+        double s = nanos / 1e9;
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
+    private RunStats counters(String unreadReason) {
+        long produced = 0;
+        long delivered = 0;
+        long lost = 0;
+        long filteredKernel = 0;
+        long unread = 0;
+        for (Source s : sources) {
+            SourceCounts c = s.counts();
+            produced += c.produced();
+            delivered += c.delivered();
+            lost += c.lost();
+            filteredKernel += c.filteredInKernel();
+            unread += c.leftUnread();
+        }
+        return new RunStats(produced, delivered, lost, filteredKernel, filteredInJava, emitted, unread,
+                unread == 0 ? null : unreadReason == null ? "still in the ring buffers when the run ended" : unreadReason);
+    }
+
+    /** Each started sink that is idle is finished (and closed) once, each within its own time bound. */
+    private void finishSinks(RunStats stats, boolean consumerEnded, Guard stuckIn) {
+        for (SinkStage s : sinks) {
+            if (!s.startAttempted) {
+                continue;
+            }
+            if (!s.claimForFinish()) {
+                s.guard.stuck("did not return from " + (stuckIn == s.guard ? "accept/flush" : "a call") + " within the drain bound of "
+                        + seconds(settings.drainBoundNanos()) + " s: not finished");
+                continue;
+            }
+            AtomicBoolean finished = new AtomicBoolean();
+            Thread t = new Thread(() -> {
+                try {
+                    if (s.started) {
+                        s.sink.finish(stats);
+                    }
+                } catch (Throwable e) {
+                    s.guard.failed("finish", e);
+                }
+                finished.set(true);
+                closeQuietly(s.sink, s.guard);
+            }, "pkttrace-finish");
+            t.setDaemon(true);
+            t.start();
+            try {
+                t.join(FINISH_BOUND_NS / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!finished.get()) {
+                s.guard.stuck("finish() did not return within " + seconds(FINISH_BOUND_NS) + " s");
+            }
+        }
+        boolean sinkStuck = startedComponents.stream().anyMatch(c -> c.sink() && c.guard() == stuckIn);
+        if (!consumerEnded && stuckIn != null && !sinkStuck) {
+            stuckIn.stuck("did not return within the drain bound of " + seconds(settings.drainBoundNanos()) + " s");
+        }
+    }
+
+    /** Filters, enrichers and the gate, in reverse order of starting; not while the consumer may still call them. */
+    private void closeComponents(boolean consumerEnded) {
+        if (!consumerEnded) {
+            return;
+        }
+        for (int i = startedComponents.size() - 1; i >= 0; i--) {
+            Started c = startedComponents.get(i);
+            if (!c.sink()) { // sinks were closed after their finish
+                closeQuietly(c.component(), c.guard());
+            }
+        }
+    }
+
+    private static void closeQuietly(Component c, Guard g) {
+        try {
+            c.close();
+        } catch (Throwable t) {
+            if (g != null) {
+                g.failed("close", t);
+            } else {
+                LOG.warn("close failed: {}", t.toString());
+            }
+        }
+    }
+
+    private List<String> failures() {
+        List<String> out = new ArrayList<>();
+        List<Guard> all = new ArrayList<>(List.of(filterGuards));
+        all.addAll(List.of(enricherGuards));
+        for (SinkStage s : sinks) {
+            all.add(s.guard);
+        }
+        for (Source s : sources) {
+            if (s instanceof GuardedSource g) {
+                all.add(g.guard());
+            }
+        }
+        for (Guard g : all) {
+            String line = g.summary();
+            if (line != null) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,107 @@
+package io.pkttrace.core.engine;
+
+import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.PkttraceException;
+import io.pkttrace.api.RecordDecoder;
+import io.pkttrace.core.bpf.LibbpfObject;
+import io.pkttrace.core.bpf.NativeBpf;
+import io.pkttrace.core.bpf.RingBuffer;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A probe's {@code pt_events} ring buffer, decoded by the probe's decoder (isolated by a {@link Guard}),
+ * with its {@code pt_counters}. {@code delivered} grows only when a drain returns, that is when the
+ * ring's consumer position is published: if the consumer never comes back from a component, the
+ * records of that drain are still in the ring and counted as left unread, never twice.
+ */
+final class RingSource extends GuardedSource implements RingBuffer.RecordHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RingSource.class);
+
+    private final NativeBpf n;
+    private final LibbpfObject object;
+    private final RingBuffer ring;
+    private final RecordDecoder decoder;
+    private volatile long delivered;
+    private int inDrain;
+    private long lastTs;
+    private boolean caughtUp = true;
+    private Intake intake;
+    private boolean closed;
+
+    RingSource(NativeBpf n, LibbpfObject object, RingBuffer ring, RecordDecoder decoder, Guard guard) {
+        super(guard);
+        this.n = n;
+        this.object = object;
+        this.ring = ring;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public int poll(int max, Intake in) {
+        intake = in;
+        int read = 0;
+        caughtUp = false;
+        while (read < max && !in.stopNow()) {
+            int want = Math.min(max - read, Math.max(1, in.room()));
+            inDrain = 0;
+            int got = ring.drain(this, want);
+            delivered += inDrain;
+            read += got;
+            if (got < want) {
+                caughtUp = true;
+                break;
+            }
+        }
+        return read;
+    }
+
+    @Override
+    public void onRecord(ByteBuffer data, int offset, int length) {
+        inDrain++;
+        if (guard.disabled()) {
+            return; // read and counted, not decoded
+        }
+        PacketEvent e = intake.take();
+        boolean ok;
+        try {
+            ok = decoder.decode(data, offset, length, e);
+        } catch (Throwable t) {
+            guard.failed("decode", t);
+            ok = false;
+        }
+        if (!ok) {
+            intake.discard(e);
+            return;
+        }
+        lastTs = e.timestampNs();
+        intake.offer(e);
+    }
+
+    @Override
+    public long watermark(long roundStartNs) {
+        return caughtUp ? roundStartNs : lastTs;
+    }
+
+    @Override
+    public SourceCounts counts() {
+        long unread = closed ? 0 : ring.unreadRecords();
+        try {
+            long[] c = PerCpuCounters.read(n, object.mapFd("pt_counters"), 3);
+            return new SourceCounts(c[0], delivered, c[1], c[2], unread);
+        } catch (PkttraceException e) {
+            LOG.warn("cannot read counters of {}: {}", object.name(), e.getMessage());
+            return new SourceCounts(delivered + unread, delivered, 0, 0, unread);
+        }
+    }
+
+    @Override
+    public void close(boolean keepMappings) {
+        // A consumer stuck in a component may still be inside drain(): its memory must stay mapped.
+        if (!keepMappings && !closed) {
+            ring.close();
+        }
+        closed = true;
+    }
+}
