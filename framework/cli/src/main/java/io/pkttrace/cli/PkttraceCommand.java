@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** The root command: global options and the subcommands. */
 @Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
         description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
-        subcommands = {PingCommand.class, TraceCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
+        subcommands = {PingCommand.class, TraceCommand.class, VrouterCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PkttraceCommand {
     @Option(names = "--plugins", paramLabel = "DIR",

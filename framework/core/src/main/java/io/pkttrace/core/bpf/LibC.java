@@ -20,4 +20,10 @@ public interface LibC {
     long sysconf(int name);
 
     int geteuid();
+
+    /** The raw system call, for bpf() commands libbpf 1.1 has no wrapper for (BPF_LINK_CREATE of uprobe.multi links). */
+    @SaveError
+    long syscall(long number, long arg1, Pointer arg2, long arg3);
+
+    int close(int fd);
 }

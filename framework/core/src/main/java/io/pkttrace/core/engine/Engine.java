@@ -11,6 +11,7 @@ import io.pkttrace.api.Sink;
 import io.pkttrace.api.TupleRules;
 import io.pkttrace.core.bpf.DropReasons;
 import io.pkttrace.core.bpf.NativeBpf;
+import io.pkttrace.core.bpf.PerCpuCounters;
 import io.pkttrace.core.bpf.RingBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class Engine implements AutoCloseable {
     private final List<Enricher> enrichers;
     private final List<Sink> sinks;
     private final Consumer<String> reporter;
+    /** The filter whose rules go into the kernel, or null: events the kernel decided skip its test. */
+    private final Filter pushedFilter;
     private final List<Component> started = new ArrayList<>();
     private final List<Probe> startedProbes = new ArrayList<>();
     private final List<RingSource> rings = new ArrayList<>();
@@ -63,6 +66,21 @@ public final class Engine implements AutoCloseable {
         this.enrichers = List.copyOf(enrichers);
         this.sinks = List.copyOf(sinks);
         this.reporter = reporter;
+        this.pushedFilter = pushedFilter(this.filters);
+    }
+
+    /** The only filter that offers kernel rules, or null (none, or several whose AND cannot be pushed). */
+    static Filter pushedFilter(List<Filter> filters) {
+        Filter only = null;
+        for (Filter f : filters) {
+            if (f.kernelRules().isPresent()) {
+                if (only != null) {
+                    return null;
+                }
+                only = f;
+            }
+        }
+        return only;
     }
 
     /** The rules pushed into the kernel: those of the only filter that offers any (AND of several cannot be expressed). */
@@ -178,7 +196,13 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             for (int i = 0, size = filters.size(); i < size; i++) {
-                if (!filters.get(i).test(e)) {
+                Filter f = filters.get(i);
+                // A probe with a sticky per-packet kernel decision (PacketEvent.kernelFiltered) already
+                // applied exactly these rules, also to events whose own headers say nothing (returns).
+                if (f == pushedFilter && e.kernelFiltered()) {
+                    continue;
+                }
+                if (!f.test(e)) {
                     filteredInJava++;
                     return;
                 }

@@ -104,7 +104,7 @@ public final class EventText {
         return e.netnsName() == null ? Long.toString(e.netnsInode()) : e.netnsInode() + " (" + e.netnsName() + ")";
     }
 
-    /** Extra details: drop reason, return value, netfilter verdict, ICMP sequence. */
+    /** Extra details: drop reason, return value, netfilter verdict, ICMP sequence, outer header, attributes. */
     public static String info(PacketEvent e) {
         StringBuilder sb = new StringBuilder();
         if (e.dropReason() >= 0) {
@@ -113,16 +113,57 @@ public final class EventText {
         if (e.nfTable() != null) {
             append(sb, e.nfTable() + "." + e.nfChain() + ":" + e.nfVerdict());
         }
-        if (e.hasReturnValue()) {
-            append(sb, "ret " + e.returnValue());
-        }
+        append(sb, call(e));
         if (e.icmpSeq() >= 0) {
             append(sb, "id " + e.icmpId() + " seq " + e.icmpSeq());
+        }
+        append(sb, outer(e));
+        append(sb, attrs(e));
+        return sb.toString();
+    }
+
+    /**
+     * A function-call event's side: "return 0 FLOW_FORWARD after 1.2 µs", "return not seen", "entry";
+     * or "ret N" for a return value outside a call; "" otherwise.
+     */
+    public static String call(PacketEvent e) {
+        String ret = e.hasReturnValue() ? "ret " + e.returnValue() + (e.returnValueName() != null ? " " + e.returnValueName() : "") : "";
+        switch (e.call()) {
+            case PacketEvent.CALL_ENTRY: return "entry";
+            case PacketEvent.CALL_RETURN:
+                return (ret.isEmpty() ? "return" : ret) + " after " + String.format(java.util.Locale.ROOT, "%.1f µs", e.durationNs() / 1000.0);
+            case PacketEvent.CALL_RETURN_MISSED: return "return not seen";
+            default: return ret;
+        }
+    }
+
+    /** The outer header of an encapsulated packet: "outer udp 8.0.0.2:53363 -> 8.0.0.3:6635 mpls-udp", or "". */
+    public static String outer(PacketEvent e) {
+        if (e.outerFamily() != PacketEvent.FAMILY_IPV4 && e.outerFamily() != PacketEvent.FAMILY_IPV6) {
+            return e.encap() == null ? "" : e.encap();
+        }
+        int len = e.outerFamily() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
+        boolean ports = e.outerProtocol() == PacketEvent.PROTO_TCP || e.outerProtocol() == PacketEvent.PROTO_UDP;
+        String proto = e.outerProtocol() == PacketEvent.PROTO_UDP ? "udp" : e.outerProtocol() == 47 ? "gre"
+                : "proto " + e.outerProtocol();
+        return "outer " + proto + " " + endpoint(java.util.Arrays.copyOf(e.outerSrcBytes(), len), ports, e.outerSrcPort())
+                + " -> " + endpoint(java.util.Arrays.copyOf(e.outerDstBytes(), len), ports, e.outerDstPort())
+                + (e.encap() != null ? " " + e.encap() : "");
+    }
+
+    /** Probe-specific attributes as "name value" pairs: "vif 5, vp_type IP"; "" when there are none. */
+    public static String attrs(PacketEvent e) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < e.attrCount(); i++) {
+            append(sb, e.attrName(i) + " " + e.formatAttr(i));
         }
         return sb.toString();
     }
 
     private static void append(StringBuilder sb, String s) {
+        if (s.isEmpty()) {
+            return;
+        }
         if (sb.length() > 0) {
             sb.append(", ");
         }

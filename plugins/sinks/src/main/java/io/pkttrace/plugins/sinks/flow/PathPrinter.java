@@ -107,8 +107,9 @@ final class PathPrinter {
             sb.append(sb.length() > 0 ? ", " : "").append(h.nfTable()).append('.').append(h.nfChain())
                     .append(':').append(h.nfVerdict());
         }
-        if (h.hasReturnValue()) {
-            sb.append(sb.length() > 0 ? ", " : "").append("ret ").append(h.returnValue());
+        String call = EventText.call(h);
+        if (!call.isEmpty()) {
+            sb.append(sb.length() > 0 ? ", " : "").append(call);
         }
         return sb.toString();
     }

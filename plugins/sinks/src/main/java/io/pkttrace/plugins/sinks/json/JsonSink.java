@@ -64,6 +64,21 @@ public final class JsonSink implements Sink {
     static final SerializableString NF_VERDICT = name("nf_verdict");
     static final SerializableString DROP_REASON = name("drop_reason");
     static final SerializableString DROP_REASON_NAME = name("drop_reason_name");
+    static final SerializableString RET_NAME = name("ret_name");
+    static final SerializableString CALL = name("call");
+    static final SerializableString DEPTH = name("depth");
+    static final SerializableString DURATION_NS = name("duration_ns");
+    static final SerializableString PARENT_PACKET_ID = name("parent_packet_id");
+    static final SerializableString OUTER_FAMILY = name("outer_family");
+    static final SerializableString OUTER_SRC = name("outer_src");
+    static final SerializableString OUTER_DST = name("outer_dst");
+    static final SerializableString OUTER_PROTO = name("outer_proto");
+    static final SerializableString OUTER_SPORT = name("outer_sport");
+    static final SerializableString OUTER_DPORT = name("outer_dport");
+    static final SerializableString ENCAP = name("encap");
+    static final SerializableString ATTRS = name("attrs");
+    /** Values of "call", indexed by PacketEvent.CALL_*. */
+    static final String[] CALL_NAMES = {null, "entry", "return", "return-missed"};
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -210,8 +225,73 @@ public final class JsonSink implements Sink {
             g.writeNumber(e.dropReason());
             string(g, DROP_REASON_NAME, e.dropReasonName());
         }
+        writeCall(g, e);
+        writeOuter(g, e);
+        writeAttrs(g, e);
         g.writeEndObject();
         g.writeRaw('\n');
+    }
+
+    /** Function-call probes: which side of the call, its depth, duration, the return value's name, the parent packet. */
+    private void writeCall(JsonGenerator g, PacketEvent e) throws IOException {
+        string(g, RET_NAME, e.returnValueName());
+        if (e.call() > 0 && e.call() < CALL_NAMES.length) {
+            g.writeFieldName(CALL);
+            g.writeString(CALL_NAMES[e.call()]);
+            g.writeFieldName(DEPTH);
+            g.writeNumber(e.callDepth());
+            if (e.call() == PacketEvent.CALL_RETURN) {
+                g.writeFieldName(DURATION_NS);
+                g.writeNumber(e.durationNs());
+            }
+        }
+        if (e.parentPacketId() != 0) {
+            g.writeFieldName(PARENT_PACKET_ID);
+            g.writeString(chars, 0, hex(e.parentPacketId()));
+        }
+    }
+
+    /** The outer header of an encapsulated packet (the main fields hold the inner one). */
+    private void writeOuter(JsonGenerator g, PacketEvent e) throws IOException {
+        if (e.outerFamily() == PacketEvent.FAMILY_IPV4 || e.outerFamily() == PacketEvent.FAMILY_IPV6) {
+            g.writeFieldName(OUTER_FAMILY);
+            g.writeNumber(e.outerFamily());
+            g.writeFieldName(OUTER_SRC);
+            g.writeString(chars, 0, AddressChars.format(e.outerSrcBytes(), e.outerFamily(), chars));
+            g.writeFieldName(OUTER_DST);
+            g.writeString(chars, 0, AddressChars.format(e.outerDstBytes(), e.outerFamily(), chars));
+            g.writeFieldName(OUTER_PROTO);
+            g.writeNumber(e.outerProtocol());
+            if (e.outerSrcPort() != 0 || e.outerDstPort() != 0) {
+                g.writeFieldName(OUTER_SPORT);
+                g.writeNumber(e.outerSrcPort());
+                g.writeFieldName(OUTER_DPORT);
+                g.writeNumber(e.outerDstPort());
+            }
+        }
+        string(g, ENCAP, e.encap());
+    }
+
+    /** Probe-specific attributes as one object; addresses and hex values as canonical strings. */
+    private void writeAttrs(JsonGenerator g, PacketEvent e) throws IOException {
+        int n = e.attrCount();
+        if (n == 0) {
+            return;
+        }
+        g.writeFieldName(ATTRS);
+        g.writeStartObject();
+        for (int i = 0; i < n; i++) {
+            g.writeFieldName(e.attrName(i));
+            long v = e.attrValue(i);
+            switch (e.attrKind(i)) {
+                case NUMBER -> g.writeNumber(v);
+                case HEX -> g.writeString(chars, 0, hex(v));
+                case MAC -> g.writeString(chars, 0, AddressChars.mac(v, chars));
+                case IPV4 -> g.writeString(chars, 0, AddressChars.ipv4(v, chars));
+                default -> g.writeString(e.attrText(i) == null ? "" : e.attrText(i));
+            }
+        }
+        g.writeEndObject();
     }
 
     private static void string(JsonGenerator g, SerializableString field, String value) throws IOException {
