@@ -453,16 +453,30 @@ static __always_inline __u64 pt_vr_thread_key(void)
 	return id;
 }
 
-/* 1 when the kernel filter keeps the record's packet: the inner (workload's) tuple, or the outer
- * one of a tunnelled packet when configured so. */
+static __always_inline __u32 pt_vr_filter_enabled(void)
+{
+	__u32 zero = 0;
+	struct pkttrace_filter *f = bpf_map_lookup_elem(&pt_filter, &zero);
+
+	return f && f->enabled;
+}
+
+#define PT_VR_UNDECIDED 2
+
+/* 1 when the kernel filter keeps the record's packet, matching its inner (the workload's) tuple,
+ * or, when configured so, the outer one of a tunnelled packet. A packet without an outer header
+ * yet (on its way to be encapsulated) is PT_VR_UNDECIDED then: decided once a call sees one. */
 static __always_inline __u32 pt_vr_decide(struct pt_vr_scratch *s)
 {
 	__u32 zero = 0;
 	struct pt_vr_config *c = bpf_map_lookup_elem(&pt_vr_config, &zero);
 	struct pt_vr_tuple *t = &s->ev.inner;
 
-	if (c && c->match_outer && s->ev.outer.family)
+	if (c && c->match_outer) {
+		if (!s->ev.outer.family)
+			return pt_vr_filter_enabled() ? PT_VR_UNDECIDED : 1;
 		t = &s->ev.outer;
+	}
 	__builtin_memset(&s->match, 0, sizeof(s->match));
 	s->match.family = t->family;
 	s->match.proto = t->proto;
@@ -471,14 +485,6 @@ static __always_inline __u32 pt_vr_decide(struct pt_vr_scratch *s)
 	s->match.sport = t->sport;
 	s->match.dport = t->dport;
 	return pt_filter_match(&s->match);
-}
-
-static __always_inline __u32 pt_vr_filter_enabled(void)
-{
-	__u32 zero = 0;
-	struct pkttrace_filter *f = bpf_map_lookup_elem(&pt_filter, &zero);
-
-	return f && f->enabled;
 }
 
 static __always_inline __u64 pt_vr_new_id(void)
@@ -563,6 +569,8 @@ __noinline int pt_vr_entry(__u32 func, __u64 pkt, __u32 user)
 		pt_vr_read_packet(s, pkt, user);
 		st = bpf_map_lookup_elem(&pt_vr_packets, &pkt);
 		if (st && st->open > 0) {
+			if (st->keep == PT_VR_UNDECIDED && s->ev.outer.family)
+				st->keep = pt_vr_decide(s); /* the outer header appeared: match it now */
 			id = st->id;
 			keep = st->keep;
 			parent = st->parent;
@@ -602,6 +610,7 @@ __noinline int pt_vr_entry(__u32 func, __u64 pkt, __u32 user)
 	} else {
 		keep = !pt_vr_filter_enabled();
 	}
+	keep = keep == 1; /* undecided: not shown until decided */
 	struct pt_vr_frame *fr = &th->frames[depth & (PT_VR_MAX_DEPTH - 1)];
 	fr->pkt = pkt;
 	fr->packet_id = id;

@@ -238,9 +238,12 @@ public final class LibbpfObject implements BpfObject {
         String mechanism = onReturn ? "kretprobe.multi" : "kprobe.multi";
         if (link == null) {
             int err = n.errno();
+            if (err == 95 /* EOPNOTSUPP */) {
+                throw new PkttraceException("this kernel has no kprobe.multi (built without CONFIG_FPROBE)",
+                        "attach kprobes one by one");
+            }
             throw new PkttraceException("cannot attach " + mechanism + " to " + cnt + " kernel functions ("
-                    + n.strerror(err) + ")", libbpfSaid(n, err == 95 /* EOPNOTSUPP */
-                    ? "this kernel has no kprobe.multi (built without CONFIG_FPROBE)" : "check the names in /proc/kallsyms"));
+                    + n.strerror(err) + ")", libbpfSaid(n, "check the names in /proc/kallsyms"));
         }
         assert keep.size() == cnt;
         return linked(link, new Attachment(program, mechanism, String.join(",", functions)));

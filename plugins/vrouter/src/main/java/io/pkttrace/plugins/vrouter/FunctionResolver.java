@@ -101,7 +101,12 @@ final class FunctionResolver {
                     + "information still names it); trace its callers";
         }
         List<String> close = NameSuggestions.closest(name, universe, 3);
-        return name + " does not exist in " + target + (close.isEmpty() ? "" : " (closest: " + String.join(", ", close) + ")");
+        String closest = close.isEmpty() ? "" : " (closest: " + String.join(", ", close) + ")";
+        if (!sym.loaded()) { // only the module's BTF to go by: it has no inlined functions either
+            return name + " is not a function of " + target + " (" + info.btfSource() + "): it does not exist or was "
+                    + "inlined away" + closest;
+        }
+        return name + " does not exist in " + target + closest;
     }
 
     private TracedFunction function(int id, SymbolFile.Entry e, List<String> notes) throws PkttraceException {

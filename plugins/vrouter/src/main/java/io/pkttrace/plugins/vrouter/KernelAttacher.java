@@ -154,7 +154,10 @@ final class KernelAttacher {
             probe.close();
             return null;
         } catch (PkttraceException e) {
-            return "the kernel refuses to load trampoline programs (" + e.getMessage() + ")";
+            String m = e.getMessage();
+            int open = m.lastIndexOf('(');
+            String errno = open >= 0 && m.endsWith(")") ? m.substring(open + 1, m.length() - 1) : m;
+            return "the kernel refuses to load trampoline programs (" + errno + ", tried with " + standIn + ")";
         }
     }
 
