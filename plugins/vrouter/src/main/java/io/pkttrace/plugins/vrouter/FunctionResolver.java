@@ -60,7 +60,7 @@ final class FunctionResolver {
                 continue;
             }
             if (out.size() >= maxFunctions) {
-                throw new PkttraceException("the symbol file names more than " + maxFunctions + " functions",
+                throw new PkttraceException("vrouter: the symbol file names more than " + maxFunctions + " functions",
                         "trace fewer functions (every traced call costs the datapath time)");
             }
             out.add(function(out.size(), e, notes));
@@ -132,7 +132,7 @@ final class FunctionResolver {
         for (int f : funcs) {
             int[] p = packetParam(btf, f);
             if (found != null && (p == null || p[0] != found[0] || p[1] != found[1])) {
-                throw new PkttraceException(funcs.size() + " functions named " + name + " in " + info.btfSource()
+                throw new PkttraceException("vrouter: " + funcs.size() + " functions named " + name + " in " + info.btfSource()
                         + " take the packet in different arguments", "give " + name + ":arg=N in the symbol file");
             }
             found = p == null ? new int[] {-1, 1, 0} : p;
@@ -152,8 +152,13 @@ final class FunctionResolver {
         }
         List<Btf.Param> params = btf.params(funcs.get(0));
         return new TracedFunction(id, name, offsets, found[0], found[1], returns, true,
-                "packet in argument " + found[0] + " (" + btf.typeName(params.get(found[0]).type()) + " "
-                        + params.get(found[0]).name() + ")");
+                "packet in argument " + found[0] + " (" + declaration(btf, params.get(found[0])) + ")");
+    }
+
+    /** "struct vr_packet *pkt", as C declares the parameter. */
+    private static String declaration(Btf btf, Btf.Param p) {
+        String type = btf.typeName(p.type());
+        return type.endsWith("*") ? type + p.name() : type + " " + p.name();
     }
 
     /** {index, pointer levels, number of packet parameters} of the first vr_packet parameter, or null. */
@@ -193,15 +198,15 @@ final class FunctionResolver {
         List<Btf.Param> params = btf.params(funcs.get(0));
         String where = info.btfSource();
         if (e.arg() >= params.size()) {
-            throw new PkttraceException(name + ":arg=" + e.arg() + " (line " + e.line() + "): " + name + " has "
+            throw new PkttraceException("vrouter: " + name + ":arg=" + e.arg() + " (line " + e.line() + "): " + name + " has "
                     + params.size() + " argument" + (params.size() == 1 ? "" : "s") + " in " + where,
                     "give an index from 0 to " + (params.size() - 1) + ", or drop arg= to derive it");
         }
         Btf.Param p = params.get(e.arg());
         Btf.PointerTo to = btf.pointerTo(p.type());
         if (to.levels() < 1 || to.levels() > 2 || !isPacket(btf, to.target())) {
-            throw new PkttraceException(name + ":arg=" + e.arg() + " (line " + e.line() + "): argument " + e.arg()
-                    + " of " + name + " is '" + btf.typeName(p.type()) + " " + p.name() + "', not a struct vr_packet pointer",
+            throw new PkttraceException("vrouter: " + name + ":arg=" + e.arg() + " (line " + e.line() + "): argument " + e.arg()
+                    + " of " + name + " is '" + declaration(btf, p) + "', not a struct vr_packet pointer",
                     "drop arg= to derive the packet argument from the function's type");
         }
         return to.levels();

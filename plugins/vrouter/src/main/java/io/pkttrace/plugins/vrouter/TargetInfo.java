@@ -56,8 +56,11 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
         return new TargetInfo(t, btf, source, layout, symbols);
     }
 
-    /** A program file, in every process running it (pid -1) or in one process. */
-    static TargetInfo program(Path binary, int pid, Path btfFile) throws ConfigException {
+    /**
+     * A program file, in every process running it (pid -1) or in one process; {@code wanted} (may be
+     * null) is checked to name at least one of its functions before its debug information is read.
+     */
+    static TargetInfo program(Path binary, int pid, Path btfFile, SymbolFile wanted) throws ConfigException {
         Target t = Target.program(binary, pid);
         String what = t.describe();
         if (!Files.exists(binary)) {
@@ -75,6 +78,12 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
         } catch (IOException e) {
             throw new ConfigException("cannot read " + what + " (" + e.getMessage() + ")", null);
         }
+        SymbolTable symbols;
+        try {
+            symbols = SymbolTable.ofProgram(elf);
+        } catch (MalformedFileException e) {
+            throw new ConfigException(what + ": " + e.getMessage(), null);
+        }
         Btf btf;
         String source;
         if (btfFile != null) {
@@ -85,6 +94,12 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
             source = what + " (its .BTF section)";
         } else {
             Path debug = elf.hasSection(".debug_info") ? binary : separateDebugFile(elf).orElse(null);
+            if (debug == null && wanted != null && !namesAny(symbols, wanted)) {
+                String stripped = elf.hasSection(".symtab") ? "" : ", no symbol table";
+                throw new ConfigException(what + " has none of the functions of " + wanted.path() + " (and no debug "
+                        + "information" + stripped + "): it is not a vrouter program", pid > 0
+                        ? "give --pid the process id of a DPDK vrouter" : "give --binary the vrouter's program (e.g. contrail-vrouter-dpdk)");
+            }
             if (debug == null) {
                 throw new ConfigException(what + " has no debug information (no .debug_info or .BTF section, no "
                         + "separate debug file for its build id)", "pkttrace derives each function's packet argument from it: "
@@ -104,11 +119,25 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
             }
             throw e;
         }
-        try {
-            return new TargetInfo(t, btf, source, layout, SymbolTable.ofProgram(elf));
-        } catch (MalformedFileException e) {
-            throw new ConfigException(what + ": " + e.getMessage(), null);
+        return new TargetInfo(t, btf, source, layout, symbols);
+    }
+
+    /** True when a name of the symbol file (or one of its globs) is a function of the program. */
+    private static boolean namesAny(SymbolTable symbols, SymbolFile wanted) {
+        for (SymbolFile.Entry e : wanted.entries()) {
+            if (!e.isGlob() && (symbols.has(e.pattern()) || !symbols.clonesOf(e.pattern()).isEmpty())) {
+                return true;
+            }
+            if (e.isGlob()) {
+                var re = e.regex();
+                for (String n : symbols.names()) {
+                    if (re.matcher(n).matches()) {
+                        return true;
+                    }
+                }
+            }
         }
+        return false;
     }
 
     /** The executable of a running process, for --pid. */

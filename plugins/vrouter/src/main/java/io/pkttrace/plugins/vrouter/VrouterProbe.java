@@ -67,13 +67,17 @@ final class VrouterProbe implements Probe {
         TargetInfo info = config.target();
         FunctionResolver.Resolution r = new FunctionResolver(info, layout.mapMaxEntries("pt_vr_funcs"))
                 .resolve(config.symbols());
-        r.problems().forEach(p -> ctx.report("vrouter: " + p));
-        r.notes().forEach(n -> ctx.report("vrouter: " + n));
         functions = r.functions();
         if (functions.isEmpty()) {
-            throw new PkttraceException("vrouter: nothing to attach: no function of " + config.symbols().path()
-                    + " can be traced in " + info.target().describe(), "fix the names reported above");
+            if (r.problems().size() == 1) { // the one reason is the one line
+                throw new PkttraceException("vrouter: nothing to attach: " + r.problems().get(0), "fix the symbol file");
+            }
+            r.problems().forEach(p -> ctx.report("vrouter: " + p));
+            throw new PkttraceException("vrouter: nothing to attach: none of the " + r.problems().size() + " names of "
+                    + config.symbols().path() + " can be traced in " + info.target().describe(), "fix the names above");
         }
+        r.problems().forEach(p -> ctx.report("vrouter: " + p));
+        r.notes().forEach(n -> ctx.report("vrouter: " + n));
         main = ctx.open("vrouter", elf);
         objects.add(main);
         boolean kernel = info.target().isKernel();

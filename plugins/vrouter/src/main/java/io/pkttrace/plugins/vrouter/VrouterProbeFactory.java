@@ -68,9 +68,9 @@ public final class VrouterProbeFactory implements ProbeFactory<VrouterConfig> {
         TargetInfo target;
         if (hasPid) {
             int pid = (int) options.number("pid", 0, 1, Integer.MAX_VALUE);
-            target = TargetInfo.program(TargetInfo.executableOf(pid), pid, btfFile);
+            target = TargetInfo.program(TargetInfo.executableOf(pid), pid, btfFile, symbols);
         } else if (binary != null) {
-            target = TargetInfo.program(Path.of(binary).toAbsolutePath().normalize(), -1, btfFile);
+            target = TargetInfo.program(Path.of(binary).toAbsolutePath().normalize(), -1, btfFile, symbols);
         } else {
             target = TargetInfo.kernel(MODULE, btfFile, KALLSYMS);
         }

@@ -40,7 +40,7 @@ class ArgumentIndexAgreementTest {
         assertTrue(module.containsValue("0/2") || module.containsValue("1/2"), "some take struct vr_packet **");
         for (String opt : List.of("-O2", "-O0")) {
             Path driver = Datapath.driver(opt);
-            Map<String, String> binary = derive(TargetInfo.program(driver, -1, null));
+            Map<String, String> binary = derive(TargetInfo.program(driver, -1, null, null));
             Map<String, String> disagree = new HashMap<>();
             int both = 0;
             for (Map.Entry<String, String> e : binary.entrySet()) {
