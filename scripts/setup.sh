@@ -8,11 +8,15 @@ set -euo pipefail
 # JDK + Maven build the Java side; clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
 # libbpf1 is loaded at run time (jnr-ffi); iproute2/iptables/nftables/iputils-ping/procps are what the
 # demo and the tests drive; bpftrace, gcc and make are used by tests and for debugging.
+# dwarves (pahole) turns a user-space vrouter's DWARF into BTF at run time (pkttrace vrouter --binary);
+# g++, flex, bison, libboost-dev and liburcu-dev build the real vrouter datapath the tests trace
+# (../shared/vrouter/build.sh); binutils' objcopy and readelf are used by those tests.
 packages=(
   openjdk-17-jdk-headless maven
   clang llvm libbpf-dev libbpf1 bpftool
   iproute2 iptables nftables iputils-ping procps
   bpftrace gcc make
+  dwarves g++ flex bison libboost-dev liburcu-dev binutils
 )
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
