@@ -22,7 +22,8 @@ class UserErrorsIT {
         KernelTestSupport.requireBpf();
     }
 
-    private static String oneLine(Cli.Result r) {
+    /** The one line a user error prints, after checking it is one line, exit 2, no stack trace. */
+    static String oneLine(Cli.Result r) {
         assertEquals(2, r.exit(), r.toString());
         assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
         assertTrue(r.errLines().get(0).startsWith("pkttrace: "), r.toString());

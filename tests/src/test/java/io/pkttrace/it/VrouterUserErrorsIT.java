@@ -36,14 +36,6 @@ class VrouterUserErrorsIT {
                 "no vrouter program is left loaded");
     }
 
-    private static String oneLine(Cli.Result r) {
-        assertEquals(2, r.exit(), r.toString());
-        assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + r);
-        assertTrue(r.errLines().get(0).startsWith("pkttrace: "), r.toString());
-        assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), "no stack trace: " + r);
-        return r.errLines().get(0);
-    }
-
     private Path file(String name, String text) throws Exception {
         Path f = tmp.resolve(name);
         Files.writeString(f, text);
@@ -53,7 +45,7 @@ class VrouterUserErrorsIT {
     private static String vrouter(Object... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("vrouter"));
         Arrays.stream(args).map(Object::toString).forEach(argv::add);
-        return oneLine(Cli.run(argv.toArray(String[]::new)));
+        return UserErrorsIT.oneLine(Cli.run(argv.toArray(String[]::new)));
     }
 
     private static Path driver() throws Exception {

@@ -6,20 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code pkttrace vrouter -f FILE [-r] [-o] [-a key=value ...]}: pkt_tracer's command line, mapped
  * onto {@code pkttrace trace} and nothing else: the vrouter probe with the symbol file and target,
- * the fivetuple filter for {@code -a}, and the calls sink ({@code -o}: organized per packet,
- * {@code -r}: return values). All behaviour lives in the plugins; this only translates options
- * (a plugin-contributed command preset can replace it).
+ * and the calls sink ({@code -o}: organized per packet, {@code -r}: return values); every other
+ * option, {@code -a} (the fivetuple filter) included, is trace's. All behaviour lives in the plugins;
+ * this only translates options (a plugin-contributed command preset can replace it).
  */
 @Command(name = "vrouter", mixinStandardHelpOptions = true,
-        description = "Trace vrouter datapath functions like pkt_tracer: -f FILE [-r] [-o] [-a key=value ...] "
-                + "(same as trace --probe vrouter:functions=FILE ... --sink calls).")
+        description = {"Trace vrouter datapath functions like pkt_tracer: -f FILE [-r] [-o] [-a key=value ...].",
+                "-a: five-tuple filter evaluated in BPF (src= dest= protocol= sport= dport=, also either= port= reply=),"
+                        + " on the inner (the workload's) header of tunnelled packets unless --match outer.",
+                "The same as trace --probe vrouter:functions=FILE,... --sink calls; every option of pkttrace trace "
+                        + "(-a, --sink, --output, --duration, --count, --stats, --ring-size, ...) works here too."})
 final class VrouterCommand implements Callable<Integer> {
     /** Sinks that show return values (-r); only the calls sink organizes per packet (-o). */
     private static final Set<String> SHOW_RETURNS = Set.of("calls", "console", "json", "flow");
@@ -38,10 +43,6 @@ final class VrouterCommand implements Callable<Integer> {
     @Option(names = "-o", description = "organize: one call tree per packet, printed when its outermost call returns")
     boolean organize;
 
-    @Option(names = "-a", arity = "1..*", paramLabel = "KEY=VALUE",
-            description = "five-tuple filter, evaluated in BPF: src= dest= protocol= sport= dport= (and either= port= reply=)")
-    List<String> tuple = new ArrayList<>();
-
     @Option(names = "--binary", paramLabel = "PATH", description = "trace a user-space (DPDK) vrouter program: every process running it")
     Path binary;
 
@@ -54,27 +55,18 @@ final class VrouterCommand implements Callable<Integer> {
     @Option(names = "--match", paramLabel = "inner|outer", description = "which header of tunnelled packets -a matches (default inner)")
     String match;
 
-    @Option(names = "--sink", paramLabel = "TYPE[:k=v,...]", description = "output sink (repeatable; default calls)")
-    List<String> sinks = new ArrayList<>();
-
-    @Option(names = "--output", paramLabel = "FILE", description = "same as --sink json:output=FILE")
-    String output;
-
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
-    Double duration;
-
-    @Option(names = "--count", paramLabel = "N", description = "stop after N events")
-    Long count;
-
-    @Option(names = "--ring-size", paramLabel = "BYTES", defaultValue = "4194304", description = "ring buffer size (default ${DEFAULT-VALUE})")
-    int ringSize;
-
-    @Option(names = "--stats", description = "print the run's counters at the end")
-    boolean stats;
+    /** Everything else is an option of pkttrace trace. */
+    @Unmatched
+    List<String> traceOptions = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         TraceCommand trace = new TraceCommand();
+        try {
+            new CommandLine(trace).parseArgs(traceOptions.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new ConfigException(e.getMessage(), "see pkttrace vrouter --help and pkttrace trace --help");
+        }
         trace.root = root;
         StringBuilder probe = new StringBuilder("vrouter:functions=").append(functions);
         if (binary != null) {
@@ -90,20 +82,16 @@ final class VrouterCommand implements Callable<Integer> {
             probe.append(",match=").append(match);
         }
         trace.probes.add(probe.toString());
-        trace.tuple.addAll(tuple);
-        trace.sinks.addAll(sinkSpecs());
-        trace.output = output;
-        trace.duration = duration;
-        trace.count = count;
-        trace.ringSize = ringSize;
-        trace.stats = stats;
+        List<String> sinks = sinkSpecs(trace.sinks, trace.output);
+        trace.sinks.clear();
+        trace.sinks.addAll(sinks);
         return trace.call();
     }
 
     /** The sinks: the calls sink by default; -o and -r set its options, and need a sink that shows them. */
-    List<String> sinkSpecs() throws ConfigException {
+    List<String> sinkSpecs(List<String> given, String output) throws ConfigException {
         String options = (organize ? ",organize=true" : "") + (returns ? ",returns=true" : "");
-        List<String> chosen = !sinks.isEmpty() ? sinks : List.of(output != null ? "json" : CALLS);
+        List<String> chosen = !given.isEmpty() ? given : List.of(output != null ? "json" : CALLS);
         List<String> out = new ArrayList<>();
         boolean calls = false;
         boolean showsReturns = false;

@@ -52,26 +52,13 @@ final class CallLineSink implements Sink {
         sb.append(String.format(Locale.ROOT, "%-12.6f %-8s %-7s ", (e.timestampNs() - firstNs) / 1e9, tid(e),
                 n == 0 ? "-" : "#" + n));
         sb.append("  ".repeat(Math.min(e.callDepth(), 40)));
-        if (e.call() == PacketEvent.CALL_ENTRY) {
-            sb.append(e.hook()).append(" {");
-            if (n != 0 && e.parentPacketId() != 0 && numbers.wasNew()) {
-                long parent = numbers.peek(e.parentPacketId());
-                sb.append("  #").append(n).append(" copy of ").append(parent == 0 ? "an earlier packet" : "#" + parent);
-                int in = e.attrIndex("copied_in");
-                if (in >= 0) {
-                    sb.append(" (in ").append(e.formatAttr(in)).append(')');
-                }
-            }
-            String view = CallText.view(e);
-            if (!view.equals(lastView.get(e.packetId()))) {
-                sb.append("  ").append(view);
-                lastView.put(e.packetId(), view);
-            }
-        } else {
-            sb.append("} ").append(CallText.ret(e, config.returns()));
-            if (config.returns() || e.call() == PacketEvent.CALL_RETURN_MISSED) {
-                sb.append("  ").append(e.hook());
-            }
+        boolean copy = e.call() == PacketEvent.CALL_ENTRY && n != 0 && e.parentPacketId() != 0 && numbers.wasNew();
+        CallText.call(sb, e, config.returns(), lastView);
+        if (copy) {
+            long parent = numbers.peek(e.parentPacketId());
+            int in = e.attrIndex("copied_in");
+            sb.insert(sb.indexOf(" {") + 2, "  #" + n + " copy of " + (parent == 0 ? "an earlier packet" : "#" + parent)
+                    + (in >= 0 ? " (in " + e.formatAttr(in) + ")" : ""));
         }
         out.println(sb.toString().stripTrailing());
     }

@@ -90,6 +90,23 @@ final class CallText {
         return sb.append(micros(e.durationNs())).toString();
     }
 
+    /** Appends one call line after its indentation: "fn {  view" (view when it changed) or "} ret  fn". */
+    static void call(StringBuilder line, PacketEvent e, boolean values, java.util.Map<Long, String> lastView) {
+        if (e.call() == PacketEvent.CALL_ENTRY) {
+            line.append(e.hook()).append(" {");
+            String view = view(e);
+            if (!view.equals(lastView.get(e.packetId()))) {
+                line.append("  ").append(view);
+                lastView.put(e.packetId(), view);
+            }
+        } else {
+            line.append("} ").append(ret(e, values));
+            if (values || e.call() == PacketEvent.CALL_RETURN_MISSED) {
+                line.append("  ").append(e.hook());
+            }
+        }
+    }
+
     static String micros(long ns) {
         return String.format(Locale.ROOT, "%.1f µs", ns / 1000.0);
     }

@@ -105,22 +105,10 @@ final class CallTreeSink implements Sink {
             PacketEvent e = c.event();
             StringBuilder line = new StringBuilder(160).append("  ")
                     .append("  ".repeat(Math.max(0, Math.min(e.callDepth() - t.rootDepth(), 40))));
-            if (e.call() == PacketEvent.CALL_ENTRY) {
-                if (c.number() != t.number() && !lastView.containsKey(e.packetId())) {
-                    line.append('#').append(c.number()).append(" copy of #").append(c.parentNumber()).append(": ");
-                }
-                line.append(e.hook()).append(" {");
-                String view = CallText.view(e);
-                if (!view.equals(lastView.get(e.packetId()))) {
-                    line.append("  ").append(view);
-                    lastView.put(e.packetId(), view);
-                }
-            } else {
-                line.append("} ").append(CallText.ret(e, config.returns()));
-                if (config.returns() || e.call() == PacketEvent.CALL_RETURN_MISSED) {
-                    line.append("  ").append(e.hook());
-                }
+            if (e.call() == PacketEvent.CALL_ENTRY && c.number() != t.number() && !lastView.containsKey(e.packetId())) {
+                line.append('#').append(c.number()).append(" copy of #").append(c.parentNumber()).append(": ");
             }
+            CallText.call(line, e, config.returns(), lastView);
             out.println(line.toString().stripTrailing());
         }
         if (t.omitted() > 0) {

@@ -23,8 +23,18 @@ final class VrouterProbe implements Probe {
     static final String OBJECT = "/io/pkttrace/bpf/vrouter.bpf.o";
     static final String UPROBE = "pt_vr_uprobe";
     static final String URETPROBE = "pt_vr_uretprobe";
-    /** enum pt_vr_stat counters, with what a non-zero count means. */
-    private static final Map<String, String> STATS = stats();
+    /** An enum pt_vr_stat counter and what a non-zero count means. */
+    private record Stat(String counter, String meaning) {
+    }
+
+    private static final List<Stat> STATS = List.of(
+            new Stat("PT_VR_STAT_MISSED_RETURNS", "calls whose return was missed (shown as 'return not seen'; e.g. longjmp "
+                    + "or a uretprobe the kernel did not deliver)"),
+            new Stat("PT_VR_STAT_ORPHAN_RETURNS", "returns of calls entered before tracing started (not shown)"),
+            new Stat("PT_VR_STAT_TOO_DEEP", "calls nested deeper than the traced depth limit (not shown)"),
+            new Stat("PT_VR_STAT_PACKETS_FULL", "packets whose state did not fit the packet table (their calls may show as new packets)"),
+            new Stat("PT_VR_STAT_THREADS_FULL", "calls of threads that did not fit the thread table (not shown)"),
+            new Stat("PT_VR_STAT_READ_FAILED", "times a vr_packet or its headers could not be read (events without headers)"));
 
     private final VrouterConfig config;
     private final List<BpfObject> objects = new ArrayList<>();
@@ -36,18 +46,6 @@ final class VrouterProbe implements Probe {
 
     VrouterProbe(VrouterConfig config) {
         this.config = config;
-    }
-
-    private static Map<String, String> stats() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("PT_VR_STAT_MISSED_RETURNS", "calls whose return was missed (shown as 'return not seen'; e.g. longjmp or "
-                + "a uretprobe the kernel did not deliver)");
-        m.put("PT_VR_STAT_ORPHAN_RETURNS", "returns of calls entered before tracing started (not shown)");
-        m.put("PT_VR_STAT_TOO_DEEP", "calls nested deeper than the traced depth limit (not shown)");
-        m.put("PT_VR_STAT_PACKETS_FULL", "packets whose state did not fit the packet table (their calls may show as new packets)");
-        m.put("PT_VR_STAT_THREADS_FULL", "calls of threads that did not fit the thread table (not shown)");
-        m.put("PT_VR_STAT_READ_FAILED", "times a vr_packet or its headers could not be read (events without headers)");
-        return m;
     }
 
     @Override
@@ -193,10 +191,10 @@ final class VrouterProbe implements Probe {
         try {
             int max = (int) layout.enumValue("pt_vr_stat", "PT_VR_STAT_MAX");
             long[] c = main.perCpuCounters("pt_vr_stats", max);
-            for (Map.Entry<String, String> s : STATS.entrySet()) {
-                long n = c[(int) layout.enumValue("pt_vr_stat", s.getKey())];
+            for (Stat s : STATS) {
+                long n = c[(int) layout.enumValue("pt_vr_stat", s.counter())];
                 if (n > 0) {
-                    context.report("vrouter: " + n + " " + s.getValue());
+                    context.report("vrouter: " + n + " " + s.meaning());
                 }
             }
         } catch (PkttraceException | RuntimeException e) {
