@@ -320,6 +320,28 @@ class VrouterDatapathIT {
         return line.length() - line.stripLeading().length();
     }
 
+    /** --pid traces one process (a DPDK vrouter is one): another process running the same program is not traced. */
+    @org.junit.jupiter.api.Test
+    void onePidOnly() throws Exception {
+        Path driver = Datapath.driver("-O2");
+        Process traced = new ProcessBuilder(driver.toString(), "-q", "-w", "8", "-s", "E").redirectErrorStream(true).start();
+        try {
+            // While pkttrace traces the waiting process: another process of the same program runs scenario A,
+            // then the traced one wakes up and runs scenario E.
+            String other = driver + " -q -s A && while kill -0 " + traced.pid() + " 2>/dev/null; do sleep 0.1; done";
+            VrouterRun run = VrouterRun.of(Path.of("/bin/sh"), List.of("-c", other), "vrouter", "-f", functions().toString(),
+                    "--pid", Long.toString(traced.pid()), "--sink", "json");
+            List<JsonNode> events = run.events();
+            assertTrue(run.err().contains(" of process " + traced.pid() + " (" + driver + ") attached as "), run.err());
+            assertEquals(expected('E', "-O2"), packets(events).get(0).entries().stream().map(e -> e.path("hook").asText()).toList(),
+                    "the traced process's scenario E: " + run);
+            assertEquals(1, packets(events).size(), "nothing of the other process's scenario A: " + run);
+            assertTrue(events.stream().allMatch(e -> e.path("pid").asLong() == traced.pid()), run.toString());
+        } finally {
+            traced.destroyForcibly();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-O2", "-O0"})
     void eachFilterKeepsExactlyOneScenario(String opt) throws Exception {

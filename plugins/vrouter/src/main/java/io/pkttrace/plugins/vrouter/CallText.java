@@ -12,12 +12,12 @@ final class CallText {
     private CallText() {
     }
 
-    /** "vif 5 (tapc2234cd0-55)  eth 02:.. > 02:.. vlan 3  icmp 1.1.1.3 -> 1.1.1.5 id 4145 seq 0  over mpls-udp ...". */
+    /** "from vif 5 (tapc2234cd0-55)  eth 02:.. > 02:.. vlan 3  icmp 1.1.1.3 -> 1.1.1.5 id 4145 seq 0  over mpls-udp ...". */
     static String view(PacketEvent e) {
         StringBuilder sb = new StringBuilder();
         int vif = e.attrIndex("vif");
-        if (vif >= 0) {
-            sb.append("vif ").append(e.formatAttr(vif));
+        if (vif >= 0) { // vp_if: the interface the packet came in on
+            sb.append("from vif ").append(e.formatAttr(vif));
             if (e.ifname() != null) {
                 sb.append(" (").append(e.ifname()).append(')');
             }

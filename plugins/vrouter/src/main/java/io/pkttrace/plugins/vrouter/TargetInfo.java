@@ -91,7 +91,7 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
             source = "--btf " + btfFile;
         } else if (elf.hasSection(".BTF")) {
             btf = parse(elf.section(".BTF").orElseThrow(), what + " (.BTF section)");
-            source = what + " (its .BTF section)";
+            source = "the .BTF section of " + what;
         } else {
             Path debug = elf.hasSection(".debug_info") ? binary : separateDebugFile(elf).orElse(null);
             if (debug == null && wanted != null && !namesAny(symbols, wanted)) {
@@ -107,7 +107,7 @@ record TargetInfo(Target target, Btf btf, String btfSource, PacketLayout layout,
                         + "made with pahole --btf_encode_detached=FILE from an unstripped copy");
             }
             btf = parse(Pahole.btfOf(debug, what), "the BTF pahole made from " + debug);
-            source = what + " (BTF made from its DWARF by pahole" + (debug.equals(binary) ? "" : ", " + debug) + ")";
+            source = "the BTF pahole made from the DWARF of " + (debug.equals(binary) ? what : debug.toString());
         }
         PacketLayout layout;
         try {

@@ -130,7 +130,7 @@ final class VrouterProbe implements Probe {
         }
         if (multi == null) {
             main.attachUprobeMulti(URETPROBE, binary, offs, cks, true, pid); // entries are attached: no fallback
-            mechanism = "uprobe.multi+uretprobe.multi (one link each for all functions)";
+            mechanism = "uprobe.multi+uretprobe.multi, one link each for all functions";
         } else {
             for (TracedFunction f : functions) {
                 for (long offset : f.offsets()) {
@@ -142,7 +142,8 @@ final class VrouterProbe implements Probe {
         }
         ctx.report("vrouter: " + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + " of "
                 + info.target().describe() + " attached as " + mechanism + " (a user-space datapath: uprobes"
-                + (multi == null ? "" : "; not uprobe.multi: " + multi) + "; types from " + info.btfSource() + ")");
+                + (multi == null ? "" : "; not uprobe.multi: " + multi) + "); packet arguments and vr_packet layout from "
+                + info.btfSource());
         reportArguments(ctx, functions);
     }
 
