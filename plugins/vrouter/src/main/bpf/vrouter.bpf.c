@@ -13,7 +13,9 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "pkttrace/output.h"
+#include "pkttrace/export.h"
 #include "vrouter.h"
 
 #define PT_VR_NO_FUNC 0xffffffffu
@@ -96,15 +98,15 @@ struct {
 	__type(value, struct pt_vr_thread);
 } pt_vr_zero_thread SEC(".maps");
 
-/* Not inlined, so that enum pt_vr_stat is in the object's BTF for Java. */
-__noinline int pt_vr_stat(enum pt_vr_stat idx)
+PT_EXPORT_ENUM(pt_vr_stat)
+
+static __always_inline void pt_vr_stat(enum pt_vr_stat idx)
 {
 	__u32 key = idx;
 	__u64 *v = bpf_map_lookup_elem(&pt_vr_stats, &key);
 
 	if (v)
 		*v += 1;
-	return 0;
 }
 
 static __always_inline long pt_vr_read(void *dst, __u32 size, const void *src, __u32 user)
@@ -736,28 +738,22 @@ __noinline int pt_vr_return(__u32 func, __u64 retval)
 	return 0;
 }
 
-/* The packet argument from registers (kprobe, uprobe). Read with a helper at an offset into
- * pt_regs: the verifier allows only constant offsets for direct context loads, and clang merges the
- * switch's loads into one load at a computed offset. Six arguments are in registers. */
+/* The packet argument from registers (kprobe, uprobe): six are passed in registers. Read with
+ * CO-RE (the SDK's vmlinux.h has only the pt_regs members it uses, not the kernel's offsets); a
+ * direct context load would need a constant offset, and clang would merge the cases into one. */
 static __always_inline __u64 pt_vr_reg_arg(struct pt_regs *ctx, __s32 n)
 {
-	__u64 off, v = 0;
-
 	switch (n) {
+	case 0: return PT_REGS_PARM1_CORE(ctx);
+	case 1: return PT_REGS_PARM2_CORE(ctx);
+	case 2: return PT_REGS_PARM3_CORE(ctx);
+	case 3: return PT_REGS_PARM4_CORE(ctx);
+	case 4: return PT_REGS_PARM5_CORE(ctx);
 #if defined(__TARGET_ARCH_x86)
-	case 0: off = __builtin_offsetof(struct pt_regs, di); break;
-	case 1: off = __builtin_offsetof(struct pt_regs, si); break;
-	case 2: off = __builtin_offsetof(struct pt_regs, dx); break;
-	case 3: off = __builtin_offsetof(struct pt_regs, cx); break;
-	case 4: off = __builtin_offsetof(struct pt_regs, r8); break;
-	case 5: off = __builtin_offsetof(struct pt_regs, r9); break;
-#elif defined(__TARGET_ARCH_arm64)
-	case 0 ... 5: off = n * 8; break; /* user_pt_regs.regs[n] */
+	case 5: return BPF_CORE_READ(ctx, r9);
 #endif
 	default: return 0;
 	}
-	bpf_probe_read_kernel(&v, sizeof(v), (void *)ctx + off);
-	return v;
 }
 
 /* The packet: the argument itself, or what it points to for struct vr_packet **. */

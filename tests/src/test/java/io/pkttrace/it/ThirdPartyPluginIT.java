@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pkttrace.core.testing.KernelTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,31 +22,8 @@ class ThirdPartyPluginIT {
 
     private Path buildExamplePlugin() throws Exception {
         Path example = Cli.home().resolve("../../../docs/example-plugin").normalize();
-        Path lib = Cli.home().resolve("lib");
-        String cp;
-        try (Stream<Path> s = Files.list(lib)) {
-            cp = String.join(":", s.filter(p -> p.getFileName().toString().matches("(pkttrace-api|pf4j|slf4j-api)-.*\\.jar"))
-                    .map(Path::toString).toList());
-        }
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        List<String> javac = new ArrayList<>(List.of("javac", "--release", "17", "-cp", cp, "-d", classes.toString()));
-        try (Stream<Path> s = Files.walk(example.resolve("src/main/java"))) {
-            s.filter(p -> p.toString().endsWith(".java")).forEach(p -> javac.add(p.toString()));
-        }
-        Process p = new ProcessBuilder(javac).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
-        Files.copy(example.resolve("src/main/resources/plugin.properties"), classes.resolve("plugin.properties"));
-        assertTrue(Files.exists(classes.resolve("META-INF/extensions.idx")), "pf4j's annotation processor ran");
-        Path jar = tmp.resolve("count-sink-1.0.0.jar");
-        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> s = Files.walk(classes)) {
-            for (Path f : s.filter(Files::isRegularFile).toList()) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString()));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
-        }
-        return jar;
+        return PluginJarBuilder.build(example.resolve("src/main/java"), example.resolve("src/main/resources/plugin.properties"),
+                tmp, "count-sink-1.0.0.jar");
     }
 
     @Test

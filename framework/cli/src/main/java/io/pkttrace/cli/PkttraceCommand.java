@@ -24,6 +24,11 @@ public final class PkttraceCommand {
             description = "plugin directory (repeatable); default: $PKTTRACE_PLUGINS, else <home>/plugins")
     List<Path> pluginDirs = new ArrayList<>();
 
+    @Option(names = "--allow-untrusted-plugins",
+            description = "load plugins even from files or directories that users other than root (and the user sudo ran"
+                    + " for) could have written; they run as root: use only for code you trust, each run prints a warning")
+    boolean allowUntrustedPlugins;
+
     @Option(names = {"-v", "--verbose"}, description = "log what libbpf and the engine do")
     boolean verbose;
 
@@ -33,7 +38,7 @@ public final class PkttraceCommand {
     Injector injector() {
         if (injector == null) {
             PluginDirs dirs = PluginDirs.resolve(pluginDirs, System.getenv("PKTTRACE_PLUGINS"),
-                    System.getProperty("pkttrace.home"));
+                    System.getProperty("pkttrace.home")).allowingUntrusted(allowUntrustedPlugins);
             injector = Guice.createInjector(new CoreModule(dirs));
         }
         return injector;

@@ -21,6 +21,19 @@ public final class PluginJars {
 
     /** Plugin jars in a directory (sorted), each verified to carry a PF4J plugin descriptor. */
     public static List<Path> verifiedJars(Path dir) throws PkttraceException {
+        List<Path> jars = jars(dir);
+        for (Path jar : jars) {
+            verify(jar);
+        }
+        return jars;
+    }
+
+    /** The {@code .jar} files of a plugin directory, sorted, unread. */
+    public static List<Path> jars(Path dir) throws PkttraceException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new PkttraceException("plugin directory " + dir + " is not a directory",
+                    "give the directory that holds the plugin jars");
+        }
         if (!Files.isDirectory(dir)) {
             throw new PkttraceException("plugin directory " + dir + " does not exist",
                     "create it or point PKTTRACE_PLUGINS at an existing directory");
@@ -29,7 +42,6 @@ public final class PluginJars {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.sorted().toList()) {
                 if (p.getFileName().toString().endsWith(".jar")) {
-                    verify(p);
                     jars.add(p);
                 }
             }

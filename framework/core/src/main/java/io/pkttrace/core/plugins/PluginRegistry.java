@@ -33,8 +33,15 @@ public final class PluginRegistry implements AutoCloseable {
     private final Map<Class<?>, List<ComponentFactory<?, ?>>> byPoint = new LinkedHashMap<>();
 
     public PluginRegistry(List<Path> pluginDirs) throws PkttraceException {
+        this(pluginDirs, PluginTrust.Policy.strict());
+    }
+
+    /** Loads the plugins of these directories, after checking that only trusted users could have put them there. */
+    public PluginRegistry(List<Path> pluginDirs, PluginTrust.Policy trust) throws PkttraceException {
         List<Path> expected = new ArrayList<>();
         for (Path dir : pluginDirs) {
+            List<Path> jars = PluginJars.jars(dir);
+            trust.apply(dir, jars); // before any byte of a jar is read
             expected.addAll(PluginJars.verifiedJars(dir));
         }
         manager = new DefaultPluginManager(pluginDirs) {

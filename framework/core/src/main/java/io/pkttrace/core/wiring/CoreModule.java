@@ -7,6 +7,7 @@ import io.pkttrace.api.PkttraceException;
 import io.pkttrace.core.bpf.NativeBpf;
 import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.core.plugins.PluginRegistry;
+import io.pkttrace.core.plugins.PluginTrust;
 
 /**
  * Guice wiring of the engine's services. Providers that can fail with a user error are exposed as
@@ -43,7 +44,8 @@ public final class CoreModule extends AbstractModule {
         /** The plugin registry, loaded on first use (plugins are loaded once, then frozen). */
         public synchronized PluginRegistry plugins() throws PkttraceException {
             if (registry == null) {
-                registry = new PluginRegistry(dirs.dirs());
+                registry = new PluginRegistry(dirs.dirs(), new PluginTrust.Policy(PluginTrust.Users.ofThisProcess(),
+                        dirs.allowUntrusted(), w -> System.err.println("pkttrace: " + w)));
             }
             return registry;
         }

@@ -1,8 +1,8 @@
 package io.pkttrace.plugins.netpath;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +11,13 @@ import java.util.List;
  * Loads netpath.bpf.o and attaches its BTF tracepoints: one record per device transmit
  * (net_dev_queue) and receive (netif_receive_skb), and per freed-with-reason packet (kfree_skb).
  */
-final class NetpathProbe implements Probe {
-    static final String OBJECT = "/io/pkttrace/bpf/netpath.bpf.o";
-    /** Indexed by the hook ids of netpath.bpf.c. */
-    static final String[] HOOK_NAMES = {null, "tx", "rx", "drop", "consume"};
+final class NetpathProbe extends BpfObjectProbe {
+    /** Compiled from src/main/bpf/netpath.bpf.c by the probe SDK. */
+    static final String OBJECT = "/bpf/netpath.bpf.o";
+    /** netpath.bpf.c's enum of hook ids, which names the records' hooks. */
+    static final String HOOK_ENUM = "netpath_hook";
 
     private final NetpathConfig config;
-    private BpfObject object;
 
     NetpathProbe(NetpathConfig config) {
         this.config = config;
@@ -39,28 +39,13 @@ final class NetpathProbe implements Probe {
             object.setAutoload(h.program, config.hooks().contains(h));
         }
         object.load();
-        context.consume(object, context.standardDecoder("netpath", HOOK_NAMES));
+        context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
                 BpfObject.Attachment a = object.attach(h.program);
                 context.report("netpath: " + h.label() + " attached as " + a.mechanism() + "/" + a.target()
                         + " (BTF tracepoint: typed, stable, no kprobe needed)");
             }
-        }
-    }
-
-    @Override
-    public void stop() {
-        if (object != null) {
-            object.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (object != null) {
-            object.close();
-            object = null;
         }
     }
 }

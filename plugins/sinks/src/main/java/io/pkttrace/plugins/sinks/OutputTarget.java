@@ -2,18 +2,20 @@ package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.PkttraceException;
+import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Where a file-capable sink writes: standard output ({@code -}, the default) or a file. The path is
  * checked when the sink is configured (reading only, as factories must), and the file is created or
- * truncated when the sink starts.
+ * truncated when the sink starts; {@link OutputFileCheck} says which files a root process may write.
  */
 public final class OutputTarget {
     private final String component;
@@ -31,7 +33,7 @@ public final class OutputTarget {
 
     /**
      * @param value the user's {@code output=} value; null or {@code -} means standard output
-     * @throws ConfigException when the value names a directory or a file in a missing directory
+     * @throws ConfigException when the value is not a file pkttrace may safely write (see {@link OutputFileCheck})
      */
     public static OutputTarget parse(String component, String value) throws ConfigException {
         if (value == null || value.equals("-")) {
@@ -43,13 +45,7 @@ public final class OutputTarget {
         } catch (java.nio.file.InvalidPathException e) {
             throw new ConfigException(component + ": invalid output path '" + value + "'", e.getReason());
         }
-        if (Files.isDirectory(p)) {
-            throw new ConfigException(component + ": output '" + value + "' is a directory", "give a file name");
-        }
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new ConfigException(component + ": output directory " + parent + " does not exist", "create it first");
-        }
+        OutputFileCheck.requireSafe(component, p);
         return new OutputTarget(component, p);
     }
 
@@ -76,12 +72,26 @@ public final class OutputTarget {
         if (path == null) {
             return new NonClosingStdout();
         }
+        return OutputFileCheck.open(component, path);
+    }
+
+    /** {@link #open()} as a buffered UTF-8 writer, for text sinks. */
+    public Writer openWriter() throws PkttraceException {
+        return new BufferedWriter(new OutputStreamWriter(open(), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /**
+     * Closes a writer from {@link #openWriter()}, if any: a file is closed, standard output only
+     * flushed. A failure is not reported again: the sink's own writes reported it, or nothing was left.
+     */
+    public static void closeQuietly(Writer w) {
+        if (w == null) {
+            return;
+        }
         try {
-            return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-        } catch (IOException | SecurityException e) {
-            throw new PkttraceException(component + ": cannot write " + path + " (" + reason(e) + ")",
-                    "check the path and its permissions");
+            w.close();
+        } catch (IOException ex) {
+            // see above
         }
     }
 
@@ -96,7 +106,7 @@ public final class OutputTarget {
         return new IllegalStateException(pe.getMessage(), pe);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file or directory";

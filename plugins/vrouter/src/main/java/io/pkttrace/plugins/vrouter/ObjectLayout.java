@@ -3,17 +3,21 @@ package io.pkttrace.plugins.vrouter;
 import io.pkttrace.btf.Btf;
 import io.pkttrace.btf.BtfKind;
 import io.pkttrace.btf.ElfFile;
+import io.pkttrace.btf.EnumConstants;
+import io.pkttrace.btf.LayoutException;
 import io.pkttrace.btf.MalformedFileException;
+import io.pkttrace.btf.StructLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The layout of the structs and the values of the enums that vrouter.bpf.c shares with Java, read
- * from the compiled object's own BTF (every {@code .bpf.o} carries it). This is the one source of
- * truth for the contract: Java names fields, the object says where they are; a field that was
- * renamed or removed on the C side fails with its name when the object is read.
+ * The contract between vrouter.bpf.c and Java, read from the compiled object's own BTF with the
+ * SDK's {@link StructLayout} and {@link EnumConstants}: the C definitions in vrouter.h are the only
+ * ones; a field or enumerator renamed, resized or removed on the C side fails with its name when
+ * the object is read. Adds what the probe needs beyond them: fields of nested structs by dotted
+ * path ({@code inner.saddr}), map values written field by field, and the object's maps.
  */
 final class ObjectLayout {
     private final Btf btf;
@@ -33,56 +37,38 @@ final class ObjectLayout {
         }
     }
 
-    /** A field: where it is in its outermost struct and how many bytes it has. */
-    record Field(String path, int offset, int size) {
+    private static IllegalStateException mismatch(LayoutException e) {
+        return new IllegalStateException("vrouter.bpf.o: " + e.getMessage() + ": the plugin's Java and C sides disagree"
+                + " (rebuild both)", e);
     }
 
-    /** A struct of the object: its size and its fields, nested ones named {@code outer.inner}. */
+    /** A struct of the object, with fields by dotted path. */
     final class Struct {
-        private final String name;
-        private final int size;
-        private final Map<String, Field> fields = new HashMap<>();
+        private final StructLayout layout;
 
-        private Struct(String name, int id) {
-            this.name = name;
-            this.size = (int) btf.sizeOf(id);
-            collect(id, "", 0, 0);
-        }
-
-        private void collect(int id, String prefix, int base, int depth) {
-            for (Btf.Member m : btf.members(id)) {
-                String path = prefix + m.name();
-                int type = btf.skipModifiers(m.type());
-                int offset = base + m.byteOffset();
-                fields.put(path, new Field(path, offset, (int) btf.sizeOf(type)));
-                if (btf.kind(type) == BtfKind.STRUCT && depth < 4) {
-                    collect(type, path + ".", offset, depth + 1);
-                }
-            }
+        private Struct(StructLayout layout) {
+            this.layout = layout;
         }
 
         int size() {
-            return size;
+            return layout.size();
         }
 
-        /** The field at a dotted path; fails naming it when the object has no such field. */
-        Field field(String path) {
-            Field f = fields.get(path);
-            if (f == null) {
-                throw new IllegalStateException("vrouter.bpf.o: struct " + name + " has no field '" + path
-                        + "': the plugin's Java and C sides disagree (rebuild both)");
+        /** Offset (from this struct) of a field, which must be {@code bytes} long; nested ones as {@code a.b}. */
+        int offset(String path, int bytes) {
+            try {
+                StructLayout s = layout;
+                int base = 0;
+                String[] parts = path.split("\\.");
+                for (int i = 0; i < parts.length - 1; i++) {
+                    StructLayout inner = s.element(parts[i]);
+                    base += s.offset(parts[i], inner.size());
+                    s = inner;
+                }
+                return base + s.offset(parts[parts.length - 1], bytes);
+            } catch (LayoutException e) {
+                throw mismatch(e);
             }
-            return f;
-        }
-
-        /** Offset of a field, checking that it has the size the Java side reads or writes. */
-        int offset(String path, int expectedSize) {
-            Field f = field(path);
-            if (f.size() != expectedSize) {
-                throw new IllegalStateException("vrouter.bpf.o: struct " + name + " field '" + path + "' has "
-                        + f.size() + " bytes, the Java side expects " + expectedSize);
-            }
-            return f.offset();
         }
 
         /** A zeroed value of this struct to fill by field name (map values). */
@@ -106,22 +92,26 @@ final class ObjectLayout {
             return this;
         }
 
-        Writer u64(String field, long value) {
-            b.putLong(struct.offset(field, 8), value);
-            return this;
-        }
-
         byte[] bytes() {
             return b.array();
         }
     }
 
     Struct struct(String name) {
-        int id = btf.find(name, BtfKind.STRUCT);
-        if (id < 0) {
-            throw new IllegalStateException("vrouter.bpf.o has no struct " + name + " in its BTF: rebuild the plugin");
+        try {
+            return new Struct(StructLayout.of(btf, name));
+        } catch (LayoutException e) {
+            throw mismatch(e);
         }
-        return new Struct(name, id);
+    }
+
+    /** The value of an enumerator of the object's enum. */
+    long enumValue(String enumName, String value) {
+        try {
+            return EnumConstants.of(btf, enumName).value(value);
+        } catch (LayoutException e) {
+            throw mismatch(e);
+        }
     }
 
     /**
@@ -130,47 +120,26 @@ final class ObjectLayout {
      */
     int mapMaxEntries(String map) {
         for (int id : btf.findAll(map, BtfKind.VAR)) {
-            int def = btf.skipModifiers(btf.referenced(id));
-            if (btf.kind(def) != BtfKind.STRUCT) {
-                continue;
-            }
-            for (Btf.Member m : btf.members(def)) {
-                if (m.name().equals("max_entries") && btf.kind(m.type()) == BtfKind.PTR) {
-                    int array = btf.referenced(m.type());
-                    int element = btf.referenced(array);
-                    return (int) (btf.sizeOf(array) / btf.sizeOf(element));
-                }
+            Btf.Member m = btf.member(btf.skipModifiers(btf.referenced(id)), "max_entries");
+            if (m != null && btf.kind(m.type()) == BtfKind.PTR) {
+                int array = btf.referenced(m.type());
+                return (int) (btf.sizeOf(array) / btf.sizeOf(btf.referenced(array)));
             }
         }
         throw new IllegalStateException("vrouter.bpf.o has no map " + map + " with max_entries in its BTF");
     }
 
     /** The names of the object's maps (the variables of its .maps section: structs with a "type" member). */
-    java.util.List<String> mapNames() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> mapNames() {
+        List<String> out = new ArrayList<>();
         for (int id = btf.firstOwnId(); id < btf.typeCount(); id++) {
-            if (btf.kind(id) != BtfKind.VAR) {
-                continue;
-            }
-            int def = btf.skipModifiers(btf.referenced(id));
-            if (btf.kind(def) == BtfKind.STRUCT && btf.members(def).stream().anyMatch(m -> m.name().equals("type"))) {
-                out.add(btf.name(id));
+            if (btf.kind(id) == BtfKind.VAR) {
+                int def = btf.skipModifiers(btf.referenced(id));
+                if (btf.kind(def) == BtfKind.STRUCT && btf.member(def, "type") != null) {
+                    out.add(btf.name(id));
+                }
             }
         }
         return out;
-    }
-
-    /** The value of an enumerator of the object's enum. */
-    long enumValue(String enumName, String value) {
-        int id = btf.find(enumName, BtfKind.ENUM);
-        if (id < 0) {
-            throw new IllegalStateException("vrouter.bpf.o has no enum " + enumName + " in its BTF: rebuild the plugin");
-        }
-        for (Btf.EnumValue v : btf.enumValues(id)) {
-            if (v.name().equals(value)) {
-                return v.value();
-            }
-        }
-        throw new IllegalStateException("vrouter.bpf.o: enum " + enumName + " has no " + value + ": rebuild the plugin");
     }
 }

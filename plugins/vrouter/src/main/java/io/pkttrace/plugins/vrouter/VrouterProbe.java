@@ -20,7 +20,8 @@ import java.util.Map;
  * Reports what it attached, how, and at the end what the BPF side could not follow.
  */
 final class VrouterProbe implements Probe {
-    static final String OBJECT = "/io/pkttrace/bpf/vrouter.bpf.o";
+    /** Compiled from src/main/bpf/vrouter.bpf.c by the probe SDK. */
+    static final String OBJECT = "/bpf/vrouter.bpf.o";
     static final String UPROBE = "pt_vr_uprobe";
     static final String URETPROBE = "pt_vr_uretprobe";
     /** An enum pt_vr_stat counter and what a non-zero count means. */

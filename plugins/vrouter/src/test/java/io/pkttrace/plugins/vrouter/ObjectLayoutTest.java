@@ -21,9 +21,8 @@ class ObjectLayoutTest {
         ObjectLayout l = ObjectLayout.of(object());
         ObjectLayout.Struct ev = l.struct("pt_vr_event");
         assertEquals(0, ev.offset("ts_ns", 8));
-        assertEquals(16, ev.field("inner.saddr").size());
-        assertEquals(ev.field("inner").offset() + l.struct("pt_vr_tuple").field("saddr").offset(),
-                ev.field("inner.saddr").offset(), "nested fields have offsets from the outermost struct");
+        assertEquals(ev.offset("inner", 48) + l.struct("pt_vr_tuple").offset("saddr", 16), ev.offset("inner.saddr", 16),
+                "nested fields have offsets from the outermost struct");
         assertEquals(2, l.enumValue("pt_vr_kind", "PT_VR_RETURN"));
         assertEquals(8192, l.mapMaxEntries("pt_vr_funcs"));
         assertTrue(l.mapNames().containsAll(List.of("pt_events", "pt_counters", "pt_filter", "pt_vr_funcs", "pt_vr_config",
@@ -36,10 +35,12 @@ class ObjectLayoutTest {
     @Test
     void aMismatchNamesTheField() throws Exception {
         ObjectLayout l = ObjectLayout.of(object());
-        String missing = assertThrows(IllegalStateException.class, () -> l.struct("pt_vr_event").field("vp_colour")).getMessage();
+        String missing = assertThrows(IllegalStateException.class, () -> l.struct("pt_vr_event").offset("vp_colour", 1)).getMessage();
         assertTrue(missing.contains("struct pt_vr_event has no field 'vp_colour'"), missing);
         String size = assertThrows(IllegalStateException.class, () -> l.struct("pt_vr_event").offset("vp_type", 4)).getMessage();
-        assertTrue(size.contains("field 'vp_type' has 1 bytes, the Java side expects 4"), size);
+        assertTrue(size.contains("field 'vp_type' is 1 bytes, expected 4"), size);
+        String nested = assertThrows(IllegalStateException.class, () -> l.struct("pt_vr_event").offset("inner.colour", 1)).getMessage();
+        assertTrue(nested.contains("struct pt_vr_tuple has no field 'colour'"), nested);
         String enumValue = assertThrows(IllegalStateException.class, () -> l.enumValue("pt_vr_kind", "PT_VR_SIDEWAYS")).getMessage();
         assertTrue(enumValue.contains("PT_VR_SIDEWAYS"), enumValue);
         assertThrows(IllegalStateException.class, () -> l.struct("pt_vr_nothing"));
