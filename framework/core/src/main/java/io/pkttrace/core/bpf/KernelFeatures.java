@@ -29,43 +29,28 @@ public final class KernelFeatures {
     }
 
     private static volatile Boolean uprobeMulti;
-    private static final int BTF_KIND_ENUM = 6;
 
     /**
      * True when the kernel has uprobe.multi links (Linux 6.6 and later): its BTF names
      * BPF_TRACE_UPROBE_MULTI among the attach types. Asked once per process.
      */
-    public static boolean hasUprobeMulti(NativeBpf n) {
+    public static boolean hasUprobeMulti() {
         Boolean v = uprobeMulti;
         if (v == null) {
-            v = kernelEnumHas(n, "bpf_attach_type", "BPF_TRACE_UPROBE_MULTI");
+            v = kernelEnumHas("bpf_attach_type", "BPF_TRACE_UPROBE_MULTI");
             uprobeMulti = v;
         }
         return v;
     }
 
-    /** True when the running kernel's BTF (read by libbpf, as for drop reasons) has that enumerator. */
-    static boolean kernelEnumHas(NativeBpf n, String enumName, String value) {
-        LibBpf bpf = n.bpf();
-        jnr.ffi.Pointer btf = bpf.btf__load_vmlinux_btf();
-        if (btf == null) {
-            return false;
-        }
+    /** True when the running kernel's BTF has that enumerator in that enum. */
+    static boolean kernelEnumHas(String enumName, String value) {
         try {
-            int id = bpf.btf__find_by_name_kind(btf, enumName, BTF_KIND_ENUM);
-            if (id <= 0) {
-                return false;
-            }
-            jnr.ffi.Pointer t = bpf.btf__type_by_id(btf, id);
-            int vlen = t.getInt(4) & 0xffff; // struct btf_type { name_off; info; size; }, then btf_enum[vlen]
-            for (int i = 0; i < vlen; i++) {
-                if (value.equals(bpf.btf__name_by_offset(btf, t.getInt(12 + i * 8L)))) {
-                    return true;
-                }
-            }
+            io.pkttrace.btf.Btf btf = io.pkttrace.btf.Btf.read(btfPath());
+            int e = btf.find(enumName, io.pkttrace.btf.BtfKind.ENUM);
+            return e > 0 && btf.enumValues(e).stream().anyMatch(x -> x.name().equals(value));
+        } catch (java.io.IOException | RuntimeException ex) {
             return false;
-        } finally {
-            bpf.btf__free(btf);
         }
     }
 

@@ -84,7 +84,7 @@ public final class LibbpfObject implements BpfObject {
             String section = bpf.bpf_program__section_name(p);
             if ((section.startsWith("uprobe.multi") || section.startsWith("uretprobe.multi")) && bpf.bpf_program__type(p) == 0) {
                 bpf.bpf_program__set_type(p, BPF_PROG_TYPE_KPROBE);
-                if (KernelFeatures.hasUprobeMulti(n)) {
+                if (KernelFeatures.hasUprobeMulti()) {
                     bpf.bpf_program__set_expected_attach_type(p, BPF_TRACE_UPROBE_MULTI);
                     uprobeMulti.add(bpf.bpf_program__name(p));
                 }
