@@ -4,15 +4,17 @@
 # consumer and bpftrace on a synthetic hot hook, plus the cost of tracing real UDP packets, and the
 # time to attach. Prints one table; docs/benchmarks.md explains every row and column.
 #
-# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only] [--only netfilter]
+# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only] [--only netfilter|vrouter]
 #   --no-build   use the existing distribution/target/pkttrace (default: mvn package it first)
 #   --seconds S  length of each measured phase (default 5)
 #   --jmh        also build and run the JMH microbenchmarks with the GC profiler (~2 more minutes)
 #   --jmh-only   only the JMH microbenchmarks
 #   --only netfilter  only workload (c): the netfilter probe over a veth with a 50-rule ruleset
+#   --only vrouter    only workload (vrouter): the real vrouter datapath of ../shared traced with uprobes
 # Environment: MVN_ARGS (extra Maven arguments, e.g. -o), RUNS_ATTACH (default 5), B_ROUNDS (default 3)
-# and B_SECONDS (default 2) for workload (b), BENCH_DIST (an unpacked distribution to use instead of
-# distribution/target/pkttrace).
+# and B_SECONDS (default 2) for workload (b), VR_ROUNDS (default 4000: driver rounds of 5 packets per
+# traced row) and PKTTRACE_SHARED (default ../shared) for workload (vrouter), BENCH_DIST (an unpacked
+# distribution to use instead of distribution/target/pkttrace).
 # Needs root (BPF, network namespaces). Everything it starts is stopped, and the namespaces it
 # creates (ptb<pid>-a/-b) are deleted, also on failure or Ctrl-C. Measuring takes about 2.5 minutes
 # (plus 2 with --jmh), after the build.
@@ -30,8 +32,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift ;;
     --jmh) jmh=1 ;;
     --jmh-only) jmh=1; main=0 ;;
-    --only) [ "${2:-}" = netfilter ] || { echo "bench.sh: --only takes: netfilter" >&2; exit 2; }; only=$2; shift ;;
-    -h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) only=${2:-}; shift; case "$only" in netfilter|vrouter) ;; *) echo "bench.sh: --only takes: netfilter, vrouter" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -140,6 +142,97 @@ veth_pair() {
 # Removes a pid that was waited for from the list of processes to stop (pids get reused).
 forget() { local p keep=(); for p in "${started[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; started=("${keep[@]}"); }
 stop_pid() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; forget "$1"; }
+
+# ------------------------------------------------------------- workload (vrouter): the real datapath
+# vrdp_driver (../shared/vrouter, built -O2 into target/vrouter-datapath/O2 as the tests do) runs its
+# five scenarios in rounds as fast as it can (-i 0) while pkttrace vrouter traces it with uprobes into
+# the null sink. Rows: untraced, then 20 and 140 traced functions with no filter, a non-matching and a
+# matching -a filter. Every traced call costs two traps (uprobe + uretprobe) in the traced process:
+# that, not the consumer, sets the datapath's rate.
+run_vrouter() {
+  local shared="${PKTTRACE_SHARED:-$root/../shared}" vdir="$root/target/vrouter-datapath/O2" drv n0 n1 r0
+  if [ ! -f "$shared/vrouter/build.sh" ]; then
+    log "workload (vrouter): NOT RUN: $shared/vrouter (the real vrouter datapath) is missing"
+    return 0
+  fi
+  has_component vrouter || die "the vrouter plugin is not installed"
+  drv="$vdir/vrdp_driver"
+  if [ ! -x "$drv" ]; then
+    log "building the vrouter datapath (-O2) into $vdir (~40 s)"
+    bash "$shared/vrouter/build.sh" "$vdir" >"$work/vrdp-build.log" 2>&1 || { tail -20 "$work/vrdp-build.log" >&2; die "datapath build failed"; }
+  fi
+  n0=200000
+  n1=${VR_ROUNDS:-4000}
+  printf '%s\n' vm_rx eth_rx vr_virtual_input vr_fabric_input vr_pkt_type vr_flow_forward vr_inet_flow_lookup \
+    vr_flow_action vr_bridge_input nh_output nh_mpls_udp_tunnel eth_tx vr_l3_input vr_ip_input vr_ip_rcv vr_udp_input \
+    vr_mpls_input nh_encap_l2 vr_trap agent_tx >"$work/f20"
+  # 140: those 20 and the first 120 others whose packet argument pkttrace derives (reported at attach).
+  echo '*' >"$work/fall"
+  "$pt" vrouter -f "$work/fall" --binary "$drv" --sink null --duration 0.1 >/dev/null 2>"$work/fall.err" \
+    || { cat "$work/fall.err" >&2; die "pkttrace vrouter failed"; }
+  { cat "$work/f20"; sed -n 's/^pkttrace: vrouter:   packet in argument [0-9]*[^:]*: //p' "$work/fall.err" | tr ',' '\n' \
+      | sed 's/^ *//' | grep -vxFf "$work/f20"; } | head -140 >"$work/f140"
+  drive() { # ROUNDS: runs the driver, prints packets/s
+    local t0 t1
+    t0=$EPOCHREALTIME
+    "$drv" -q -n "$1" -i 0 >/dev/null || die "vrdp_driver failed"
+    t1=$EPOCHREALTIME
+    awk -v n="$1" -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.0f", 5 * n / (b - a) }'
+  }
+  vrows=()
+  vrow() { vrows+=("$(printf '%-60s %8s %10s %9s %6s %9s %8s %8s' "$@")"); printf '%s\n' "${vrows[-1]}" >&2; }
+  vhdr=$(printf '%-60s %8s %10s %9s %6s %9s %8s %8s' ROW PKTS/S DELIVERED EVENTS/S LOST FILTERED "us/CALL" "BPF us")
+  # The kernel's own accounting of BPF run time (run_time_ns, run_cnt), on for this workload only.
+  local stats_before
+  stats_before=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+  sysctl -q -w kernel.bpf_stats_enabled=1 || true
+  echo "$vhdr" >&2
+  drive 2000 >/dev/null # warm-up: page cache, flow table
+  r0=$(drive "$n0")
+  vrow "untraced ($n0 rounds)" "$r0" - - - - - -
+  v_run() { # NAME FILE [pkttrace options...]
+    local name=$1 f=$2 pp rate s del lost filt calls cost bpf; shift 2
+    "$pt" vrouter -f "$f" --binary "$drv" --sink null --stats "$@" >/dev/null 2>"$work/vr.err" &
+    pp=$!
+    started+=("$pp")
+    wait_for "$work/vr.err" 'pkttrace: tracing' 60 "$pp" || { cat "$work/vr.err" >&2; die "pkttrace vrouter did not start"; }
+    rate=$(drive "$n1")
+    sleep 0.3
+    # BPF time per traced call: the entry and the return programs' run_time_ns / run_cnt, summed.
+    bpf=$(bpftool prog show 2>/dev/null | awk '/ name pt_vr_u(ret)?probe / { for (i = 1; i <= NF; i++) {
+        if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) }; if (c > 0) s += t / c; t = c = 0 }
+        END { if (s > 0) printf "%.2f", s / 1000; else print "-" }')
+    stop_pid "$pp"
+    s=$(grep -m1 'kernel:' "$work/vr.err")
+    del=$(sed -n 's/.* \([0-9]*\) delivered.*/\1/p' <<<"$s")
+    lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' <<<"$s")
+    filt=$(sed -n 's/.* \([0-9]*\) filtered;.*/\1/p' <<<"$s")
+    # traced calls per packet: every call gives two records (entry, return), delivered, lost or filtered
+    calls=$(awk -v d="$del" -v l="$lost" -v f="$filt" -v n="$n1" 'BEGIN { printf "%.2f", (d + l + f) / 2 / (5 * n) }')
+    cost=$(awk -v r="$rate" -v r0="$r0" -v c="$calls" 'BEGIN { if (c > 0) printf "%.1f", (1e6 / r - 1e6 / r0) / c; else print "-" }')
+    vrow "$name ($calls calls/pkt)" "$rate" "$del" "$(awk -v d="$del" -v r="$rate" -v n="$n1" 'BEGIN { printf "%.0f", d * r / (5 * n) }')" \
+      "$lost" "$filt" "$cost" "$bpf"
+  }
+  v_run "20 functions, no filter" "$work/f20"
+  v_run "20 fn, non-matching -a src=198.18.99.99" "$work/f20" -a src=198.18.99.99
+  v_run "20 fn, matching -a src=1.1.1.0/24 (A,B,C)" "$work/f20" -a src=1.1.1.0/24
+  v_run "140 functions, no filter" "$work/f140"
+  v_run "140 fn, non-matching -a src=198.18.99.99" "$work/f140" -a src=198.18.99.99
+  v_run "140 fn, matching -a src=1.1.1.0/24 (A,B,C)" "$work/f140" -a src=1.1.1.0/24
+  sysctl -q -w kernel.bpf_stats_enabled="$stats_before" || true
+  echo
+  echo "workload (vrouter): the real vrouter datapath (vrdp_driver -O2, scenarios A-E per round, -i 0), pkttrace vrouter"
+  echo "  --binary with uprobe.multi links, sink null; traced rows $n1 rounds each. us/CALL: the datapath's time per packet"
+  echo "  added by tracing, divided by the traced calls per packet (each call: a uprobe and a uretprobe trap + the BPF"
+  echo "  programs); BPF us: of that, the time in the two BPF programs (kernel.bpf_stats_enabled run_time_ns/run_cnt)."
+  echo "  The rest is the traps themselves and, when events are emitted, the consumer's CPU time taken from the machine"
+  echo "$vhdr"
+  printf '%s\n' "${vrows[@]}"
+}
+if [ "$only" = vrouter ]; then
+  run_vrouter
+  exit 0
+fi
 
 # Starts the load generator waiting for SIGUSR1; sets LOAD_PID. Arguments: extra getppid_loop options.
 start_load() {
@@ -463,6 +556,9 @@ else
   echo "  (b) non-matching filter keeps >= 95% of pps:  not measured (no fivetuple filter plugin)"
 fi
 echo "  median time to attach < 1 s:                  ${attach_median} s: $(verdict "$attach_median" 1 '<=')"
+
+echo
+run_vrouter
 
 if [ "$jmh" = 1 ]; then
   run_jmh

@@ -29,7 +29,9 @@ class PluginContributionsIT {
     void shortFormsAreListedWithThePluginsThatDeclareThem() throws Exception {
         Cli.Result list = Cli.run("plugins");
         assertEquals(0, list.exit(), list.toString());
-        assertTrue(list.out().matches("(?s).*SHORT FORMS\\n  -a KEY=VALUE\\.\\.\\. +\\[fivetuple] filter fivetuple options: .*"), list.out());
+        assertTrue(list.out().matches("(?s).*SHORT FORMS\\n(  [^\\n]*\\n)*  -a KEY=VALUE\\.\\.\\. +\\[fivetuple] filter fivetuple options: .*"), list.out());
+        assertTrue(list.out().matches("(?s).*\\n  -f FILE +\\[vrouter] probe vrouter functions: .*\\(in vrouter\\)\\n.*"), list.out());
+        assertTrue(list.out().contains("COMMANDS\n  vrouter        [vrouter] "), list.out());
         assertTrue(list.out().matches("(?s).*\\n  --output FILE +\\[sinks] sink json output: .*"), list.out());
         assertTrue(list.out().contains("      hooks            device hooks to attach: comma-separated subset of tx, rx, drop, consume"
                 + " (default tx,rx,drop)"), "option help comes from the declaration: " + list.out());
@@ -51,6 +53,11 @@ class PluginContributionsIT {
                 .startsWith("pkttrace: -a comes from the plugin fivetuple"));
         Cli.Result list = Cli.run("--plugins", noFivetuple, "plugins");
         assertFalse(list.out().contains("-a KEY=VALUE"), list.out());
+
+        String noVrouter = TestPlugins.distributionPlugins(tmp.resolve("no-vrouter"), "vrouter").toString();
+        assertEquals("pkttrace: the command 'vrouter' comes from the plugin vrouter, which is not installed: add its jar to the"
+                + " plugin directory (pkttrace plugins lists what is installed)",
+                Cli.oneLine(Cli.run("--plugins", noVrouter, "vrouter", "-f", "func")));
 
         String noSinks = TestPlugins.distributionPlugins(tmp.resolve("no-sinks"), "sinks").toString();
         assertTrue(Cli.oneLine(Cli.run("--plugins", noSinks, "trace", "--output", "f.jsonl"))

@@ -17,11 +17,48 @@ public interface BpfObject extends AutoCloseable {
     Attachment attach(String program) throws PkttraceException;
 
     /** Attaches a kprobe-type program to a kernel function entry or return. */
-    Attachment attachKprobe(String program, String function, boolean onReturn) throws PkttraceException;
+    default Attachment attachKprobe(String program, String function, boolean onReturn) throws PkttraceException {
+        return attachKprobe(program, function, onReturn, 0);
+    }
+
+    /** Like {@link #attachKprobe(String, String, boolean)}, with a cookie the program reads with bpf_get_attach_cookie. */
+    Attachment attachKprobe(String program, String function, boolean onReturn, long cookie) throws PkttraceException;
+
+    /**
+     * Attaches a {@code kprobe.multi} program to many kernel functions through one link, each with its
+     * cookie (kernels with CONFIG_FPROBE, 5.18 and later).
+     */
+    Attachment attachKprobeMulti(String program, java.util.List<String> functions, long[] cookies, boolean onReturn)
+            throws PkttraceException;
+
+    /**
+     * Sets the kernel function a fentry/fexit program is verified for and attaches to; call before
+     * {@link #load()} (trampoline programs are loaded for one function each).
+     */
+    void setAttachTarget(String program, String function) throws PkttraceException;
+
+    /** Attaches a fentry/fexit program to the function set by {@link #setAttachTarget}, with a cookie. */
+    Attachment attachTracing(String program, long cookie) throws PkttraceException;
 
     /** Attaches a kprobe-type program to a user-space function (uprobe/uretprobe); pid -1 for all. */
     Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
             throws PkttraceException;
+
+    /**
+     * Attaches a kprobe-type program at a file offset of a binary (uprobe/uretprobe), with a cookie;
+     * {@code label} names the place in messages (the function). pid -1 for every process running it.
+     */
+    Attachment attachUprobe(String program, String binary, long fileOffset, String label, boolean onReturn, int pid,
+                            long cookie) throws PkttraceException;
+
+    /**
+     * Attaches a program of section {@code uprobe.multi} (or {@code uretprobe.multi}) to many places
+     * of one binary through a single link, each with its cookie: attached and detached in one step
+     * (Linux 6.6 and later). Fails with a clear message on older kernels, where such a program is
+     * loaded as a classic uprobe instead and attaches with {@link #attachUprobe}.
+     */
+    Attachment attachUprobeMulti(String program, String binary, long[] fileOffsets, long[] cookies, boolean onReturn,
+                                 int pid) throws PkttraceException;
 
     /**
      * Attaches a program of section {@code netfilter} (BPF_PROG_TYPE_NETFILTER, kernel >= 6.4) to a
@@ -35,6 +72,16 @@ public interface BpfObject extends AutoCloseable {
 
     /** Destroys one link made by an attach method; the others stay. Idempotent. */
     void detach(Attachment attachment);
+
+    /**
+     * Makes this object use {@code owner}'s map of the same name instead of creating its own, so that
+     * several objects (e.g. one per fentry target) share ring buffer, counters and state; before
+     * {@link #load()}, with {@code owner} loaded.
+     */
+    void shareMap(String map, BpfObject owner) throws PkttraceException;
+
+    /** The sums over all CPUs of the first {@code count} u64 slots of a per-CPU array map. */
+    long[] perCpuCounters(String map, int count) throws PkttraceException;
 
     /** Writes one map element (key and value in the kernel's layout, little-endian). */
     void updateMap(String map, byte[] key, byte[] value) throws PkttraceException;

@@ -58,6 +58,53 @@ public final class PacketEvent {
     private boolean nfRuleStale;
     private int dropReason = -1;
     private String dropReasonName;
+    // Function-call probes (kprobe, fentry or uprobe tracers of a datapath's functions).
+    private int call;
+    private int callDepth;
+    private long durationNs;
+    private String returnValueName;
+    private long parentPacketId;
+    private boolean kernelFiltered;
+    // The outer header of an encapsulated packet; the main tuple above is then the inner one.
+    private int outerFamily;
+    private final byte[] outerSrc = new byte[16];
+    private final byte[] outerDst = new byte[16];
+    private int outerProtocol;
+    private int outerSrcPort;
+    private int outerDstPort;
+    private String encap;
+    // Probe-specific attributes (name, kind, value), kept in fixed arrays: no allocation per event.
+    private final String[] attrNames = new String[MAX_ATTRS];
+    private final AttrKind[] attrKinds = new AttrKind[MAX_ATTRS];
+    private final long[] attrValues = new long[MAX_ATTRS];
+    private final String[] attrTexts = new String[MAX_ATTRS];
+    private int attrCount;
+
+    /** Not a function-call event. */
+    public static final int CALL_NONE = 0;
+    /** A traced function was entered. */
+    public static final int CALL_ENTRY = 1;
+    /** A traced function returned: {@link #durationNs()} is set, and the return value unless it is void. */
+    public static final int CALL_RETURN = 2;
+    /** The probe saw that a traced function's return was missed (e.g. a lost uretprobe): the call ends here, unmeasured. */
+    public static final int CALL_RETURN_MISSED = 3;
+
+    /** Attributes an event holds at most; further ones are ignored. */
+    public static final int MAX_ATTRS = 24;
+
+    /** How an attribute's value is meant: sinks format it accordingly. */
+    public enum AttrKind {
+        /** A signed number. */
+        NUMBER,
+        /** A number best read in hexadecimal (flags, addresses). */
+        HEX,
+        /** A 48-bit MAC address in the low bits, first octet highest. */
+        MAC,
+        /** An IPv4 address in the low 32 bits, first octet highest. */
+        IPV4,
+        /** A text (for names: use constant strings, they are not copied). */
+        TEXT
+    }
 
     /** Resets every field to its unset value. */
     public PacketEvent clear() {
@@ -68,6 +115,13 @@ public final class PacketEvent {
         length = 0; packetId = 0; socketInode = 0; hasReturnValue = false; returnValue = 0;
         nfTable = null; nfChain = null; nfVerdict = null; nfFamily = null; nfTarget = null; nfPolicy = false;
         nfRuleHandle = -1; nfRule = null; nfRuleStale = false; dropReason = -1; dropReasonName = null;
+        call = CALL_NONE; callDepth = 0; durationNs = 0; returnValueName = null; parentPacketId = 0;
+        kernelFiltered = false; outerFamily = FAMILY_NONE; Arrays.fill(outerSrc, (byte) 0); Arrays.fill(outerDst, (byte) 0);
+        outerProtocol = 0; outerSrcPort = 0; outerDstPort = 0; encap = null;
+        for (int i = 0; i < attrCount; i++) {
+            attrNames[i] = null; attrTexts[i] = null;
+        }
+        attrCount = 0;
         return this;
     }
 
@@ -87,6 +141,16 @@ public final class PacketEvent {
         nfTable = o.nfTable; nfChain = o.nfChain; nfVerdict = o.nfVerdict; nfFamily = o.nfFamily; nfTarget = o.nfTarget;
         nfPolicy = o.nfPolicy; nfRuleHandle = o.nfRuleHandle; nfRule = o.nfRule; nfRuleStale = o.nfRuleStale;
         dropReason = o.dropReason; dropReasonName = o.dropReasonName;
+        call = o.call; callDepth = o.callDepth; durationNs = o.durationNs; returnValueName = o.returnValueName;
+        parentPacketId = o.parentPacketId; kernelFiltered = o.kernelFiltered; outerFamily = o.outerFamily;
+        System.arraycopy(o.outerSrc, 0, outerSrc, 0, 16); System.arraycopy(o.outerDst, 0, outerDst, 0, 16);
+        outerProtocol = o.outerProtocol; outerSrcPort = o.outerSrcPort; outerDstPort = o.outerDstPort; encap = o.encap;
+        System.arraycopy(o.attrNames, 0, attrNames, 0, o.attrCount); System.arraycopy(o.attrKinds, 0, attrKinds, 0, o.attrCount);
+        System.arraycopy(o.attrValues, 0, attrValues, 0, o.attrCount); System.arraycopy(o.attrTexts, 0, attrTexts, 0, o.attrCount);
+        for (int i = o.attrCount; i < attrCount; i++) {
+            attrNames[i] = null; attrTexts[i] = null; // no stale references in a pooled event
+        }
+        attrCount = o.attrCount;
         return this;
     }
 
@@ -246,6 +310,120 @@ public final class PacketEvent {
     /** Name of the drop reason as the kernel's BTF spells it, e.g. NETFILTER_DROP. */
     public String dropReasonName() { return dropReasonName; }
     public PacketEvent drop(int reason, String name) { dropReason = reason; dropReasonName = name; return this; }
+
+    /** {@link #CALL_NONE}, {@link #CALL_ENTRY}, {@link #CALL_RETURN} or {@link #CALL_RETURN_MISSED}. */
+    public int call() { return call; }
+    /** Nesting of the call among the traced calls of its thread: 0 for the outermost. */
+    public int callDepth() { return callDepth; }
+    public PacketEvent call(int phase, int depth) { call = phase; callDepth = depth; return this; }
+
+    /** For {@link #CALL_RETURN}: nanoseconds from the function's entry to its return. */
+    public long durationNs() { return durationNs; }
+    public PacketEvent durationNs(long v) { durationNs = v; return this; }
+
+    /** The name of the return value when the function returns an enum (from BTF), else null. */
+    public String returnValueName() { return returnValueName; }
+    public PacketEvent returnValueName(String v) { returnValueName = v; return this; }
+
+    /** The packet this one was copied or derived from (a clone, a trapped copy), 0 if none. */
+    public long parentPacketId() { return parentPacketId; }
+    public PacketEvent parentPacketId(long v) { parentPacketId = v; return this; }
+
+    /**
+     * True when the probe applied the engine's kernel filter rules to this event's packet in BPF and
+     * kept it, possibly deciding at an earlier event of the same packet (a sticky, per-packet
+     * decision, for events whose own headers cannot be read, such as function returns). The engine
+     * then does not test this event again against the filter whose rules it pushed into the kernel.
+     */
+    public boolean kernelFiltered() { return kernelFiltered; }
+    public PacketEvent kernelFiltered(boolean v) { kernelFiltered = v; return this; }
+
+    /** Family of the outer header of an encapsulated packet, {@link #FAMILY_NONE} when not encapsulated. */
+    public int outerFamily() { return outerFamily; }
+    public PacketEvent outerFamily(int v) { outerFamily = v; return this; }
+    /** Raw outer source address (4 or 16 meaningful bytes); fill it in place. */
+    public byte[] outerSrcBytes() { return outerSrc; }
+    /** Raw outer destination address, like {@link #outerSrcBytes()}. */
+    public byte[] outerDstBytes() { return outerDst; }
+    public int outerProtocol() { return outerProtocol; }
+    public PacketEvent outerProtocol(int v) { outerProtocol = v; return this; }
+    /** Outer TCP/UDP ports in host order, 0 if none. */
+    public int outerSrcPort() { return outerSrcPort; }
+    public int outerDstPort() { return outerDstPort; }
+    public PacketEvent outerPorts(int src, int dst) { outerSrcPort = src; outerDstPort = dst; return this; }
+
+    /** The encapsulation between the outer and the inner header, e.g. {@code mpls-udp}, {@code vxlan}; null if none. */
+    public String encap() { return encap; }
+    public PacketEvent encap(String v) { encap = v; return this; }
+
+    /** Adds a probe-specific attribute (e.g. {@code vif}, {@code vp_type}); ignored beyond {@link #MAX_ATTRS}. */
+    public PacketEvent attr(String name, AttrKind kind, long value) {
+        if (attrCount < MAX_ATTRS) {
+            attrNames[attrCount] = name;
+            attrKinds[attrCount] = kind;
+            attrValues[attrCount] = value;
+            attrTexts[attrCount] = null;
+            attrCount++;
+        }
+        return this;
+    }
+
+    /** Adds a text attribute. */
+    public PacketEvent attr(String name, String text) {
+        if (attrCount < MAX_ATTRS) {
+            attrNames[attrCount] = name;
+            attrKinds[attrCount] = AttrKind.TEXT;
+            attrValues[attrCount] = 0;
+            attrTexts[attrCount] = text;
+            attrCount++;
+        }
+        return this;
+    }
+
+    public int attrCount() { return attrCount; }
+    public String attrName(int i) { return attrNames[checkAttr(i)]; }
+    public AttrKind attrKind(int i) { return attrKinds[checkAttr(i)]; }
+    public long attrValue(int i) { return attrValues[checkAttr(i)]; }
+    public String attrText(int i) { return attrTexts[checkAttr(i)]; }
+
+    /** Index of the attribute of that name, or -1. */
+    public int attrIndex(String name) {
+        for (int i = 0; i < attrCount; i++) {
+            if (attrNames[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The attribute's value as text: decimal, 0x-hex, aa:bb:.. MAC, dotted IPv4, or the text. Allocates. */
+    public String formatAttr(int i) {
+        long v = attrValues[checkAttr(i)];
+        switch (attrKinds[i]) {
+            case HEX: return "0x" + Long.toHexString(v);
+            case MAC: {
+                StringBuilder sb = new StringBuilder(17);
+                for (int shift = 40; shift >= 0; shift -= 8) {
+                    int b = (int) (v >>> shift) & 0xff;
+                    sb.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+                    if (shift > 0) {
+                        sb.append(':');
+                    }
+                }
+                return sb.toString();
+            }
+            case IPV4: return ((v >>> 24) & 0xff) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff) + "." + (v & 0xff);
+            case TEXT: return attrTexts[i];
+            default: return Long.toString(v);
+        }
+    }
+
+    private int checkAttr(int i) {
+        if (i < 0 || i >= attrCount) {
+            throw new IndexOutOfBoundsException("attribute " + i + " of " + attrCount);
+        }
+        return i;
+    }
 
     @Override
     public String toString() {

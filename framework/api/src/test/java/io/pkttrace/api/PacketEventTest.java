@@ -49,4 +49,62 @@ class PacketEventTest {
         assertFalse(e.nfRuleStale());
         assertEquals("FORWARD", c.nfChain(), "the copy is independent");
     }
+
+    @Test
+    void callOuterHeaderAndAttributesAreCopiedAndCleared() throws Exception {
+        PacketEvent e = new PacketEvent().call(PacketEvent.CALL_RETURN, 3).durationNs(1200).returnValue(2)
+                .returnValueName("FLOW_HOLD").parentPacketId(7).kernelFiltered(true).outerFamily(4)
+                .outerProtocol(17).outerPorts(53363, 6635).encap("mpls-udp")
+                .attr("vif", PacketEvent.AttrKind.NUMBER, 5).attr("eth_src", PacketEvent.AttrKind.MAC, 0x021b21bbf948L)
+                .attr("arp_spa", PacketEvent.AttrKind.IPV4, 0x01010103L).attr("vp_flags", PacketEvent.AttrKind.HEX, 0x40)
+                .attr("vp_type", "IP");
+        System.arraycopy(InetAddress.getByName("8.0.0.2").getAddress(), 0, e.outerSrcBytes(), 0, 4);
+        PacketEvent c = e.copy();
+        e.clear();
+        assertEquals(PacketEvent.CALL_RETURN, c.call());
+        assertEquals(3, c.callDepth());
+        assertEquals("FLOW_HOLD", c.returnValueName());
+        assertEquals(7, c.parentPacketId());
+        assertTrue(c.kernelFiltered());
+        assertEquals(8, c.outerSrcBytes()[0]);
+        assertEquals(6635, c.outerDstPort());
+        assertEquals("mpls-udp", c.encap());
+        assertEquals(5, c.attrCount());
+        assertEquals("5", c.formatAttr(c.attrIndex("vif")));
+        assertEquals("02:1b:21:bb:f9:48", c.formatAttr(1));
+        assertEquals("1.1.1.3", c.formatAttr(2));
+        assertEquals("0x40", c.formatAttr(3));
+        assertEquals("IP", c.formatAttr(4));
+        assertEquals(-1, c.attrIndex("nh"));
+        assertEquals(0, e.attrCount());
+        assertEquals(PacketEvent.CALL_NONE, e.call());
+        assertEquals(PacketEvent.FAMILY_NONE, e.outerFamily());
+        assertEquals(0, e.outerSrcBytes()[0]);
+        assertFalse(e.kernelFiltered());
+        assertNull(e.encap());
+    }
+
+    @Test
+    void attributesBeyondTheLimitAreIgnored() {
+        PacketEvent e = new PacketEvent();
+        for (int i = 0; i < PacketEvent.MAX_ATTRS + 5; i++) {
+            e.attr("a" + i, PacketEvent.AttrKind.NUMBER, i);
+        }
+        assertEquals(PacketEvent.MAX_ATTRS, e.attrCount());
+        assertEquals("a0", e.attrName(0));
+    }
+
+    @Test
+    void copyFromIntoAUsedEventKeepsNothingOfItsOwn() {
+        PacketEvent used = new PacketEvent().attr("a", "x").attr("b", "y").attr("c", PacketEvent.AttrKind.HEX, 1)
+                .call(PacketEvent.CALL_ENTRY, 2).nfRule(3, "accept", false).encap("vxlan");
+        PacketEvent o = new PacketEvent().attr("z", "w").netfilter("filter", "INPUT", "ACCEPT");
+        used.copyFrom(o);
+        assertEquals(1, used.attrCount());
+        assertEquals("w", used.attrText(0));
+        assertEquals(PacketEvent.CALL_NONE, used.call());
+        assertEquals(-1, used.nfRuleHandle());
+        assertNull(used.encap());
+        assertEquals("INPUT", used.nfChain());
+    }
 }

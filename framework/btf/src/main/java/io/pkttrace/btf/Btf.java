@@ -291,6 +291,22 @@ public final class Btf {
         };
     }
 
+    /**
+     * True for a signed integer (an INT whose encoding has BTF_INT_SIGNED) or an enum whose kind
+     * flag says its values are signed; modifiers are skipped.
+     */
+    public boolean isSigned(int id) {
+        int t = skipModifiers(id);
+        if (t != 0 && inBase(t)) {
+            return base.isSigned(t);
+        }
+        BtfKind k = kind(t);
+        if (k == BtfKind.INT) {
+            return ((types.getInt(record(t) + TYPE_RECORD) >>> 24) & 1) != 0;
+        }
+        return (k == BtfKind.ENUM || k == BtfKind.ENUM64) && kindFlag(t);
+    }
+
     /** Members of a struct or union, in declaration order. */
     public List<Member> members(int id) {
         if (inBase(id)) {

@@ -25,8 +25,8 @@ public final class ElfFile {
     private final ByteBuffer data;
     private final List<Section> sections;
 
-    /** One section header. */
-    public record Section(int index, String name, int type, long offset, long size, int link) {
+    /** One section header; {@code address} is where it is loaded (0 for sections that are not). */
+    public record Section(int index, String name, int type, long address, long offset, long size, int link) {
     }
 
     /** One symbol table entry; {@code type} 2 is a function (STT_FUNC), {@code bind} 0 local, 1 global, 2 weak. */
@@ -84,14 +84,15 @@ public final class ElfFile {
             if (type != SHT_NOBITS && (offset < 0 || size < 0 || offset + size > b.limit())) {
                 throw new MalformedFileException(origin + ": section " + i + " lies outside the file");
             }
-            raw[i] = new long[] {b.getInt(h) & 0xffffffffL, type, offset, size, b.getInt(h + 40) & 0xffffffffL};
+            raw[i] = new long[] {b.getInt(h) & 0xffffffffL, type, offset, size, b.getInt(h + 40) & 0xffffffffL,
+                    b.getLong(h + 16)};
         }
         long[] names = raw[shstrndx];
         List<Section> sections = new ArrayList<>();
         for (int i = 0; i < shnum; i++) {
             String name = cString(b, names[2], names[3], raw[i][0], origin);
-            sections.add(new Section(i, name, (int) raw[i][1], raw[i][2], raw[i][1] == SHT_NOBITS ? 0 : raw[i][3],
-                    (int) raw[i][4]));
+            sections.add(new Section(i, name, (int) raw[i][1], raw[i][5], raw[i][2],
+                    raw[i][1] == SHT_NOBITS ? 0 : raw[i][3], (int) raw[i][4]));
         }
         return new ElfFile(origin, b, List.copyOf(sections));
     }
@@ -150,5 +151,77 @@ public final class ElfFile {
             }
         }
         return out;
+    }
+
+    /**
+     * Where a defined symbol's code lies in the file (what uprobes attach to): its address relative
+     * to its section, plus the section's file offset. Empty for symbols not in a section with bits.
+     */
+    public Optional<Long> fileOffset(Symbol sym) {
+        int idx = sym.sectionIndex();
+        if (idx <= 0 || idx >= sections.size()) { // SHN_UNDEF, or SHN_ABS/COMMON (>= 0xff00)
+            return Optional.empty();
+        }
+        Section s = sections.get(idx);
+        long rel = sym.value() - s.address();
+        if (s.type() == SHT_NOBITS || rel < 0 || rel >= s.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(s.offset() + rel);
+    }
+
+    /** The GNU build id (hex) from {@code .note.gnu.build-id}, which names separate debug files. */
+    public Optional<String> buildId() {
+        Optional<ByteBuffer> note = section(".note.gnu.build-id");
+        if (note.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuffer n = note.get();
+        if (n.limit() < 12) {
+            return Optional.empty();
+        }
+        long nameSize = n.getInt(0) & 0xffffffffL;
+        long descSize = n.getInt(4) & 0xffffffffL;
+        long descAt = 12 + ((nameSize + 3) & ~3L);
+        if (n.getInt(8) != 3 /* NT_GNU_BUILD_ID */ || descSize == 0 || descSize > 64 || descAt + descSize > n.limit()) {
+            return Optional.empty();
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < descSize; i++) {
+            hex.append(String.format("%02x", n.get((int) descAt + i) & 0xff));
+        }
+        return Optional.of(hex.toString());
+    }
+
+    /**
+     * True when a NUL-terminated string table section (e.g. {@code .debug_str}) holds exactly this
+     * string: a cheap way to learn that debug information names something without parsing DWARF.
+     */
+    public boolean stringTableContains(String sectionName, String value) {
+        Optional<ByteBuffer> sec = section(sectionName);
+        if (sec.isEmpty() || value.isEmpty()) {
+            return false;
+        }
+        ByteBuffer b = sec.get();
+        byte[] want = value.getBytes(StandardCharsets.UTF_8);
+        int lim = b.limit();
+        int start = 0;
+        while (start < lim) {
+            int end = start;
+            while (end < lim && b.get(end) != 0) {
+                end++;
+            }
+            if (end - start == want.length) {
+                boolean same = true;
+                for (int i = 0; i < want.length && same; i++) {
+                    same = b.get(start + i) == want[i];
+                }
+                if (same) {
+                    return true;
+                }
+            }
+            start = end + 1;
+        }
+        return false;
     }
 }

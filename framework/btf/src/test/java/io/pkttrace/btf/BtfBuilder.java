@@ -52,6 +52,13 @@ final class BtfBuilder {
         return id;
     }
 
+    /** A signed INT (encoding BTF_INT_SIGNED). */
+    int signedIntType(String name, int size) {
+        int id = type(name, 1, 0, false, size);
+        u32((1 << 24) | size * 8);
+        return id;
+    }
+
     int ptr(int to) {
         return type(null, 2, 0, false, to);
     }

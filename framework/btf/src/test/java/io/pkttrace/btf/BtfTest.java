@@ -58,6 +58,21 @@ class BtfTest {
     }
 
     @Test
+    void tellsSignedFromUnsigned() throws Exception {
+        BtfBuilder b = new BtfBuilder();
+        int u = b.intType("unsigned int", 4);
+        int i = b.signedIntType("int", 4);
+        int alias = b.typedef("s32", b.constOf(i));
+        int e = b.enumType("e", false, "A", 1);
+        int se = b.enumType("se", true, "B", -1);
+        Btf btf = Btf.parse(b.build());
+        assertTrue(btf.isSigned(i));
+        assertTrue(btf.isSigned(alias), "through typedef and const");
+        assertTrue(btf.isSigned(se));
+        assertTrue(!btf.isSigned(u) && !btf.isSigned(e));
+    }
+
+    @Test
     void spellsTypesAsC() throws Exception {
         Sample s = new Sample();
         assertEquals("struct pkt *", s.btf.typeName(s.pktPtr));

@@ -61,6 +61,28 @@ class RealFilesTest {
     }
 
     @Test
+    void libcSymbolsMapToFileOffsetsAndItHasABuildId() throws Exception {
+        Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
+        need(Files.isRegularFile(libc), libc.toString());
+        ElfFile elf = ElfFile.open(libc);
+        ElfFile.Symbol getppid = elf.symbols().stream().filter(s -> s.name().equals("getppid") && s.isDefined())
+                .findFirst().orElseThrow();
+        ElfFile.Section text = elf.sections().get(getppid.sectionIndex());
+        long offset = elf.fileOffset(getppid).orElseThrow();
+        assertEquals(text.offset() + getppid.value() - text.address(), offset);
+        // The bytes there are the function's code: the same as at its address in a mapping of the file.
+        assertTrue(offset > 0 && offset < Files.size(libc));
+        Process p = new ProcessBuilder("readelf", "-n", libc.toString()).redirectErrorStream(true).start();
+        String notes = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        need(notes.contains("Build ID:"), "readelf (binutils)");
+        String id = notes.substring(notes.indexOf("Build ID:") + 9).strip().split("\\s+")[0];
+        assertEquals(id, elf.buildId().orElseThrow());
+        assertTrue(elf.stringTableContains(".dynstr", "getppid"));
+        assertFalse(elf.stringTableContains(".dynstr", "getppi"), "whole strings only");
+    }
+
+    @Test
     void elfReaderRefusesDamagedFiles() throws Exception {
         Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
         need(Files.isRegularFile(libc), libc.toString());

@@ -28,6 +28,32 @@ public final class AddressChars {
         return family == PacketEvent.FAMILY_IPV4 ? ipv4(a, 0, out, 0) : ipv6(a, out);
     }
 
+    /** An IPv4 address held in the low 32 bits of {@code v} (first octet highest), as dotted decimal. */
+    static int ipv4(long v, char[] out) {
+        int pos = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            if (shift < 24) {
+                out[pos++] = '.';
+            }
+            pos = decimal((int) (v >>> shift) & 0xff, out, pos);
+        }
+        return pos;
+    }
+
+    /** A MAC address held in the low 48 bits of {@code v} (first octet highest), as aa:bb:cc:dd:ee:ff. */
+    static int mac(long v, char[] out) {
+        int pos = 0;
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            if (shift < 40) {
+                out[pos++] = ':';
+            }
+            int b = (int) (v >>> shift) & 0xff;
+            out[pos++] = HEX[b >> 4];
+            out[pos++] = HEX[b & 0xf];
+        }
+        return pos;
+    }
+
     private static int ipv4(byte[] a, int from, char[] out, int pos) {
         for (int i = 0; i < 4; i++) {
             if (i > 0) {

@@ -57,6 +57,23 @@ public final class JsonLines {
     public static final String NF_RULE_STALE = "nf_rule_stale";
     public static final String DROP_REASON = "drop_reason";
     public static final String DROP_REASON_NAME = "drop_reason_name";
+    // Function-call probes (vrouter) and encapsulated packets.
+    public static final String RET_NAME = "ret_name";
+    public static final String CALL = "call";
+    public static final String DEPTH = "depth";
+    public static final String DURATION_NS = "duration_ns";
+    public static final String PARENT_PACKET_ID = "parent_packet_id";
+    public static final String OUTER_FAMILY = "outer_family";
+    public static final String OUTER_SRC = "outer_src";
+    public static final String OUTER_DST = "outer_dst";
+    public static final String OUTER_PROTO = "outer_proto";
+    public static final String OUTER_SPORT = "outer_sport";
+    public static final String OUTER_DPORT = "outer_dport";
+    public static final String ENCAP = "encap";
+    public static final String ATTRS = "attrs";
+
+    /** Values of {@link #CALL}, indexed by {@code PacketEvent.CALL_*} (none for CALL_NONE). */
+    public static final java.util.List<String> CALL_VALUES = java.util.Arrays.asList(null, "entry", "return", "return-missed");
 
     // Summary fields (RunStats).
     public static final String PRODUCED = "produced";

@@ -243,7 +243,17 @@ public final class JsonlEventReader implements AutoCloseable {
         Long nfRuleHandle;
         String nfRule;
         boolean nfRuleStale;
+        String call;
+        int depth;
+        String outerSrc;
+        String outerDst;
     }
+
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0x[0-9a-f]{1,16}");
+    private static final java.util.regex.Pattern MAC = java.util.regex.Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final java.util.List<String> CALLS = JsonLines.CALL_VALUES.subList(1, JsonLines.CALL_VALUES.size());
 
     private void read(JsonParser p, String field, PacketEvent e, Fields f) throws IOException, PkttraceException {
         switch (field) {
@@ -293,6 +303,25 @@ public final class JsonlEventReader implements AutoCloseable {
             case JsonLines.NF_RULE_STALE -> f.nfRuleStale = bool(p, field);
             case JsonLines.DROP_REASON -> f.dropReason = (int) integer(p, field, 0, Integer.MAX_VALUE);
             case JsonLines.DROP_REASON_NAME -> f.dropReasonName = string(p, field);
+            case JsonLines.RET_NAME -> e.returnValueName(string(p, field));
+            case JsonLines.CALL -> f.call = string(p, field);
+            case JsonLines.DEPTH -> f.depth = (int) integer(p, field, 0, 65535);
+            case JsonLines.DURATION_NS -> e.durationNs(integer(p, field, 0, Long.MAX_VALUE));
+            case JsonLines.PARENT_PACKET_ID -> e.parentPacketId(hexId(string(p, field), field));
+            case JsonLines.OUTER_FAMILY -> {
+                long v = integer(p, field, 4, 6);
+                if (v != 4 && v != 6) {
+                    throw fail("field 'outer_family' must be 4 or 6, got " + v);
+                }
+                e.outerFamily((int) v);
+            }
+            case JsonLines.OUTER_SRC -> f.outerSrc = string(p, field);
+            case JsonLines.OUTER_DST -> f.outerDst = string(p, field);
+            case JsonLines.OUTER_PROTO -> e.outerProtocol((int) integer(p, field, 0, 255));
+            case JsonLines.OUTER_SPORT -> e.outerPorts((int) integer(p, field, 0, 65535), e.outerDstPort());
+            case JsonLines.OUTER_DPORT -> e.outerPorts(e.outerSrcPort(), (int) integer(p, field, 0, 65535));
+            case JsonLines.ENCAP -> e.encap(string(p, field));
+            case JsonLines.ATTRS -> attrs(p, e);
             default -> p.skipChildren(); // a field added later within v1: not ours to judge
         }
     }
@@ -325,6 +354,22 @@ public final class JsonlEventReader implements AutoCloseable {
             }
             e.src(address(f.src, e.family(), "src"));
             e.dst(address(f.dst, e.family(), "dst"));
+        }
+        if (f.call != null) {
+            int phase = CALLS.indexOf(f.call) + 1;
+            if (phase == 0) {
+                throw fail("field 'call' must be one of " + String.join(", ", CALLS) + ", got \"" + f.call + "\"");
+            }
+            e.call(phase, f.depth);
+        }
+        if (e.outerFamily() != PacketEvent.FAMILY_NONE) {
+            if (f.outerSrc == null || f.outerDst == null) {
+                throw fail("'outer_family' given without 'outer_src' and 'outer_dst'");
+            }
+            System.arraycopy(address(f.outerSrc, e.outerFamily(), "outer_src"), 0, e.outerSrcBytes(), 0,
+                    e.outerFamily() == PacketEvent.FAMILY_IPV4 ? 4 : 16);
+            System.arraycopy(address(f.outerDst, e.outerFamily(), "outer_dst"), 0, e.outerDstBytes(), 0,
+                    e.outerFamily() == PacketEvent.FAMILY_IPV4 ? 4 : 16);
         }
         if (f.nfTable != null || f.nfChain != null || f.nfVerdict != null) {
             e.netfilter(f.nfTable, f.nfChain, f.nfVerdict);
@@ -394,13 +439,52 @@ public final class JsonlEventReader implements AutoCloseable {
     }
 
     private long packetId(String s) throws PkttraceException {
+        return hexId(s, "packet_id");
+    }
+
+    private long hexId(String s, String field) throws PkttraceException {
         if (!s.startsWith("0x") || s.length() < 3 || s.length() > 18) {
-            throw fail("field 'packet_id' must be a hex string like \"0xffff888004a1c000\", got \"" + s + "\"");
+            throw fail("field '" + field + "' must be a hex string like \"0xffff888004a1c000\", got \"" + s + "\"");
         }
         try {
             return Long.parseUnsignedLong(s.substring(2), 16);
         } catch (NumberFormatException ex) {
-            throw fail("field 'packet_id' must be a hex string like \"0xffff888004a1c000\", got \"" + s + "\"");
+            throw fail("field '" + field + "' must be a hex string like \"0xffff888004a1c000\", got \"" + s + "\"");
+        }
+    }
+
+    /**
+     * The attrs object: integers are numbers; canonical strings as the json sink writes them are
+     * hex (0x...), MAC (aa:bb:..) and IPv4 values again; any other string is text. So a replay
+     * into --sink json writes them back identically.
+     */
+    private void attrs(JsonParser p, PacketEvent e) throws IOException, PkttraceException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw fail("field 'attrs' must be an object, got " + shown(p));
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName().intern(); // attribute names repeat on every line
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_NUMBER_INT) {
+                e.attr(name, PacketEvent.AttrKind.NUMBER, integer(p, "attrs." + name, Long.MIN_VALUE, Long.MAX_VALUE));
+            } else if (t == JsonToken.VALUE_STRING) {
+                String v = p.getText();
+                if (HEX.matcher(v).matches()) {
+                    e.attr(name, PacketEvent.AttrKind.HEX, Long.parseUnsignedLong(v.substring(2), 16));
+                } else if (MAC.matcher(v).matches()) {
+                    e.attr(name, PacketEvent.AttrKind.MAC, Long.parseLong(v.replace(":", ""), 16));
+                } else if (IPV4.matcher(v).matches()) {
+                    long a = 0;
+                    for (String octet : v.split("\\.")) {
+                        a = (a << 8) | Integer.parseInt(octet);
+                    }
+                    e.attr(name, PacketEvent.AttrKind.IPV4, a);
+                } else {
+                    e.attr(name, v);
+                }
+            } else {
+                throw fail("attribute '" + name + "' must be an integer or a string, got " + shown(p));
+            }
         }
     }
 

@@ -65,6 +65,21 @@ public final class JsonlEventWriter implements AutoCloseable {
     private static final SerializableString NF_RULE_STALE = name(JsonLines.NF_RULE_STALE);
     private static final SerializableString DROP_REASON = name(JsonLines.DROP_REASON);
     private static final SerializableString DROP_REASON_NAME = name(JsonLines.DROP_REASON_NAME);
+    private static final SerializableString RET_NAME = name(JsonLines.RET_NAME);
+    private static final SerializableString CALL = name(JsonLines.CALL);
+    private static final SerializableString DEPTH = name(JsonLines.DEPTH);
+    private static final SerializableString DURATION_NS = name(JsonLines.DURATION_NS);
+    private static final SerializableString PARENT_PACKET_ID = name(JsonLines.PARENT_PACKET_ID);
+    private static final SerializableString OUTER_FAMILY = name(JsonLines.OUTER_FAMILY);
+    private static final SerializableString OUTER_SRC = name(JsonLines.OUTER_SRC);
+    private static final SerializableString OUTER_DST = name(JsonLines.OUTER_DST);
+    private static final SerializableString OUTER_PROTO = name(JsonLines.OUTER_PROTO);
+    private static final SerializableString OUTER_SPORT = name(JsonLines.OUTER_SPORT);
+    private static final SerializableString OUTER_DPORT = name(JsonLines.OUTER_DPORT);
+    private static final SerializableString ENCAP = name(JsonLines.ENCAP);
+    private static final SerializableString ATTRS = name(JsonLines.ATTRS);
+    private static final SerializableString[] CALL_NAMES = JsonLines.CALL_VALUES.stream()
+            .map(v -> v == null ? null : name(v)).toArray(SerializableString[]::new);
 
     private final JsonGenerator gen;
     private final char[] chars = new char[64];
@@ -147,8 +162,76 @@ public final class JsonlEventWriter implements AutoCloseable {
             g.writeNumber(e.dropReason());
             string(DROP_REASON_NAME, e.dropReasonName());
         }
+        writeCall(e);
+        writeOuter(e);
+        writeAttrs(e);
         g.writeEndObject();
         g.writeRaw('\n');
+    }
+
+    /** Function-call probes: which side of the call, its depth, duration, the return value's name, the parent packet. */
+    private void writeCall(PacketEvent e) throws IOException {
+        JsonGenerator g = gen;
+        string(RET_NAME, e.returnValueName());
+        if (e.call() > 0 && e.call() < CALL_NAMES.length) {
+            g.writeFieldName(CALL);
+            g.writeString(CALL_NAMES[e.call()]);
+            g.writeFieldName(DEPTH);
+            g.writeNumber(e.callDepth());
+            if (e.call() == PacketEvent.CALL_RETURN) {
+                g.writeFieldName(DURATION_NS);
+                g.writeNumber(e.durationNs());
+            }
+        }
+        if (e.parentPacketId() != 0) {
+            g.writeFieldName(PARENT_PACKET_ID);
+            g.writeString(chars, 0, hex(e.parentPacketId()));
+        }
+    }
+
+    /** The outer header of an encapsulated packet (the main fields hold the inner one). */
+    private void writeOuter(PacketEvent e) throws IOException {
+        JsonGenerator g = gen;
+        if (e.outerFamily() == PacketEvent.FAMILY_IPV4 || e.outerFamily() == PacketEvent.FAMILY_IPV6) {
+            g.writeFieldName(OUTER_FAMILY);
+            g.writeNumber(e.outerFamily());
+            g.writeFieldName(OUTER_SRC);
+            g.writeString(chars, 0, AddressChars.format(e.outerSrcBytes(), e.outerFamily(), chars));
+            g.writeFieldName(OUTER_DST);
+            g.writeString(chars, 0, AddressChars.format(e.outerDstBytes(), e.outerFamily(), chars));
+            g.writeFieldName(OUTER_PROTO);
+            g.writeNumber(e.outerProtocol());
+            if (e.outerSrcPort() != 0 || e.outerDstPort() != 0) {
+                g.writeFieldName(OUTER_SPORT);
+                g.writeNumber(e.outerSrcPort());
+                g.writeFieldName(OUTER_DPORT);
+                g.writeNumber(e.outerDstPort());
+            }
+        }
+        string(ENCAP, e.encap());
+    }
+
+    /** Probe-specific attributes as one object; addresses and hex values as canonical strings the reader recognizes. */
+    private void writeAttrs(PacketEvent e) throws IOException {
+        int n = e.attrCount();
+        if (n == 0) {
+            return;
+        }
+        JsonGenerator g = gen;
+        g.writeFieldName(ATTRS);
+        g.writeStartObject();
+        for (int i = 0; i < n; i++) {
+            g.writeFieldName(e.attrName(i));
+            long v = e.attrValue(i);
+            switch (e.attrKind(i)) {
+                case NUMBER -> g.writeNumber(v);
+                case HEX -> g.writeString(chars, 0, hex(v));
+                case MAC -> g.writeString(chars, 0, AddressChars.mac(v, chars));
+                case IPV4 -> g.writeString(chars, 0, AddressChars.ipv4(v, chars));
+                default -> g.writeString(e.attrText(i) == null ? "" : e.attrText(i));
+            }
+        }
+        g.writeEndObject();
     }
 
     private void writeIp(PacketEvent e) throws IOException {

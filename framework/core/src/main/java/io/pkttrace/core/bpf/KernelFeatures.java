@@ -29,6 +29,32 @@ public final class KernelFeatures {
         }
     }
 
+    private static volatile Boolean uprobeMulti;
+
+    /**
+     * True when the kernel has uprobe.multi links (Linux 6.6 and later): its BTF names
+     * BPF_TRACE_UPROBE_MULTI among the attach types. Asked once per process.
+     */
+    public static boolean hasUprobeMulti() {
+        Boolean v = uprobeMulti;
+        if (v == null) {
+            v = kernelEnumHas("bpf_attach_type", "BPF_TRACE_UPROBE_MULTI");
+            uprobeMulti = v;
+        }
+        return v;
+    }
+
+    /** True when the running kernel's BTF has that enumerator in that enum. */
+    static boolean kernelEnumHas(String enumName, String value) {
+        try {
+            io.pkttrace.btf.Btf btf = io.pkttrace.btf.Btf.read(btfPath());
+            int e = btf.find(enumName, io.pkttrace.btf.BtfKind.ENUM);
+            return e > 0 && btf.enumValues(e).stream().anyMatch(x -> x.name().equals(value));
+        } catch (java.io.IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
     private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
 
     /**

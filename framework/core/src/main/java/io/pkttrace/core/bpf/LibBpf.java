@@ -35,6 +35,8 @@ public interface LibBpf {
 
     int bpf_program__set_autoload(Pointer prog, boolean autoload);
 
+    int bpf_program__type(Pointer prog);
+
     int bpf_program__set_type(Pointer prog, int type);
 
     int bpf_program__set_expected_attach_type(Pointer prog, int type);
@@ -54,6 +56,21 @@ public interface LibBpf {
     @SaveError
     Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, @size_t long offset,
                                             Pointer opts);
+
+    @SaveError
+    Pointer bpf_program__attach_kprobe_opts(Pointer prog, String function, Pointer opts);
+
+    @SaveError
+    Pointer bpf_program__attach_kprobe_multi_opts(Pointer prog, String pattern, Pointer opts);
+
+    @SaveError
+    Pointer bpf_program__attach_trace_opts(Pointer prog, Pointer opts);
+
+    @SaveError
+    int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFuncName);
+
+    @SaveError
+    int bpf_map__reuse_fd(Pointer map, int fd);
 
     int bpf_link__destroy(Pointer link);
 

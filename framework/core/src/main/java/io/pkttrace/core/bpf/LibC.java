@@ -21,7 +21,7 @@ public interface LibC {
 
     int geteuid();
 
-    /** The raw system call, for bpf() commands libbpf 1.1 has no wrapper for (BPF_LINK_CREATE of netfilter links). */
+    /** The raw system call, for bpf() commands libbpf 1.1 has no wrapper for (BPF_LINK_CREATE of netfilter and uprobe.multi links). */
     @SaveError
     long syscall(long number, long arg1, Pointer arg2, long arg3);
 

@@ -35,15 +35,20 @@ public final class LibbpfObject implements BpfObject {
     private boolean loaded;
     private final Map<String, Pointer> logBuffers = new LinkedHashMap<>();
     private final List<Link> links = new ArrayList<>();
+    /** Programs prepared for uprobe.multi links (the kernel has them). */
+    private final java.util.Set<String> uprobeMulti = new java.util.HashSet<>();
 
     /** One attachment: a libbpf link, or the fd of a link made with a raw bpf() call. */
     private record Link(Attachment attachment, Pointer libbpfLink, int fd) {
     }
 
-    /** bpf(2) command and types libbpf 1.1 has no names or wrappers for (UAPI values, checked against BTF by a test). */
+    /** bpf(2) command and values libbpf 1.1 has no names or wrappers for (UAPI values, checked against BTF by a test). */
     static final int BPF_LINK_CREATE = 28;
+    static final int BPF_PROG_TYPE_KPROBE = 2;
     static final int BPF_PROG_TYPE_NETFILTER = 32;
     static final int BPF_NETFILTER = 45;
+    static final int BPF_TRACE_UPROBE_MULTI = 48;
+    static final int BPF_F_UPROBE_MULTI_RETURN = 1;
     private static final int LINK_CREATE_ATTR_SIZE = 64;
 
     private LibbpfObject(NativeBpf n, String name, Pointer elf, byte[] elfBytes, Pointer obj) {
@@ -72,16 +77,27 @@ public final class LibbpfObject implements BpfObject {
                     libbpfSaid(n, "the plugin's BPF object is damaged or was built for another architecture"));
         }
         LibbpfObject o = new LibbpfObject(n, name, elf, elfBytes, obj);
-        o.typeNetfilterPrograms();
+        o.typeProgramsLibbpfDoesNotKnow();
         return o;
     }
 
-    /** libbpf 1.1 does not know SEC("netfilter") (1.2 does): set the program and attach types by hand. */
-    private void typeNetfilterPrograms() {
+    /**
+     * libbpf 1.1 knows neither SEC("netfilter") (1.2 does) nor uprobe.multi sections: netfilter
+     * programs get their program and attach types here; uprobe.multi programs the kprobe type, and the
+     * uprobe.multi attach type where the kernel has it (else they load as classic uprobes).
+     */
+    private void typeProgramsLibbpfDoesNotKnow() {
         for (Pointer p = bpf.bpf_object__next_program(obj, null); p != null; p = bpf.bpf_object__next_program(obj, p)) {
-            if ("netfilter".equals(bpf.bpf_program__section_name(p))) {
+            String section = bpf.bpf_program__section_name(p);
+            if ("netfilter".equals(section)) {
                 bpf.bpf_program__set_type(p, BPF_PROG_TYPE_NETFILTER);
                 bpf.bpf_program__set_expected_attach_type(p, BPF_NETFILTER);
+            } else if ((section.startsWith("uprobe.multi") || section.startsWith("uretprobe.multi")) && bpf.bpf_program__type(p) == 0) {
+                bpf.bpf_program__set_type(p, BPF_PROG_TYPE_KPROBE);
+                if (KernelFeatures.hasUprobeMulti()) {
+                    bpf.bpf_program__set_expected_attach_type(p, BPF_TRACE_UPROBE_MULTI);
+                    uprobeMulti.add(bpf.bpf_program__name(p));
+                }
             }
         }
     }
@@ -203,10 +219,16 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
-    public synchronized Attachment attachKprobe(String program, String function, boolean onReturn) throws PkttraceException {
+    public synchronized Attachment attachKprobe(String program, String function, boolean onReturn, long cookie)
+            throws PkttraceException {
         KernelFeatures.requireKprobes();
+        // struct bpf_kprobe_opts (libbpf 1.1, LP64): sz @0, bpf_cookie @8, offset @16, retprobe @24; 32 bytes
+        Pointer opts = n.allocate(32);
+        opts.putLong(0, 32);
+        opts.putLong(8, cookie);
+        opts.putByte(24, (byte) (onReturn ? 1 : 0));
         n.takeRecentWarnings();
-        Pointer link = bpf.bpf_program__attach_kprobe(program(program), onReturn, function);
+        Pointer link = bpf.bpf_program__attach_kprobe_opts(program(program), function, opts);
         if (link == null) {
             int err = n.errno();
             throw new PkttraceException("cannot attach a " + (onReturn ? "kretprobe" : "kprobe") + " to kernel function '"
@@ -217,46 +239,182 @@ public final class LibbpfObject implements BpfObject {
     }
 
     @Override
+    public synchronized Attachment attachKprobeMulti(String program, List<String> functions, long[] cookies, boolean onReturn)
+            throws PkttraceException {
+        if (functions.isEmpty() || cookies.length != functions.size()) {
+            throw new IllegalArgumentException("one cookie per function, at least one function");
+        }
+        int cnt = functions.size();
+        List<Pointer> keep = new ArrayList<>(); // the strings must live until the call returns
+        Pointer syms = n.allocate(8L * cnt);
+        Pointer cks = n.allocate(8L * cnt);
+        for (int i = 0; i < cnt; i++) {
+            String f = functions.get(i);
+            Pointer str = n.allocate(f.length() + 1);
+            str.putString(0, f, f.length() + 1, java.nio.charset.StandardCharsets.US_ASCII);
+            keep.add(str);
+            syms.putPointer(8L * i, str);
+            cks.putLong(8L * i, cookies[i]);
+        }
+        // struct bpf_kprobe_multi_opts (libbpf 1.1, LP64): sz @0, syms @8, addrs @16, cookies @24, cnt @32,
+        // retprobe @40; 48 bytes
+        Pointer opts = n.allocate(48);
+        opts.putLong(0, 48);
+        opts.putPointer(8, syms);
+        opts.putPointer(24, cks);
+        opts.putLong(32, cnt);
+        opts.putByte(40, (byte) (onReturn ? 1 : 0));
+        n.takeRecentWarnings();
+        Pointer link = bpf.bpf_program__attach_kprobe_multi_opts(program(program), null, opts);
+        String mechanism = onReturn ? "kretprobe.multi" : "kprobe.multi";
+        if (link == null) {
+            int err = n.errno();
+            if (err == 95 /* EOPNOTSUPP */) {
+                throw new PkttraceException("this kernel has no kprobe.multi (built without CONFIG_FPROBE)",
+                        "attach kprobes one by one");
+            }
+            throw new PkttraceException("cannot attach " + mechanism + " to " + cnt + " kernel functions ("
+                    + n.strerror(err) + ")", libbpfSaid(n, "check the names in /proc/kallsyms"));
+        }
+        assert keep.size() == cnt;
+        return linked(link, new Attachment(program, mechanism, String.join(",", functions)));
+    }
+
+    @Override
+    public void setAttachTarget(String program, String function) throws PkttraceException {
+        n.takeRecentWarnings();
+        if (bpf.bpf_program__set_attach_target(program(program), 0, function) != 0) {
+            int err = n.errno();
+            throw new PkttraceException("cannot target kernel function '" + function + "' with '" + program + "' ("
+                    + n.strerror(err) + ")", libbpfSaid(n, "the function needs BTF (vmlinux or its module's)"));
+        }
+    }
+
+    @Override
+    public synchronized Attachment attachTracing(String program, long cookie) throws PkttraceException {
+        Pointer p = program(program);
+        // struct bpf_trace_opts (libbpf 1.1): sz @0, cookie @8; 16 bytes
+        Pointer opts = n.allocate(16);
+        opts.putLong(0, 16);
+        opts.putLong(8, cookie);
+        n.takeRecentWarnings();
+        Pointer link = bpf.bpf_program__attach_trace_opts(p, opts);
+        String section = bpf.bpf_program__section_name(p);
+        String mechanism = section.startsWith("fexit") ? "fexit" : section.startsWith("fentry") ? "fentry" : section;
+        if (link == null) {
+            int err = n.errno();
+            throw new PkttraceException("cannot attach " + mechanism + " program '" + program + "' (" + n.strerror(err) + ")",
+                    libbpfSaid(n, "the kernel may not allow BPF trampolines"));
+        }
+        return linked(link, new Attachment(program, mechanism, ""));
+    }
+
+    @Override
     public synchronized Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
             throws PkttraceException {
+        return uprobe(program, binary, 0, function, function, onReturn, pid, 0);
+    }
+
+    @Override
+    public synchronized Attachment attachUprobe(String program, String binary, long fileOffset, String label,
+                                                boolean onReturn, int pid, long cookie) throws PkttraceException {
+        return uprobe(program, binary, fileOffset, null, label, onReturn, pid, cookie);
+    }
+
+    /** {@code function} non-null: libbpf finds it by name; null: at {@code offset} in the file. */
+    private Attachment uprobe(String program, String binary, long offset, String function, String label,
+                              boolean onReturn, int pid, long cookie) throws PkttraceException {
         if (!Files.isRegularFile(Path.of(binary))) {
             throw new PkttraceException("binary '" + binary + "' does not exist", "give the path of the program to trace");
         }
         // struct bpf_uprobe_opts (libbpf 1.1, x86-64): sz, ref_ctr_offset, bpf_cookie, retprobe, func_name
         Pointer opts = n.allocate(40);
-        Pointer fn = n.allocate(function.length() + 1);
-        fn.putString(0, function, function.length() + 1, java.nio.charset.StandardCharsets.US_ASCII);
         opts.putLong(0, 40);
+        opts.putLong(16, cookie);
         opts.putByte(24, (byte) (onReturn ? 1 : 0));
-        opts.putPointer(32, fn);
+        if (function != null) {
+            Pointer fn = n.allocate(function.length() + 1);
+            fn.putString(0, function, function.length() + 1, java.nio.charset.StandardCharsets.US_ASCII);
+            opts.putPointer(32, fn);
+        }
         n.takeRecentWarnings();
-        Pointer link = bpf.bpf_program__attach_uprobe_opts(program(program), pid, binary, 0, opts);
+        Pointer link = bpf.bpf_program__attach_uprobe_opts(program(program), pid, binary, offset, opts);
         if (link == null) {
             int err = n.errno();
-            throw new PkttraceException("cannot attach a " + (onReturn ? "uretprobe" : "uprobe") + " to '" + function
+            throw new PkttraceException("cannot attach a " + (onReturn ? "uretprobe" : "uprobe") + " to '" + label
                     + "' in " + binary + " (" + n.strerror(err) + ")",
-                    libbpfSaid(n, "check that the binary exports that symbol (nm -D " + binary + ")"));
+                    libbpfSaid(n, function != null ? "check that the binary exports that symbol (nm -D " + binary + ")"
+                            : "check that the binary was not replaced while pkttrace started"));
         }
-        return linked(link, new Attachment(program, onReturn ? "uretprobe" : "uprobe", binary + ":" + function));
+        return linked(link, new Attachment(program, onReturn ? "uretprobe" : "uprobe", binary + ":" + label));
+    }
+
+    @Override
+    public void shareMap(String map, BpfObject owner) throws PkttraceException {
+        if (!(owner instanceof LibbpfObject o) || !o.isLoaded()) {
+            throw new IllegalArgumentException("shareMap needs a loaded LibbpfObject as owner");
+        }
+        if (bpf.bpf_map__reuse_fd(map(map), o.mapFd(map)) != 0) {
+            int err = n.errno();
+            throw new PkttraceException("cannot share map '" + map + "' of '" + o.name() + "' with '" + name + "' ("
+                    + n.strerror(err) + ")", "the two objects must declare the map identically");
+        }
+    }
+
+    @Override
+    public long[] perCpuCounters(String map, int count) throws PkttraceException {
+        return PerCpuCounters.read(n, mapFd(map), count);
+    }
+
+    @Override
+    public synchronized Attachment attachUprobeMulti(String program, String binary, long[] fileOffsets, long[] cookies,
+                                                     boolean onReturn, int pid) throws PkttraceException {
+        if (!uprobeMulti.contains(program)) {
+            program(program); // an unknown program is named as such
+            throw new PkttraceException("this kernel has no uprobe.multi links (Linux 6.6 and later)",
+                    "attach the program as classic uprobes");
+        }
+        int progFd = loadedFd(program);
+        if (fileOffsets.length == 0 || cookies.length != fileOffsets.length) {
+            throw new IllegalArgumentException("one cookie per offset, at least one offset");
+        }
+        int cnt = fileOffsets.length;
+        Pointer path = n.allocate(binary.length() * 4L + 1);
+        path.putString(0, binary, binary.length() * 4 + 1, java.nio.charset.StandardCharsets.UTF_8);
+        Pointer offs = n.allocate(8L * cnt);
+        Pointer cks = n.allocate(8L * cnt);
+        for (int i = 0; i < cnt; i++) {
+            offs.putLong(8L * i, fileOffsets[i]);
+            cks.putLong(8L * i, cookies[i]);
+        }
+        // link_create.uprobe_multi { path @16, offsets @24, ref_ctr_offsets @32, cookies @40, cnt @48, flags @52, pid @56 }
+        Pointer attr = linkCreateAttr(progFd, BPF_TRACE_UPROBE_MULTI);
+        attr.putPointer(16, path);
+        attr.putPointer(24, offs);
+        attr.putPointer(40, cks);
+        attr.putInt(48, cnt);
+        attr.putInt(52, onReturn ? BPF_F_UPROBE_MULTI_RETURN : 0);
+        attr.putInt(56, Math.max(pid, 0)); // 0: every process running the binary
+        long fd = n.libc().syscall(sysBpf(), BPF_LINK_CREATE, attr, LINK_CREATE_ATTR_SIZE);
+        String mechanism = onReturn ? "uretprobe.multi" : "uprobe.multi";
+        if (fd < 0) {
+            int err = n.errno();
+            throw new PkttraceException("cannot attach " + mechanism + " to " + cnt + " places in " + binary + " ("
+                    + n.strerror(err) + ")", err == 3 /* ESRCH */ ? "the process does not exist any more"
+                    : "check that the binary was not replaced while pkttrace started");
+        }
+        return linkedFd((int) fd, new Attachment(program, mechanism, binary + " (" + cnt + " places)"));
     }
 
     @Override
     public synchronized Attachment attachNetfilter(String program, int protocolFamily, int hook, int priority)
             throws PkttraceException {
-        Pointer p = program(program);
-        if (!"netfilter".equals(bpf.bpf_program__section_name(p))) {
+        if (!"netfilter".equals(bpf.bpf_program__section_name(program(program)))) {
             throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not a netfilter program",
                     "this is a bug in the plugin that asked for it");
         }
-        int progFd = bpf.bpf_program__fd(p);
-        if (progFd < 0) {
-            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
-        }
-        // union bpf_attr, link_create: prog_fd @0, target_fd @4, attach_type @8, flags @12,
-        // netfilter { pf @16, hooknum @20, priority @24, flags @28 }; the rest must be zero.
-        Pointer attr = n.allocate(LINK_CREATE_ATTR_SIZE);
-        attr.putInt(0, progFd);
-        attr.putInt(8, BPF_NETFILTER);
+        // link_create.netfilter { pf @16, hooknum @20, priority @24, flags @28 }
+        Pointer attr = linkCreateAttr(loadedFd(program), BPF_NETFILTER);
         attr.putInt(16, protocolFamily);
         attr.putInt(20, hook);
         attr.putInt(24, priority);
@@ -272,9 +430,27 @@ public final class LibbpfObject implements BpfObject {
             throw new PkttraceException("cannot attach netfilter program '" + program + "' (" + target + "): "
                     + n.strerror(err), hint);
         }
-        Attachment a = new Attachment(program, "netfilter", target);
-        links.add(new Link(a, null, (int) fd));
-        return a;
+        return linkedFd((int) fd, new Attachment(program, "netfilter", target));
+    }
+
+    /** The fd of a loaded program of this object. */
+    private int loadedFd(String program) throws PkttraceException {
+        int fd = bpf.bpf_program__fd(program(program));
+        if (fd < 0) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
+        }
+        return fd;
+    }
+
+    /**
+     * A zeroed {@code union bpf_attr} for BPF_LINK_CREATE (prog_fd @0, target_fd @4, attach_type @8,
+     * flags @12, then the link type's fields from @16), for links libbpf 1.1 cannot make.
+     */
+    private Pointer linkCreateAttr(int progFd, int attachType) {
+        Pointer attr = n.allocate(LINK_CREATE_ATTR_SIZE);
+        attr.putInt(0, progFd);
+        attr.putInt(8, attachType);
+        return attr;
     }
 
     private static long sysBpf() {
@@ -296,6 +472,11 @@ public final class LibbpfObject implements BpfObject {
 
     private Attachment linked(Pointer link, Attachment a) {
         links.add(new Link(a, link, -1));
+        return a;
+    }
+
+    private Attachment linkedFd(int fd, Attachment a) {
+        links.add(new Link(a, null, fd));
         return a;
     }
 
@@ -347,10 +528,7 @@ public final class LibbpfObject implements BpfObject {
      * verifier and kernel, the tracer never does.
      */
     public int testRun(String program, byte[] packet) throws PkttraceException {
-        int fd = bpf.bpf_program__fd(program(program));
-        if (fd < 0) {
-            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
-        }
+        int fd = loadedFd(program);
         Pointer data = n.allocate(packet.length);
         data.put(0, packet, 0, packet.length);
         // struct bpf_test_run_opts (libbpf 1.1): size_t sz @0; const void *data_in @8; void *data_out @16;

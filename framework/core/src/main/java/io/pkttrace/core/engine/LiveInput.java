@@ -66,6 +66,11 @@ final class LiveInput implements PipelineInput {
     }
 
     @Override
+    public boolean kernelFiltered() {
+        return true;
+    }
+
+    @Override
     public void stopIntake() {
         if (stopped) {
             return;

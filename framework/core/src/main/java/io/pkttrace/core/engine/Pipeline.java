@@ -74,6 +74,8 @@ public final class Pipeline {
     private final Consumer<String> reporter;
     private final Filter[] filters;
     private final Guard[] filterGuards;
+    /** The filter whose rules the probes applied in the kernel, or -1: an event the kernel decided skips it. */
+    private final int pushed;
     private final Enricher[] enrichers;
     private final Guard[] enricherGuards;
     private final SinkStage[] sinks;
@@ -110,10 +112,20 @@ public final class Pipeline {
         this.reporter = reporter;
         this.filters = filters.stream().map(Named::value).toArray(Filter[]::new);
         this.filterGuards = filters.stream().map(f -> new Guard(f.name(), reporter)).toArray(Guard[]::new);
+        this.pushed = input.kernelFiltered() ? indexOf(this.filters, PipelineBuilder.pushedFilter(List.of(this.filters))) : -1;
         this.enrichers = enrichers.stream().map(Named::value).toArray(Enricher[]::new);
         this.enricherGuards = enrichers.stream().map(f -> new Guard(f.name(), reporter)).toArray(Guard[]::new);
         this.sinks = sinks.stream().map(s -> new SinkStage(s.value(), new Guard(s.name(), reporter))).toArray(SinkStage[]::new);
         this.gate = gate == null ? null : gate.apply(new GateOutput());
+    }
+
+    private static int indexOf(Filter[] all, Filter f) {
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == f) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ---- start ------------------------------------------------------------------------------------
@@ -287,6 +299,11 @@ public final class Pipeline {
     /** Filters, then on to the reorder buffer (several sources) or straight to the enrichers. */
     private void offer(PacketEvent e) {
         for (int i = 0; i < filters.length; i++) {
+            if (i == pushed && e.kernelFiltered()) {
+                // A probe with a sticky per-packet kernel decision already applied exactly these rules,
+                // also to events whose own headers say nothing (function returns).
+                continue;
+            }
             Guard g = filterGuards[i];
             boolean keep = false;
             if (!g.disabled()) {

@@ -14,7 +14,6 @@ import io.pkttrace.core.bpf.NativeBpf;
 import io.pkttrace.core.plugins.PluginRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -52,14 +51,24 @@ public final class PipelineBuilder {
         return out;
     }
 
-    /** The rules pushed into the kernel: those of the only filter that offers any (AND of several cannot be expressed). */
-    static TupleRules kernelRules(List<Filter> filters) {
-        List<TupleRules> offered = new ArrayList<>();
+    /** The only filter that offers kernel rules, or null (none, or several: their AND cannot be pushed). */
+    static Filter pushedFilter(List<Filter> filters) {
+        Filter only = null;
         for (Filter f : filters) {
-            Optional<TupleRules> r = f.kernelRules();
-            r.ifPresent(offered::add);
+            if (f.kernelRules().isPresent()) {
+                if (only != null) {
+                    return null;
+                }
+                only = f;
+            }
         }
-        return offered.size() == 1 ? offered.get(0) : TupleRules.matchAll();
+        return only;
+    }
+
+    /** The rules pushed into the kernel: those of the {@link #pushedFilter}, else match-all. */
+    static TupleRules kernelRules(List<Filter> filters) {
+        Filter f = pushedFilter(filters);
+        return f == null ? TupleRules.matchAll() : f.kernelRules().orElseThrow();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RecordDecoder;
 import io.pkttrace.core.bpf.LibbpfObject;
 import io.pkttrace.core.bpf.NativeBpf;
+import io.pkttrace.core.bpf.PerCpuCounters;
 import io.pkttrace.core.bpf.RingBuffer;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;

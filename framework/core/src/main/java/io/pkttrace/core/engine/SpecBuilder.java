@@ -177,7 +177,7 @@ public final class SpecBuilder {
             if (list.stream().noneMatch(x -> x.type().equals(c.type()))) {
                 if (explicit.get(c.kind())) {
                     throw new ConfigException(c.form().name() + " is given but no " + c.type() + " " + c.kind() + " was chosen",
-                            "add --" + c.kind() + " " + c.type());
+                            "add --" + c.kind() + " " + c.type() + ", or drop " + c.form().name());
                 }
                 list.add(new TraceSpec.Component(c.type(), Options.empty(c.owner())));
                 explicit.put(c.kind(), true);

@@ -2,6 +2,7 @@ package io.pkttrace.core.engine;
 
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.core.bpf.LibbpfObject;
+import io.pkttrace.core.bpf.PerCpuCounters;
 import io.pkttrace.core.bpf.NativeBpf;
 
 /** Gives tests in other packages the engine's counter reader. */

@@ -139,26 +139,67 @@ public final class EventText {
         return head + (e.nfRuleStale() ? " (stale)" : "") + ": " + e.nfRule();
     }
 
-    /** Extra details: drop reason, return value, ICMP sequence, and last (it is the longest) the netfilter rule. */
+    /**
+     * Extra details: drop reason, the call (or return value), ICMP sequence, outer header, attributes,
+     * and last (it is the longest) the netfilter rule.
+     */
     public static String info(PacketEvent e) {
         StringBuilder sb = new StringBuilder();
         if (e.dropReason() >= 0) {
             sb.append("drop reason ").append(e.dropReasonName());
         }
-        if (e.hasReturnValue()) {
-            append(sb, "ret " + e.returnValue());
-        }
+        append(sb, call(e));
         if (e.icmpSeq() >= 0) {
             append(sb, "id " + e.icmpId() + " seq " + e.icmpSeq());
         }
-        String rule = rule(e);
-        if (!rule.isEmpty()) {
-            append(sb, rule);
+        append(sb, outer(e));
+        append(sb, attrs(e));
+        append(sb, rule(e));
+        return sb.toString();
+    }
+
+    /**
+     * A function-call event's side: "return 0 FLOW_FORWARD after 1.2 µs", "return not seen", "entry";
+     * or "ret N" for a return value outside a call; "" otherwise.
+     */
+    public static String call(PacketEvent e) {
+        String ret = e.hasReturnValue() ? "ret " + e.returnValue() + (e.returnValueName() != null ? " " + e.returnValueName() : "") : "";
+        switch (e.call()) {
+            case PacketEvent.CALL_ENTRY: return "entry";
+            case PacketEvent.CALL_RETURN:
+                return (ret.isEmpty() ? "return" : ret) + " after " + String.format(java.util.Locale.ROOT, "%.1f µs", e.durationNs() / 1000.0);
+            case PacketEvent.CALL_RETURN_MISSED: return "return not seen";
+            default: return ret;
+        }
+    }
+
+    /** The outer header of an encapsulated packet: "outer udp 8.0.0.2:53363 -> 8.0.0.3:6635 mpls-udp", or "". */
+    public static String outer(PacketEvent e) {
+        if (e.outerFamily() != PacketEvent.FAMILY_IPV4 && e.outerFamily() != PacketEvent.FAMILY_IPV6) {
+            return e.encap() == null ? "" : e.encap();
+        }
+        int len = e.outerFamily() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
+        boolean ports = e.outerProtocol() == PacketEvent.PROTO_TCP || e.outerProtocol() == PacketEvent.PROTO_UDP;
+        String proto = e.outerProtocol() == PacketEvent.PROTO_UDP ? "udp" : e.outerProtocol() == 47 ? "gre"
+                : "proto " + e.outerProtocol();
+        return "outer " + proto + " " + endpoint(java.util.Arrays.copyOf(e.outerSrcBytes(), len), ports, e.outerSrcPort())
+                + " -> " + endpoint(java.util.Arrays.copyOf(e.outerDstBytes(), len), ports, e.outerDstPort())
+                + (e.encap() != null ? " " + e.encap() : "");
+    }
+
+    /** Probe-specific attributes as "name value" pairs: "vif 5, vp_type IP"; "" when there are none. */
+    public static String attrs(PacketEvent e) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < e.attrCount(); i++) {
+            append(sb, e.attrName(i) + " " + e.formatAttr(i));
         }
         return sb.toString();
     }
 
     private static void append(StringBuilder sb, String s) {
+        if (s.isEmpty()) {
+            return;
+        }
         if (sb.length() > 0) {
             sb.append(", ");
         }

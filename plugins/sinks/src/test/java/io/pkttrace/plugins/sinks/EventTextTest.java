@@ -60,4 +60,18 @@ class EventTextTest {
         e.netfilter("filter", "PTCHK", "RETURN").nfRule(-1, null, false);
         assertEquals("ip end of chain", EventText.rule(e));
     }
+
+    @Test
+    void infoShowsCallsTunnelsAndAttributes() throws Exception {
+        PacketEvent e = TestEvents.echo(new PacketEvent(), "1.1.1.3", "1.1.1.5", true, 4145, 0)
+                .call(PacketEvent.CALL_ENTRY, 3).outerFamily(4).outerProtocol(17).outerPorts(53363, 6635)
+                .encap("mpls-udp").attr("label", PacketEvent.AttrKind.NUMBER, 144)
+                .attr("eth_src", PacketEvent.AttrKind.MAC, 0x02c2234cd055L);
+        System.arraycopy(TestEvents.ip("8.0.0.2"), 0, e.outerSrcBytes(), 0, 4);
+        System.arraycopy(TestEvents.ip("8.0.0.3"), 0, e.outerDstBytes(), 0, 4);
+        assertEquals("entry, id 4145 seq 0, outer udp 8.0.0.2:53363 -> 8.0.0.3:6635 mpls-udp, label 144, eth_src 02:c2:23:4c:d0:55",
+                EventText.info(e));
+        e.call(PacketEvent.CALL_RETURN_MISSED, 3);
+        assertEquals("return not seen", EventText.call(e));
+    }
 }

@@ -64,7 +64,10 @@ final class FlowTracker {
         // A free always belongs to the buffer's current packet (reuse needs a free first), whatever
         // tuple it shows: at consume time the headers may already be gone (seen: 0.0.0.0, proto 0).
         boolean otherTuple = !ends && p != null && p.key() != null && hasIp(e) && !p.key().matches(e);
-        if (p != null && (otherTuple || p.crossesAgain(e))) {
+        // Function-call probes give each packet an id of its own, never reused: no reuse to detect
+        // (and their tuple may change along the path, e.g. by NAT).
+        boolean reused = e.call() == PacketEvent.CALL_NONE && p != null && (otherTuple || p.crossesAgain(e));
+        if (reused) {
             open.remove(id);
             finish(p, PacketEnd.REUSED, null);
             p = null;
@@ -80,6 +83,9 @@ final class FlowTracker {
         if (ends) {
             open.remove(id);
             finish(p, HOOK_DROP.equals(e.hook()) ? PacketEnd.DROPPED : PacketEnd.CONSUMED, e);
+        } else if (p.outermostReturn(e)) {
+            open.remove(id);
+            finish(p, PacketEnd.RETURNED, e);
         }
     }
 

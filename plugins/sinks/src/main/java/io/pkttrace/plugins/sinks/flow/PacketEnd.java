@@ -6,6 +6,8 @@ public enum PacketEnd {
     CONSUMED("consumed"),
     /** Freed with a drop reason: the {@code drop} hook (the reason is printed with it). */
     DROPPED("dropped"),
+    /** Function-call probes: the packet's outermost traced call returned. */
+    RETURNED("outermost call returned"),
     /** No event for longer than idle-ms: its end was not traced (e.g. the consume hook is off). */
     IDLE("idle, end not seen"),
     /** The same packet id showed another tuple, or crossed a device again: the buffer was freed and reused unseen. */

@@ -106,8 +106,9 @@ final class PathPrinter {
         if (h.nfTable() != null) {
             sb.append(sb.length() > 0 ? ", " : "").append(EventText.iptables(h)).append("  ").append(EventText.rule(h));
         }
-        if (h.hasReturnValue()) {
-            sb.append(sb.length() > 0 ? ", " : "").append("ret ").append(h.returnValue());
+        String call = EventText.call(h);
+        if (!call.isEmpty()) {
+            sb.append(sb.length() > 0 ? ", " : "").append(call);
         }
         return sb.toString();
     }

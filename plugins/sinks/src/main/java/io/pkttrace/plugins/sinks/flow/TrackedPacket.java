@@ -17,6 +17,7 @@ final class TrackedPacket {
     private int omittedHops;
     private int hopCount;
     private int crossings;
+    private int rootDepth = -1;
     private FlowKey key;
     private PacketEvent tupleEvent;
     private long firstTs = Long.MAX_VALUE;
@@ -36,6 +37,9 @@ final class TrackedPacket {
     void add(PacketEvent e, int maxHops) {
         PacketEvent copy = null;
         hopCount++;
+        if (e.call() != PacketEvent.CALL_NONE && (rootDepth < 0 || e.callDepth() < rootDepth)) {
+            rootDepth = e.callDepth();
+        }
         if (isCrossing(e)) {
             crossings++;
         }
@@ -75,6 +79,15 @@ final class TrackedPacket {
 
     private static boolean isCrossing(PacketEvent e) {
         return e.ifindex() != 0 && ("tx".equals(e.hook()) || "rx".equals(e.hook()));
+    }
+
+    /**
+     * True when {@code e} is the return of this packet's outermost traced call (function-call probes):
+     * the packet has left the traced code.
+     */
+    boolean outermostReturn(PacketEvent e) {
+        return (e.call() == PacketEvent.CALL_RETURN || e.call() == PacketEvent.CALL_RETURN_MISSED)
+                && e.callDepth() <= rootDepth;
     }
 
     /** Marks the packet finished; {@code endEvent} is the drop/consume event, if any. */

@@ -343,4 +343,20 @@ class FlowSinkTest {
                 assertThrows(ConfigException.class, () -> f.configure(Options.parse("sink flow", List.of("idle=5")))).userLine());
         assertFalse(f.options().options().isEmpty());
     }
+
+    @Test
+    void functionCallEventsEndWhenTheOutermostCallReturnsAndAreNotSplitByTupleChanges() throws Exception {
+        FlowSink s = sink();
+        s.accept(ports(at(0, 0x11, 0, null, "tap0", "vm_rx"), 17, "1.1.1.3", 10000, "1.1.1.5", 80).call(PacketEvent.CALL_ENTRY, 0));
+        // NAT inside the datapath changes the tuple of the same packet: still one packet
+        s.accept(ports(at(10, 0x11, 0, null, "tap0", "vr_flow_forward"), 17, "1.1.1.3", 20000, "9.9.9.9", 80)
+                .call(PacketEvent.CALL_ENTRY, 1));
+        s.accept(at(20, 0x11, 0, null, null, "vr_flow_forward").call(PacketEvent.CALL_RETURN, 1).durationNs(10_000)
+                .returnValue(2).returnValueName("FLOW_HOLD"));
+        assertEquals("", out.toString(), "not ended by a nested return");
+        s.accept(at(30, 0x11, 0, null, null, "vm_rx").call(PacketEvent.CALL_RETURN, 0).durationNs(30_000).returnValue(0));
+        String text = out.toString();
+        assertTrue(text.startsWith("#1 udp 1.1.1.3:10000 -> 1.1.1.5:80: 4 hops in 0.0 µs, outermost call returned\n"), text);
+        assertTrue(text.contains("vr_flow_forward  ret 2 FLOW_HOLD after 10.0 µs"), text);
+    }
 }

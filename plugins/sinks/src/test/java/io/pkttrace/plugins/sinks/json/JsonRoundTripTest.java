@@ -81,7 +81,48 @@ class JsonRoundTripTest {
         if (r.nextInt(5) == 0) {
             e.drop(r.nextInt(120), r.nextBoolean() ? "NETFILTER_DROP" : null);
         }
+        if (r.nextInt(4) == 0) {
+            callFields(r, e);
+        }
         return e;
+    }
+
+    /** What function-call probes add: call side and depth, duration, return name, parent, outer header, attributes. */
+    private static void callFields(Random r, PacketEvent e) {
+        int phase = 1 + r.nextInt(3);
+        e.call(phase, r.nextInt(40));
+        if (phase == PacketEvent.CALL_RETURN) {
+            e.durationNs(r.nextInt(1_000_000));
+            if (r.nextBoolean()) {
+                e.returnValueName(r.nextBoolean() ? "FLOW_HOLD" : ODD[r.nextInt(ODD.length)]);
+            }
+        }
+        if (r.nextBoolean()) {
+            e.parentPacketId(r.nextLong());
+        }
+        if (r.nextBoolean()) {
+            boolean v6 = r.nextInt(4) == 0;
+            byte[] a = new byte[v6 ? 16 : 4];
+            r.nextBytes(a);
+            System.arraycopy(a, 0, e.outerSrcBytes(), 0, a.length);
+            r.nextBytes(a);
+            System.arraycopy(a, 0, e.outerDstBytes(), 0, a.length);
+            e.outerFamily(v6 ? 6 : 4).outerProtocol(r.nextBoolean() ? 17 : 47);
+            if (e.outerProtocol() == 17) {
+                e.outerPorts(1 + r.nextInt(65_535), 6635);
+            }
+            e.encap(e.outerProtocol() == 17 ? "mpls-udp" : "mpls-gre");
+        }
+        int attrs = r.nextInt(6);
+        for (int i = 0; i < attrs; i++) {
+            switch (r.nextInt(5)) {
+                case 0 -> e.attr("vif", PacketEvent.AttrKind.NUMBER, r.nextInt(4096) - 1);
+                case 1 -> e.attr("vp_flags", PacketEvent.AttrKind.HEX, r.nextInt(65_536));
+                case 2 -> e.attr("eth_src", PacketEvent.AttrKind.MAC, r.nextLong() & 0xffffffffffffL);
+                case 3 -> e.attr("arp_spa", PacketEvent.AttrKind.IPV4, r.nextLong() & 0xffffffffL);
+                default -> e.attr("vp_type", ODD[r.nextInt(ODD.length)]);
+            }
+        }
     }
 
     static void assertSameEvent(PacketEvent a, PacketEvent b) {
@@ -122,6 +163,24 @@ class JsonRoundTripTest {
         assertEquals(a.nfRuleStale(), b.nfRuleStale(), m);
         assertEquals(a.dropReason(), b.dropReason(), m);
         assertEquals(a.dropReasonName(), b.dropReasonName(), m);
+        assertEquals(a.call(), b.call(), m);
+        assertEquals(a.callDepth(), b.callDepth(), m);
+        assertEquals(a.durationNs(), b.durationNs(), m);
+        assertEquals(a.returnValueName(), b.returnValueName(), m);
+        assertEquals(a.parentPacketId(), b.parentPacketId(), m);
+        assertEquals(a.outerFamily(), b.outerFamily(), m);
+        int o = a.outerFamily() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
+        assertArrayEquals(Arrays.copyOf(a.outerSrcBytes(), o), Arrays.copyOf(b.outerSrcBytes(), o), m);
+        assertArrayEquals(Arrays.copyOf(a.outerDstBytes(), o), Arrays.copyOf(b.outerDstBytes(), o), m);
+        assertEquals(a.outerProtocol(), b.outerProtocol(), m);
+        assertEquals(a.outerSrcPort(), b.outerSrcPort(), m);
+        assertEquals(a.outerDstPort(), b.outerDstPort(), m);
+        assertEquals(a.encap(), b.encap(), m);
+        assertEquals(a.attrCount(), b.attrCount(), m);
+        for (int i = 0; i < a.attrCount(); i++) {
+            assertEquals(a.attrName(i), b.attrName(i), m);
+            assertEquals(a.formatAttr(i), b.formatAttr(i), m);
+        }
     }
 
     private static String write(List<PacketEvent> events, Long offset, boolean summary) throws Exception {

@@ -1,15 +1,14 @@
-package io.pkttrace.core.engine;
+package io.pkttrace.core.bpf;
 
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.core.bpf.NativeBpf;
 import jnr.ffi.Pointer;
 
 /** Sums the per-CPU u64 slots of a BPF_MAP_TYPE_PERCPU_ARRAY (pt_counters). */
-final class PerCpuCounters {
+public final class PerCpuCounters {
     private PerCpuCounters() {
     }
 
-    static long[] read(NativeBpf n, int fd, int entries) throws PkttraceException {
+    public static long[] read(NativeBpf n, int fd, int entries) throws PkttraceException {
         int cpus = n.bpf().libbpf_num_possible_cpus();
         Pointer key = n.allocate(4);
         Pointer value = n.allocate(8L * cpus);
