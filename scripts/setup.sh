@@ -7,12 +7,13 @@ set -euo pipefail
 
 # JDK + Maven build the Java side; clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
 # libbpf1 is loaded at run time (jnr-ffi); iproute2/iptables/nftables/iputils-ping/procps are what the
-# demo and the tests drive; bpftrace, gcc and make are used by tests and for debugging.
+# demo and the tests drive; bpftrace, gcc and make are used by tests and for debugging; tcpdump is
+# the reference the path tests compare pkttrace's rows with, interface by interface.
 packages=(
   openjdk-17-jdk-headless maven
   clang llvm libbpf-dev libbpf1 bpftool
   iproute2 iptables nftables iputils-ping procps
-  bpftrace gcc make
+  bpftrace gcc make tcpdump
 )
 
 die() { echo "setup.sh: $*" >&2; exit 1; }

@@ -23,6 +23,12 @@ public interface BpfObject extends AutoCloseable {
     Attachment attachUprobe(String program, String binary, String function, boolean onReturn, int pid)
             throws PkttraceException;
 
+    /**
+     * The file descriptor of a loaded program, for attachments the engine does not make itself (e.g. a
+     * socket filter set with SO_ATTACH_BPF). It stays owned by this object: do not close it.
+     */
+    int programFd(String program) throws PkttraceException;
+
     /** Writes one map element (key and value in the kernel's layout, little-endian). */
     void updateMap(String map, byte[] key, byte[] value) throws PkttraceException;
 

@@ -217,6 +217,15 @@ public final class LibbpfObject implements BpfObject {
         }
     }
 
+    @Override
+    public int programFd(String program) throws PkttraceException {
+        int fd = bpf.bpf_program__fd(program(program));
+        if (fd < 0) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
+        }
+        return fd;
+    }
+
     /**
      * Runs a loaded program once on {@code packet} through the kernel's BPF_PROG_TEST_RUN and returns
      * the program's return value (e.g. XDP_PASS / XDP_DROP). Only program types that accept packet
@@ -224,10 +233,7 @@ public final class LibbpfObject implements BpfObject {
      * verifier and kernel, the tracer never does.
      */
     public int testRun(String program, byte[] packet) throws PkttraceException {
-        int fd = bpf.bpf_program__fd(program(program));
-        if (fd < 0) {
-            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
-        }
+        int fd = programFd(program);
         Pointer data = n.allocate(packet.length);
         data.put(0, packet, 0, packet.length);
         // struct bpf_test_run_opts (libbpf 1.1): size_t sz @0; const void *data_in @8; void *data_out @16;

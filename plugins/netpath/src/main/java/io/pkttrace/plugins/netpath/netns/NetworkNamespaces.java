@@ -1,0 +1,91 @@
+package io.pkttrace.plugins.netpath.netns;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Finds the network namespaces of this machine: those named under {@code /run/netns} (bind mounts of
+ * their nsfs files, what {@code ip netns} makes) and those that some process is in
+ * ({@code /proc/PID/ns/net}), each once, by inode. A namespace kept alive only by an open file
+ * descriptor or a bind mount elsewhere is not found.
+ *
+ * <p>Only nsfs files count (same device as {@code /proc/self/ns/net}): a stale plain file left in
+ * {@code /run/netns} by an interrupted {@code ip netns add} is skipped. Nothing here depends on the
+ * netpath probe: any probe that must act in every namespace can use it.
+ */
+public final class NetworkNamespaces {
+    private final Path named;
+    private final Path proc;
+
+    /** The machine's {@code /run/netns} and {@code /proc}. */
+    public NetworkNamespaces() {
+        this(Path.of("/run/netns"), Path.of("/proc"));
+    }
+
+    /** Other roots (tests). */
+    public NetworkNamespaces(Path named, Path proc) {
+        this.named = named;
+        this.proc = proc;
+    }
+
+    /**
+     * Namespace inode to a path that opens it (for setns), named ones first, then by process.
+     * Namespaces that vanish while this runs are left out; it never throws.
+     */
+    public Map<Long, Path> list() {
+        Map<Long, Path> found = new LinkedHashMap<>();
+        long nsfs = deviceOf(proc.resolve("self/ns/net"));
+        scan(named, null, nsfs, found);
+        scan(proc, "ns/net", nsfs, found);
+        return found;
+    }
+
+    private static void scan(Path dir, String below, long nsfs, Map<Long, Path> found) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path entry : ds) {
+                if (below != null && !isPid(entry.getFileName().toString())) {
+                    continue;
+                }
+                Path handle = below == null ? entry : entry.resolve(below);
+                try {
+                    Map<String, Object> a = Files.readAttributes(handle, "unix:ino,dev");
+                    if (nsfs != -1 && ((Number) a.get("dev")).longValue() != nsfs) {
+                        continue;
+                    }
+                    found.putIfAbsent(((Number) a.get("ino")).longValue(), handle);
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile, or not ours to read: not a namespace we can enter
+                }
+            }
+        } catch (IOException e) {
+            // the directory went away: nothing to find there
+        }
+    }
+
+    private static boolean isPid(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long deviceOf(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1; // cannot tell: accept what setns will accept
+        }
+    }
+}
