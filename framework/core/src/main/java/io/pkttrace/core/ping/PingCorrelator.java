@@ -100,11 +100,27 @@ public final class PingCorrelator implements Sink {
     }
 
     /**
-     * Every echo reply that reaches ping also ends in kfree_skb with reason NO_SOCKET (the ICMP
-     * layer's own copy finds no raw socket after the ping socket took the reply): not a drop.
+     * Frees of copies the kernel made of an echo packet for sockets, not drops of the packet itself:
+     * <ul>
+     *   <li>NO_SOCKET: every echo reply that reaches ping also ends in kfree_skb with this reason (the
+     *       ICMP layer's own copy finds no raw socket after the ping socket took the reply);</li>
+     *   <li>SOCKET_FILTER: each raw ICMP socket of the namespace (another ping run as root, e.g. a
+     *       second pkttrace ping) gets a copy of every echo packet, and its filter drops the copies
+     *       that are not its own;</li>
+     *   <li>QUEUE_PURGE: such a copy was queued on a socket that closed before reading it.</li>
+     * </ul>
+     * The packet itself goes on (or was delivered) as its other rows show.
      */
     static boolean isDeliveryNoise(PacketEvent e) {
-        return e.isEchoReply() && "NO_SOCKET".equals(e.dropReasonName());
+        String reason = e.dropReasonName();
+        if (reason == null) {
+            return false;
+        }
+        return switch (reason) {
+            case "NO_SOCKET" -> e.isEchoReply();
+            case "SOCKET_FILTER", "QUEUE_PURGE" -> e.isEchoRequest() || e.isEchoReply();
+            default -> false;
+        };
     }
 
     private boolean isOurs(PacketEvent e) {

@@ -117,4 +117,22 @@ class PingCorrelatorTest {
         assertEquals(List.of("tx", "drop"), r.got.stream().map(PacketEvent::hook).toList());
         assertEquals("NETFILTER_DROP", r.got.get(1).dropReasonName());
     }
+
+    @Test
+    void hidesCopiesThatOtherPingsSocketsFilteredOrNeverRead() {
+        // A second ping run as root in the same namespace has a raw ICMP socket: it gets a copy of
+        // every echo reply (and, where it runs, request) and its filter drops the ones not its own.
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        c.accept(echo(true, 3, 1, 1, 0, "tx"));
+        c.accept(echo(false, 3, 1, 0, 0, "rx"));
+        c.accept(echo(false, 3, 1, 0, 0, "drop").drop(7, "SOCKET_FILTER"));
+        c.accept(echo(true, 3, 2, 0, 0, "drop").drop(7, "SOCKET_FILTER"));
+        c.accept(echo(false, 3, 2, 0, 0, "drop").drop(9, "QUEUE_PURGE"));
+        c.accept(echo(false, 3, 3, 0, 0, "drop").drop(12, "NETFILTER_DROP"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(List.of("tx", "rx", "drop"), r.got.stream().map(PacketEvent::hook).toList());
+        assertEquals("NETFILTER_DROP", r.got.get(2).dropReasonName(), "a real drop is still shown");
+    }
 }
