@@ -15,8 +15,9 @@ import io.pkttrace.api.PacketEvent;
  *       orphaned by IP, is never owned again) nor a hop owned by another socket;</li>
  *   <li>the headers change only as a stack rewrites them: NAT (same protocol, between a receive and a
  *       transmit in one namespace), encapsulation (a transmit followed by a transmit with new outer
- *       headers, or a tunnel protocol leaving a router), decapsulation (a receive followed by a receive
- *       of the inner packet); a packet never turns back to where it came from (that is a reply).</li>
+ *       headers of a tunnel protocol, or such headers on a routed packet), decapsulation (a receive of a
+ *       tunnel protocol followed by a receive of the inner packet); a packet never turns back to where
+ *       it came from (that is a reply).</li>
  * </ul>
  * Frees ({@code drop}, {@code consume}) show whatever headers are left and always end the current
  * packet, unless they plainly belong to another one (a reply's headers). Hooks of other probes
@@ -61,10 +62,10 @@ final class Continuity {
         String prev = last == null ? null : last.hook();
         if (isCrossing(e)) {
             if (TX.equals(e.hook()) && TX.equals(prev)) {
-                return TupleChange.ENCAP;
+                return now.isTunnel() ? TupleChange.ENCAP : null; // a tunnel device's transmit, then its underlay's
             }
             if (RX.equals(e.hook()) && RX.equals(prev)) {
-                return TupleChange.DECAP;
+                return k.isTunnel() ? TupleChange.DECAP : null; // the underlay's receive, then the tunnel device's
             }
             if (TX.equals(e.hook()) && RX.equals(prev)) {
                 return now.sameKindAs(k) ? TupleChange.NAT : now.isTunnel() ? TupleChange.ENCAP : null;
