@@ -79,12 +79,13 @@ final class NetpathProbe implements Probe {
             return;
         }
         List<String> now = taps.tapped();
-        context.report("netpath: rx on stacked devices attached as socket/AF_PACKET taps (" + STACKED_RX_PROGRAM
-                + " as the socket filter of a packet socket bound to each macvlan, ipvlan, VLAN, bond or team device, in"
-                + " every namespace, also later ones; now " + (now.isEmpty() ? "none" : String.join(", ", now)) + ")"
-                + " (the tracepoint misses them: their receive is another round of __netif_receive_skb_core; a tap sees"
-                + " every round and costs other devices nothing; not tc/tcx ingress: it adds a hook to every packet of"
-                + " every device; not netfilter PRE_ROUTING: it runs for every IP packet of the namespace)");
+        context.report("netpath: rx on stacked devices attached as socket/AF_PACKET taps on "
+                + (now.isEmpty() ? "none yet" : String.join(", ", now))
+                + " (the tracepoint misses receive on a macvlan, ipvlan, VLAN, bond or team device: it is another round of"
+                + " __netif_receive_skb_core; a packet tap bound to each such device, in every namespace and also later ones,"
+                + " runs the socket filter " + STACKED_RX_PROGRAM + " in every round and costs other devices nothing;"
+                + " not tc/tcx ingress: a hook on every packet of every device; not netfilter PRE_ROUTING: it runs for every"
+                + " IP packet of the namespace)");
     }
 
     @Override
