@@ -13,8 +13,8 @@ import java.util.Map;
  * ({@code /proc/PID/ns/net}), each once, by inode. A namespace kept alive only by an open file
  * descriptor or a bind mount elsewhere is not found.
  *
- * <p>Only nsfs files count (same device as {@code /proc/self/ns/net}): a stale plain file left in
- * {@code /run/netns} by an interrupted {@code ip netns add} is skipped. Nothing here depends on the
+ * <p>Only nsfs files count (for {@code /run/netns}, the device of {@code /proc/self/ns/net}): a stale
+ * plain file left there by an interrupted {@code ip netns add} is skipped. Nothing here depends on the
  * netpath probe: any probe that must act in every namespace can use it.
  */
 public final class NetworkNamespaces {
@@ -38,34 +38,64 @@ public final class NetworkNamespaces {
      */
     public Map<Long, Path> list() {
         Map<Long, Path> found = new LinkedHashMap<>();
-        long nsfs = deviceOf(proc.resolve("self/ns/net"));
-        scan(named, null, nsfs, found);
-        scan(proc, "ns/net", nsfs, found);
+        scanNamed(found);
+        scanProcesses(found);
         return found;
     }
 
-    private static void scan(Path dir, String below, long nsfs, Map<Long, Path> found) {
-        if (!Files.isDirectory(dir)) {
+    /** {@code /run/netns}: bind mounts of nsfs files, read with stat (only nsfs files count). */
+    private void scanNamed(Map<Long, Path> found) {
+        if (!Files.isDirectory(named)) {
             return;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        long nsfs = deviceOf(proc.resolve("self/ns/net"));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(named)) {
             for (Path entry : ds) {
-                if (below != null && !isPid(entry.getFileName().toString())) {
-                    continue;
-                }
-                Path handle = below == null ? entry : entry.resolve(below);
                 try {
-                    Map<String, Object> a = Files.readAttributes(handle, "unix:ino,dev");
-                    if (nsfs != -1 && ((Number) a.get("dev")).longValue() != nsfs) {
-                        continue;
+                    Map<String, Object> a = Files.readAttributes(entry, "unix:ino,dev");
+                    if (nsfs == -1 || ((Number) a.get("dev")).longValue() == nsfs) {
+                        found.putIfAbsent(((Number) a.get("ino")).longValue(), entry);
                     }
-                    found.putIfAbsent(((Number) a.get("ino")).longValue(), handle);
                 } catch (IOException | RuntimeException e) {
-                    // gone meanwhile, or not ours to read: not a namespace we can enter
+                    // gone meanwhile, or unreadable: not a namespace we can enter
                 }
             }
         } catch (IOException e) {
             // the directory went away: nothing to find there
+        }
+    }
+
+    /** {@code /proc/PID/ns/net}: magic links whose text is "net:[INODE]", one readlink each. */
+    private void scanProcesses(Map<Long, Path> found) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc)) {
+            for (Path entry : ds) {
+                if (!isPid(entry.getFileName().toString())) {
+                    continue;
+                }
+                Path handle = entry.resolve("ns/net");
+                try {
+                    long inode = inodeOfLink(Files.readSymbolicLink(handle).toString());
+                    if (inode > 0) {
+                        found.putIfAbsent(inode, handle);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process exited meanwhile, or is not ours to read
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: only named namespaces
+        }
+    }
+
+    /** The inode in a namespace link's text "net:[4026531840]", or -1. */
+    static long inodeOfLink(String text) {
+        if (!text.startsWith("net:[") || !text.endsWith("]")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text.substring(5, text.length() - 1));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
