@@ -51,6 +51,9 @@ final class NetpathProbe implements Probe {
         }
         boolean rx = config.hooks().contains(NetpathConfig.Hook.RX);
         object.setAutoload(STACKED_RX_PROGRAM, rx);
+        if (rx) {
+            beginTaps(context);
+        }
         object.load();
         context.consume(object, context.standardDecoder("netpath", HOOK_NAMES));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
@@ -60,8 +63,18 @@ final class NetpathProbe implements Probe {
                         + " (BTF tracepoint: typed, stable, no kprobe needed)");
             }
         }
-        if (rx) {
-            startTaps(context);
+        if (taps != null) {
+            attachTaps(context);
+        }
+    }
+
+    /** Starts looking for stacked devices while the object loads. */
+    private void beginTaps(ProbeContext context) {
+        try {
+            taps = new StackedRxTaps(Native.get(), new NetworkNamespaces(), context::report);
+            taps.begin();
+        } catch (PkttraceException e) {
+            context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
         }
     }
 
@@ -69,13 +82,13 @@ final class NetpathProbe implements Probe {
      * Taps the stacked devices of every namespace. Without them only stacked-device receive is missing,
      * so a failure is reported and tracing goes on.
      */
-    private void startTaps(ProbeContext context) throws PkttraceException {
+    private void attachTaps(ProbeContext context) throws PkttraceException {
         try {
-            taps = new StackedRxTaps(Native.get(), object.programFd(STACKED_RX_PROGRAM), new NetworkNamespaces(),
-                    context::report);
-            taps.start();
+            taps.attach(object.programFd(STACKED_RX_PROGRAM));
         } catch (PkttraceException e) {
             context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
+            taps.close();
+            taps = null;
             return;
         }
         List<String> now = taps.tapped();

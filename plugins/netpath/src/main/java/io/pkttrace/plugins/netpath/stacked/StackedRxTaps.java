@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -70,40 +73,52 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     private final Native n;
-    private final int programFd;
     private final NetworkNamespaces namespaces;
     private final Consumer<String> report;
     private final Map<Device, PacketTap> taps = new HashMap<>();
     private final Map<Device, String> names = new HashMap<>();
+    private final CompletableFuture<Integer> programFd = new CompletableFuture<>();
     private final CountDownLatch firstScan = new CountDownLatch(1);
     private final Set<String> reportedErrors = new HashSet<>();
     private volatile boolean stopping;
     private volatile List<String> tapped = List.of();
     private Thread thread;
     private WatchService watch;
+    private long begun;
 
-    /**
-     * @param programFd the loaded {@code pt_stacked_rx} socket filter
-     * @param report    where to tell the user about taps added while tracing and about failures
-     */
-    public StackedRxTaps(Native n, int programFd, NetworkNamespaces namespaces, Consumer<String> report) {
+    /** @param report where to tell the user about taps added while tracing and about failures */
+    public StackedRxTaps(Native n, NetworkNamespaces namespaces, Consumer<String> report) {
         this.n = n;
-        this.programFd = programFd;
         this.namespaces = namespaces;
         this.report = report;
     }
 
-    /** Starts watching; returns once every stacked device present now is tapped (or after 10 s). */
-    public void start() throws PkttraceException {
+    /**
+     * Starts the watcher, which at once looks for stacked devices without tapping them yet: the first
+     * pass through every namespace is the slow one (cold code), and it runs while the probe loads.
+     */
+    public void begin() {
+        begun = System.nanoTime();
         watch = watchNamedNamespaces();
         thread = new Thread(this::run, "pkttrace-netpath-taps");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Taps every stacked device with the loaded {@code pt_stacked_rx} socket filter; returns once
+     * every one present now is tapped (or after 10 s), then keeps following new ones.
+     */
+    public void attach(int socketFilterFd) throws PkttraceException {
+        long loaded = System.nanoTime();
+        programFd.complete(socketFilterFd);
         try {
             if (!firstScan.await(FIRST_SCAN_TIMEOUT_S, TimeUnit.SECONDS)) {
                 report.accept("netpath: stacked devices are still being looked for after " + FIRST_SCAN_TIMEOUT_S
                         + " s; their receive is traced once found");
             }
+            LOG.debug("stacked-device taps ready {} ms after the watcher began, {} ms after the probe loaded",
+                    (System.nanoTime() - begun) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PkttraceException("interrupted", null);
@@ -132,9 +147,11 @@ public final class StackedRxTaps implements AutoCloseable {
     private void run() {
         try (NetnsEntry entry = new NetnsEntry(n)) {
             LinkDump dump = new LinkDump(n);
+            scan(entry, dump, -1); // look only, while the probe loads
+            int fd = awaitProgram();
             boolean first = true;
-            while (!stopping) {
-                scan(entry, dump, first);
+            while (!stopping && fd >= 0) {
+                scan(entry, dump, fd);
                 if (first) {
                     first = false;
                     firstScan.countDown();
@@ -145,7 +162,22 @@ public final class StackedRxTaps implements AutoCloseable {
             LOG.warn("stacked-device watcher failed: {}", e.toString());
             report.accept("netpath: receive on stacked devices is no longer followed for new devices (" + e + ")");
         } finally {
+            // The taps are this thread's: it closes them, so that no other thread ever races with a scan.
+            for (PacketTap t : taps.values()) {
+                t.close();
+            }
+            taps.clear();
+            names.clear();
             firstScan.countDown();
+        }
+    }
+
+    /** The socket filter's fd once the probe has loaded, or -1 when it stopped before. */
+    private int awaitProgram() {
+        try {
+            return programFd.get();
+        } catch (InterruptedException | ExecutionException | CancellationException e) {
+            return -1;
         }
     }
 
@@ -165,7 +197,8 @@ public final class StackedRxTaps implements AutoCloseable {
         }
     }
 
-    private void scan(NetnsEntry entry, LinkDump dump, boolean first) {
+    /** One pass over every namespace; {@code fd} < 0 only looks (no taps, no reports). */
+    private void scan(NetnsEntry entry, LinkDump dump, int fd) {
         long t0 = System.nanoTime();
         Set<Device> present = new HashSet<>();
         Map<Long, Path> all = namespaces.list();
@@ -178,10 +211,10 @@ public final class StackedRxTaps implements AutoCloseable {
             try {
                 entry.in(ns.getValue(), () -> {
                     for (Link l : dump.links()) {
-                        if (STACKED_KINDS.contains(l.kind())) {
+                        if (fd >= 0 && STACKED_KINDS.contains(l.kind())) {
                             Device d = new Device(inode, l.ifindex());
                             present.add(d);
-                            ensureTap(d, l, first);
+                            ensureTap(d, l, fd);
                         }
                     }
                     return null;
@@ -189,7 +222,7 @@ public final class StackedRxTaps implements AutoCloseable {
             } catch (PkttraceException e) {
                 // The namespace went away between listing and entering, or cannot be entered: its
                 // devices are not present for us. Say so once per distinct failure.
-                if (Files.exists(ns.getValue()) && reportedErrors.add(e.getMessage())) {
+                if (fd >= 0 && Files.exists(ns.getValue()) && reportedErrors.add(e.getMessage())) {
                     report.accept("netpath: receive on stacked devices not traced in namespace " + inode + ": " + e.userLine());
                 }
             }
@@ -209,7 +242,7 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     /** Runs inside the device's namespace. */
-    private void ensureTap(Device d, Link l, boolean first) throws PkttraceException {
+    private void ensureTap(Device d, Link l, int fd) throws PkttraceException {
         PacketTap t = taps.get(d);
         if (t != null && t.alive()) {
             return;
@@ -218,7 +251,7 @@ public final class StackedRxTaps implements AutoCloseable {
             t.close(); // its device went away and another got the same index
         }
         try {
-            taps.put(d, PacketTap.open(n, programFd, l.ifindex()));
+            taps.put(d, PacketTap.open(n, fd, l.ifindex()));
         } catch (PkttraceException e) {
             taps.remove(d);
             if (reportedErrors.add(e.getMessage())) {
@@ -229,15 +262,16 @@ public final class StackedRxTaps implements AutoCloseable {
         }
         String name = l.name() + " (" + l.kind() + ") in " + d.netns();
         names.put(d, name);
-        if (!first) {
+        if (firstScan.getCount() == 0) {
             report.accept("netpath: rx on " + name + " now traced (packet tap)");
         }
     }
 
-    /** Stops watching and closes every tap. Idempotent. */
+    /** Stops watching; the watcher closes every tap as it ends. Idempotent. */
     @Override
     public void close() {
         stopping = true;
+        programFd.cancel(false);
         if (watch != null) {
             try {
                 watch.close();
@@ -252,11 +286,9 @@ public final class StackedRxTaps implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (thread.isAlive()) {
+                LOG.warn("the stacked-device watcher did not end in 5 s; its taps close when pkttrace exits");
+            }
         }
-        for (PacketTap t : taps.values()) {
-            t.close();
-        }
-        taps.clear();
-        names.clear();
     }
 }
