@@ -58,8 +58,10 @@ static __always_inline int pt_rx_already_seen(struct sk_buff *skb)
 	return 0;
 }
 
-/* One record for one skb at one hook: parse, filter (before any further read), then complete and submit. */
-static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
+/* One record for one skb at one hook: parse, filter (before any further read), then complete and submit.
+ * pushed: link-layer bytes in front of the data that the length must not count (a packet tap sees the
+ * Ethernet header pushed back; the tracepoints see the data at L3). */
+static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason, __u32 pushed)
 {
 	struct pkttrace_event e = {};
 
@@ -68,6 +70,7 @@ static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt
 	if (pt_filtered_out(&e))
 		return 0;
 	pt_fill_common(&e, skb, hook);
+	e.len -= pushed;
 	e.reason = reason;
 	pt_fill_dev(&e, skb);
 	pt_fill_sock(&e, skb);
@@ -78,14 +81,14 @@ static __always_inline int pt_skb_event(struct sk_buff *skb, __u16 hook, enum pt
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(pt_net_dev_queue, struct sk_buff *skb)
 {
-	return pt_skb_event(skb, HOOK_TX, PT_L3_NETWORK_HEADER, -1);
+	return pt_skb_event(skb, HOOK_TX, PT_L3_NETWORK_HEADER, -1, 0);
 }
 
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(pt_netif_receive_skb, struct sk_buff *skb)
 {
 	pt_rx_already_seen(skb);
-	return pt_skb_event(skb, HOOK_RX, PT_L3_DATA, -1);
+	return pt_skb_event(skb, HOOK_RX, PT_L3_DATA, -1, 0);
 }
 
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
@@ -100,10 +103,11 @@ SEC("socket")
 int pt_stacked_rx(struct __sk_buff *ctx)
 {
 	struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
+	__u32 pushed = (__u32)(skb->head + skb->network_header - skb->data);
 
 	if (pt_rx_already_seen(skb))
 		return 0;
-	pt_skb_event(skb, HOOK_RX, PT_L3_NETWORK_HEADER, -1);
+	pt_skb_event(skb, HOOK_RX, PT_L3_NETWORK_HEADER, -1, pushed < 256 ? pushed : 0);
 	return 0;
 }
 
@@ -111,7 +115,7 @@ int pt_stacked_rx(struct __sk_buff *ctx)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
-	return pt_skb_event(skb, HOOK_DROP, PT_L3_NETWORK_HEADER, reason);
+	return pt_skb_event(skb, HOOK_DROP, PT_L3_NETWORK_HEADER, reason, 0);
 }
 
 /* The normal end of a packet (delivered to a socket, or consumed by the stack): lets flow views
@@ -119,7 +123,7 @@ int BPF_PROG(pt_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 SEC("tp_btf/consume_skb")
 int BPF_PROG(pt_consume_skb, struct sk_buff *skb)
 {
-	return pt_skb_event(skb, HOOK_CONSUME, PT_L3_NETWORK_HEADER, -1);
+	return pt_skb_event(skb, HOOK_CONSUME, PT_L3_NETWORK_HEADER, -1, 0);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
