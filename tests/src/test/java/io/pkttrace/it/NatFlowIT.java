@@ -52,4 +52,32 @@ class NatFlowIT extends WithDemoTopology {
     void aMasqueradedIpv6PingIsOnePacketEachWayPairedAcrossNat() throws Exception {
         pingIsFollowedThroughNat(DemoTopology.CLIENT_V6, DemoTopology.SERVER_V6, DemoTopology.ROUTER_SERVER_V6, "-6");
     }
+
+    @Test
+    void whenMasqueradeAlsoRewritesTheEchoIdThePacketIsStillOneAndPaired() throws Exception {
+        // The router's own ping to the server holds echo id 4242 from the router's address, so the
+        // client's ping with the same id leaves the router with another one.
+        Process router = new ProcessBuilder("ip", "netns", "exec", topo.routerName(), "ping", "-q", "-e", "4242", "-c", "100",
+                "-i", "0.05", DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BackgroundTrace trace = new BackgroundTrace("trace", "--duration", "4", "-a", "either=" + DemoTopology.CLIENT_V4,
+                    "-a", "either=" + DemoTopology.ROUTER_SERVER_V4, "--sink", "flow");
+            trace.awaitTracing();
+            topo.client().exec("ping", "-e", "4242", "-c", "1", "-W", "2", DemoTopology.SERVER_V4);
+            Cli.Result res = trace.finish();
+            assertEquals(0, res.exit(), res.toString());
+            List<FlowBlocks.Block> blocks = FlowBlocks.parse(res.out());
+            FlowBlocks.Block req = FlowBlocks.only(blocks, "#\\d+ request " + DemoTopology.CLIENT_V4 + " -> " + DemoTopology.SERVER_V4
+                    + " id 4242 seq 1: 4 hops in .*", res.out());
+            String nat = req.hops().get(2).details();
+            assertTrue(nat.matches("NAT: request " + DemoTopology.ROUTER_SERVER_V4 + " -> " + DemoTopology.SERVER_V4 + " id \\d+ seq 1")
+                    && !nat.contains("id 4242 "), "the id was rewritten: " + res.out());
+            String id = nat.replaceAll(".* id (\\d+) seq 1", "$1");
+            FlowBlocks.only(blocks, "#\\d+ reply " + DemoTopology.SERVER_V4 + " -> " + DemoTopology.ROUTER_SERVER_V4 + " id " + id
+                    + " seq 1: \\d+ hops in .*; reply to #" + FlowBlocks.number(req) + " after .*", res.out());
+        } finally {
+            router.destroy();
+            router.waitFor();
+        }
+    }
 }
