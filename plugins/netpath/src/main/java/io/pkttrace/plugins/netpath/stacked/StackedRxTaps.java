@@ -255,16 +255,26 @@ public final class StackedRxTaps implements AutoCloseable {
         } catch (PkttraceException e) {
             taps.remove(d);
             if (reportedErrors.add(e.getMessage())) {
-                report.accept("netpath: receive on " + l.name() + " (" + l.kind() + ") in namespace " + d.netns()
+                report.accept("netpath: receive on " + printable(l.name()) + " (" + printable(l.kind()) + ") in namespace " + d.netns()
                         + " not traced: " + e.userLine());
             }
             return;
         }
-        String name = l.name() + " (" + l.kind() + ") in " + d.netns();
+        String name = printable(l.name()) + " (" + printable(l.kind()) + ") in " + d.netns();
         names.put(d, name);
         if (firstScan.getCount() == 0) {
             report.accept("netpath: rx on " + name + " now traced (packet tap)");
         }
+    }
+
+    /**
+     * A device name as the user may see it: whoever administers a namespace (also an unprivileged
+     * user's container) names its devices, and a name may hold terminal control characters.
+     */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** Stops watching; the watcher closes every tap as it ends. Idempotent. */

@@ -108,4 +108,10 @@ class LinkMessagesTest {
             assertTrue(!StackedRxTaps.STACKED_KINDS.contains(k), k + " receives through netif_receive_skb");
         }
     }
+
+    @Test
+    void deviceNamesAreReportedWithoutControlCharacters() {
+        assertEquals("mv?[2Jx", StackedRxTaps.printable("mv\u001b[2Jx"));
+        assertEquals("eth0.5", StackedRxTaps.printable("eth0.5"));
+    }
 }
