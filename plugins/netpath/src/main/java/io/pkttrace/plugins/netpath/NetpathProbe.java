@@ -6,7 +6,6 @@ import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.plugins.netpath.netns.NetworkNamespaces;
 import io.pkttrace.plugins.netpath.stacked.StackedRxTaps;
-import io.pkttrace.plugins.netpath.sys.Native;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,12 +69,8 @@ final class NetpathProbe implements Probe {
 
     /** Starts looking for stacked devices while the object loads. */
     private void beginTaps(ProbeContext context) {
-        try {
-            taps = new StackedRxTaps(Native.get(), new NetworkNamespaces(), context::report);
-            taps.begin();
-        } catch (PkttraceException e) {
-            context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
-        }
+        taps = new StackedRxTaps(new NetworkNamespaces(), context::report);
+        taps.begin();
     }
 
     /**

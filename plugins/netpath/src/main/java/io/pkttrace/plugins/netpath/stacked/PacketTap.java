@@ -25,9 +25,10 @@ final class PacketTap implements AutoCloseable {
     }
 
     /**
-     * Opens the tap on device {@code ifindex} of the current namespace. The socket is created with
-     * protocol 0, so that it receives nothing until bind, and gets its filter and
-     * PACKET_IGNORE_OUTGOING (no copy of transmitted packets is made for it) before that.
+     * Opens the tap on device {@code ifindex} of the current namespace, or returns null when there is
+     * no such device (any more). The socket is created with protocol 0, so that it receives nothing
+     * until bind, and gets its filter and PACKET_IGNORE_OUTGOING (no copy of transmitted packets is
+     * made for it) before that.
      */
     static PacketTap open(Native n, int programFd, int ifindex) throws PkttraceException {
         LibC c = n.libc();
@@ -53,7 +54,12 @@ final class PacketTap implements AutoCloseable {
             sll.putShort(2, Short.reverseBytes((short) LibC.ETH_P_ALL)); // network byte order
             sll.putInt(4, ifindex);
             if (c.bind(fd, sll, SOCKADDR_LL) != 0) {
-                throw failed(n, "bind an AF_PACKET socket to device " + ifindex, n.errno());
+                int err = n.errno();
+                if (err == LibC.ENODEV) {
+                    tap.close();
+                    return null;
+                }
+                throw failed(n, "bind an AF_PACKET socket to device " + ifindex, err);
             }
             return tap;
         } catch (PkttraceException | RuntimeException e) {

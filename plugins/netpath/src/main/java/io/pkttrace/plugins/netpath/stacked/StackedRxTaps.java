@@ -72,7 +72,6 @@ public final class StackedRxTaps implements AutoCloseable {
     record Device(long netns, int ifindex) {
     }
 
-    private final Native n;
     private final NetworkNamespaces namespaces;
     private final Consumer<String> report;
     private final Map<Device, PacketTap> taps = new HashMap<>();
@@ -81,14 +80,14 @@ public final class StackedRxTaps implements AutoCloseable {
     private final CountDownLatch firstScan = new CountDownLatch(1);
     private final Set<String> reportedErrors = new HashSet<>();
     private volatile boolean stopping;
+    private volatile PkttraceException failure;
     private volatile List<String> tapped = List.of();
     private Thread thread;
     private WatchService watch;
     private long begun;
 
     /** @param report where to tell the user about taps added while tracing and about failures */
-    public StackedRxTaps(Native n, NetworkNamespaces namespaces, Consumer<String> report) {
-        this.n = n;
+    public StackedRxTaps(NetworkNamespaces namespaces, Consumer<String> report) {
         this.namespaces = namespaces;
         this.report = report;
     }
@@ -116,6 +115,9 @@ public final class StackedRxTaps implements AutoCloseable {
             if (!firstScan.await(FIRST_SCAN_TIMEOUT_S, TimeUnit.SECONDS)) {
                 report.accept("netpath: stacked devices are still being looked for after " + FIRST_SCAN_TIMEOUT_S
                         + " s; their receive is traced once found");
+            }
+            if (failure != null) {
+                throw failure;
             }
             LOG.debug("stacked-device taps ready {} ms after the watcher began, {} ms after the probe loaded",
                     (System.nanoTime() - begun) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
@@ -145,18 +147,23 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     private void run() {
+        Native n;
+        try {
+            n = Native.get(); // binding libc takes a while: here, not on the thread that loads the probe
+        } catch (PkttraceException e) {
+            failure = e;
+            firstScan.countDown();
+            return;
+        }
         try (NetnsEntry entry = new NetnsEntry(n)) {
             LinkDump dump = new LinkDump(n);
-            scan(entry, dump, -1); // look only, while the probe loads
+            Map<Long, Stacked> found = find(entry, dump); // while the probe loads: the slow, cold pass
             int fd = awaitProgram();
-            boolean first = true;
             while (!stopping && fd >= 0) {
-                scan(entry, dump, fd);
-                if (first) {
-                    first = false;
-                    firstScan.countDown();
-                }
+                tap(n, entry, found, fd); // enters only the namespaces that have stacked devices
+                firstScan.countDown();
                 waitForChange();
+                found = find(entry, dump);
             }
         } catch (RuntimeException e) {
             LOG.warn("stacked-device watcher failed: {}", e.toString());
@@ -197,34 +204,53 @@ public final class StackedRxTaps implements AutoCloseable {
         }
     }
 
-    /** One pass over every namespace; {@code fd} < 0 only looks (no taps, no reports). */
-    private void scan(NetnsEntry entry, LinkDump dump, int fd) {
+    /** The stacked devices of one namespace, and how to enter it. */
+    private record Stacked(Path handle, List<Link> links) {
+    }
+
+    /** Lists every namespace's stacked devices: one link dump per namespace. */
+    private Map<Long, Stacked> find(NetnsEntry entry, LinkDump dump) {
         long t0 = System.nanoTime();
-        Set<Device> present = new HashSet<>();
         Map<Long, Path> all = namespaces.list();
-        long t1 = System.nanoTime();
+        Map<Long, Stacked> found = new HashMap<>();
         for (Map.Entry<Long, Path> ns : all.entrySet()) {
             if (stopping) {
-                return;
+                break;
             }
+            try {
+                List<Link> stacked = entry.in(ns.getValue(), () -> dump.links().stream().filter(l -> STACKED_KINDS.contains(l.kind())).toList());
+                if (!stacked.isEmpty()) {
+                    found.put(ns.getKey(), new Stacked(ns.getValue(), stacked));
+                }
+            } catch (PkttraceException e) {
+                // The namespace went away between listing and entering, or cannot be entered: its
+                // devices are not present for us. Say so once per distinct failure.
+                if (Files.exists(ns.getValue()) && reportedErrors.add(e.getMessage())) {
+                    report.accept("netpath: receive on stacked devices not traced in namespace " + ns.getKey() + ": " + e.userLine());
+                }
+            }
+        }
+        LOG.debug("looked through {} namespaces in {} µs: {} with stacked devices", all.size(), (System.nanoTime() - t0) / 1000,
+                found.size());
+        return found;
+    }
+
+    /** Taps every device found (entering their namespaces only), and closes the taps of devices gone. */
+    private void tap(Native n, NetnsEntry entry, Map<Long, Stacked> found, int fd) {
+        Set<Device> present = new HashSet<>();
+        for (Map.Entry<Long, Stacked> ns : found.entrySet()) {
             long inode = ns.getKey();
             try {
-                entry.in(ns.getValue(), () -> {
-                    for (Link l : dump.links()) {
-                        if (fd >= 0 && STACKED_KINDS.contains(l.kind())) {
-                            Device d = new Device(inode, l.ifindex());
-                            present.add(d);
-                            ensureTap(d, l, fd);
-                        }
+                entry.in(ns.getValue().handle(), () -> {
+                    for (Link l : ns.getValue().links()) {
+                        Device d = new Device(inode, l.ifindex());
+                        present.add(d);
+                        ensureTap(n, d, l, fd);
                     }
                     return null;
                 });
             } catch (PkttraceException e) {
-                // The namespace went away between listing and entering, or cannot be entered: its
-                // devices are not present for us. Say so once per distinct failure.
-                if (fd >= 0 && Files.exists(ns.getValue()) && reportedErrors.add(e.getMessage())) {
-                    report.accept("netpath: receive on stacked devices not traced in namespace " + inode + ": " + e.userLine());
-                }
+                // gone since it was listed: the next pass will not find it
             }
         }
         for (var it = taps.entrySet().iterator(); it.hasNext(); ) {
@@ -237,12 +263,10 @@ public final class StackedRxTaps implements AutoCloseable {
             }
         }
         tapped = List.copyOf(new TreeSet<>(names.values()));
-        LOG.debug("scanned {} namespaces in {} µs (listing them {} µs), {} taps", all.size(), (System.nanoTime() - t0) / 1000,
-                (t1 - t0) / 1000, taps.size());
     }
 
     /** Runs inside the device's namespace. */
-    private void ensureTap(Device d, Link l, int fd) throws PkttraceException {
+    private void ensureTap(Native n, Device d, Link l, int fd) throws PkttraceException {
         PacketTap t = taps.get(d);
         if (t != null && t.alive()) {
             return;
@@ -251,7 +275,11 @@ public final class StackedRxTaps implements AutoCloseable {
             t.close(); // its device went away and another got the same index
         }
         try {
-            taps.put(d, PacketTap.open(n, fd, l.ifindex()));
+            PacketTap opened = PacketTap.open(n, fd, l.ifindex());
+            if (opened == null) {
+                return; // the device went away since it was listed
+            }
+            taps.put(d, opened);
         } catch (PkttraceException e) {
             taps.remove(d);
             if (reportedErrors.add(e.getMessage())) {

@@ -24,6 +24,7 @@ public interface LibC {
     int O_CLOEXEC = 0x80000;
     int EINTR = 4;
     int EAGAIN = 11;
+    int ENODEV = 19;
     int EPERM = 1;
 
     @SaveError
