@@ -98,10 +98,11 @@ fi
 # The C consumer loads the very object pkttrace's synthetic probe loads: the one in the bench plugin jar.
 bench_jar=$(ls "$dist"/plugins/pkttrace-plugin-bench-*.jar 2>/dev/null | head -1)
 [ -n "$bench_jar" ] || die "the bench plugin is not in $dist/plugins: run without --no-build"
-(cd "$work" && jar xf "$bench_jar" io/pkttrace/bpf/synthetic.bpf.o) || die "cannot extract synthetic.bpf.o from $bench_jar"
-obj="$work/io/pkttrace/bpf/synthetic.bpf.o"
+(cd "$work" && jar xf "$bench_jar" bpf/synthetic.bpf.o) || die "cannot extract synthetic.bpf.o from $bench_jar"
+obj="$work/bpf/synthetic.bpf.o"
+[ -s "$obj" ] || die "$bench_jar has no bpf/synthetic.bpf.o: rebuild (run without --no-build)"
 for tool in cc bpftrace ip; do command -v "$tool" >/dev/null || die "'$tool' is missing: run scripts/setup.sh"; done
-cc -O2 -o "$work/consumer" benchmarks/c/consumer.c -lbpf || die "cannot build benchmarks/c/consumer.c (libbpf-dev?)"
+cc -O2 -I framework/probe-sdk/src/main/bpf/include -I plugins/bench/src/main/bpf -o "$work/consumer" benchmarks/c/consumer.c -lbpf || die "cannot build benchmarks/c/consumer.c (libbpf-dev?)"
 cc -O2 -o "$work/getppid_loop" benchmarks/load/getppid_loop.c || die "cannot build the load generator"
 cc -O2 -o "$work/udpflood" benchmarks/load/udpflood.c || die "cannot build the UDP flood generator"
 plugins=$("$pt" plugins 2>&1) || die "pkttrace plugins failed: $plugins"

@@ -17,7 +17,7 @@
  *   consumer: mode=consume produced=N delivered=N lost=N filtered=N check=ok cpu_ns=N ns_per_event=X maxrss_kb=N
  * cpu_ns is the process's user+system time (getrusage) from attach to the end of the final drain.
  *
- * Build: cc -O2 -o consumer consumer.c -lbpf
+ * Build: cc -O2 -I framework/probe-sdk/src/main/bpf/include -I plugins/bench/src/main/bpf -o consumer consumer.c -lbpf
  * Usage: consumer --obj synthetic.bpf.o --pid PID [--syscall NR] [--mode consume|produce]
  *                 [--ring-size BYTES] [--interval-us N]
  * "attached" is printed on stderr once the program is attached (the benchmark waits for it). */
@@ -36,12 +36,11 @@
 #include <time.h>
 #include <unistd.h>
 
-struct synthetic_cfg { /* bpf/src/synthetic.bpf.c */
-	uint32_t tgid;
-	int32_t syscall_nr;
-};
+#include <linux/types.h>
+#include "pkttrace/event.h" /* the probe SDK's record (framework/probe-sdk/src/main/bpf/include) */
+#include "synthetic.h"      /* struct synthetic_cfg (plugins/bench/src/main/bpf) */
 
-#define RECORD_SIZE 120 /* struct pkttrace_event, bpf/include/pkttrace/event.h */
+#define RECORD_SIZE sizeof(struct pkttrace_event)
 
 static volatile sig_atomic_t stop;
 static uint64_t delivered;

@@ -32,8 +32,13 @@ final class Cli {
     }
 
     static List<String> command(List<String> prefix, String... args) {
+        return command(home(), prefix, args);
+    }
+
+    /** bin/pkttrace of the distribution at {@code home} (e.g. a copy with more plugins). */
+    static List<String> command(Path home, List<String> prefix, String... args) {
         List<String> argv = new ArrayList<>(prefix);
-        argv.add(home().resolve("bin/pkttrace").toString());
+        argv.add(home.resolve("bin/pkttrace").toString());
         argv.addAll(List.of(args));
         return argv;
     }
@@ -44,10 +49,15 @@ final class Cli {
 
     static Result run(List<String> prefix, Map<String, String> env, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
+        return run(home(), prefix, env, timeoutSeconds, args);
+    }
+
+    static Result run(Path home, List<String> prefix, Map<String, String> env, int timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("pkttrace-out", ".txt");
         Path err = Files.createTempFile("pkttrace-err", ".txt");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command(prefix, args))
+            ProcessBuilder pb = new ProcessBuilder(command(home, prefix, args))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();

@@ -6,6 +6,7 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.TupleRules;
 import io.pkttrace.core.bpf.DropReasons;
+import io.pkttrace.core.bpf.EventLayout;
 import io.pkttrace.core.bpf.StandardRecordDecoder;
 import io.pkttrace.core.enrich.NetnsNameEnricherFactory;
 import io.pkttrace.core.netns.NetnsNames;
@@ -54,10 +55,12 @@ public class HotPathBenchmark {
             List.of(new TupleRules.Prefix(4, new byte[] {(byte) 198, 18, 0, 0}, 15)), List.of(), List.of(),
             List.of(17), List.of(), List.of(new TupleRules.PortRange(9999, 9999)), List.of(), true);
 
+    /** The record layout as the engine reads it: from the BTF of the bench plugin's synthetic.bpf.o. */
+    private final EventLayout layout = Records.layout();
     private final StandardRecordDecoder syntheticDecoder =
-            new StandardRecordDecoder("synthetic", new String[] {null, "sys_enter"}, DropReasons.none());
+            new StandardRecordDecoder(layout, "synthetic", new String[] {null, "sys_enter"}, DropReasons.none());
     private final StandardRecordDecoder netpathDecoder =
-            new StandardRecordDecoder("netpath", new String[] {null, "tx", "rx", "drop", "consume"}, DropReasons.none());
+            new StandardRecordDecoder(layout, "netpath", new String[] {null, "tx", "rx", "drop", "consume"}, DropReasons.none());
     private final ByteBuffer synthetic = Records.synthetic();
     private final ByteBuffer udp = Records.udp();
     private final PacketEvent event = new PacketEvent();

@@ -1,10 +1,18 @@
 package io.pkttrace.jmh;
 
+import io.pkttrace.btf.Btf;
+import io.pkttrace.btf.LayoutException;
+import io.pkttrace.core.bpf.EventLayout;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Standard records (bpf/include/pkttrace/event.h, 120 bytes) as the probes write them. */
+/**
+ * Standard records (struct pkttrace_event of the probe SDK's event.h, 120 bytes) as the probes write
+ * them. The offsets below are the benchmark's data; {@link #layout()} checks them against the BTF.
+ */
 final class Records {
     static final int SIZE = 120;
     static final int F_HAS_L3 = 1;
@@ -13,6 +21,19 @@ final class Records {
     static final int OFFSET = 8;
 
     private Records() {
+    }
+
+    /** The layout of the bench plugin's synthetic.bpf.o, which must be the one these records are written in. */
+    static EventLayout layout() {
+        try (InputStream in = Records.class.getResourceAsStream("/bpf/synthetic.bpf.o")) {
+            EventLayout l = EventLayout.of(Btf.fromElf(ByteBuffer.wrap(in.readAllBytes()), "synthetic.bpf.o"));
+            if (l.size() != SIZE || l.hook() != 44 || l.ifname() != 96 || l.flags() != 112 || l.flagL3() != F_HAS_L3) {
+                throw new IllegalStateException("struct pkttrace_event changed: update Records (" + l + ")");
+            }
+            return l;
+        } catch (IOException | LayoutException e) {
+            throw new IllegalStateException("cannot read the record layout of synthetic.bpf.o: " + e.getMessage(), e);
+        }
     }
 
     /** What synthetic.bpf.c writes for one getppid() call. */

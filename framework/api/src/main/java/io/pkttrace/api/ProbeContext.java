@@ -12,22 +12,26 @@ public interface ProbeContext {
     BpfObject open(String name, byte[] elf) throws PkttraceException;
 
     /**
-     * Opens a BPF object shipped as a resource of the plugin, e.g. {@code /io/pkttrace/bpf/netpath.bpf.o}.
+     * Opens a BPF object shipped as a resource of the plugin, e.g. {@code /bpf/netpath.bpf.o}
+     * (where the probe SDK puts the objects compiled from the plugin's {@code src/main/bpf}).
      *
      * @param anchor a class of the plugin, whose class loader finds the resource
      */
     default BpfObject openResource(String name, Class<?> anchor, String resource) throws PkttraceException {
-        byte[] elf;
+        return open(name, readResource(name, anchor, resource));
+    }
+
+    /** The bytes of a resource of the plugin (e.g. a BPF object whose BTF the plugin reads before opening it). */
+    default byte[] readResource(String name, Class<?> anchor, String resource) throws PkttraceException {
         try (java.io.InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new PkttraceException("the plugin jar of '" + name + "' lacks " + resource,
                         "rebuild pkttrace (mvn package)");
             }
-            elf = in.readAllBytes();
+            return in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new PkttraceException("cannot read " + resource + " (" + e.getMessage() + ")", null);
         }
-        return open(name, elf);
     }
 
     /**
@@ -37,12 +41,21 @@ public interface ProbeContext {
     void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException;
 
     /**
-     * A decoder for the standard record layout of {@code bpf/include/pkttrace/event.h}.
+     * A decoder for the standard record ({@code struct pkttrace_event} of the probe SDK's event.h) that
+     * the object's programs write. Field offsets come from the object's own BTF, and the hook ids are
+     * named by the enumerators of the C enum {@code hookEnum} there (exported with
+     * {@code PT_EXPORT_ENUM}): {@code NETPATH_HOOK_TX = 1} in {@code enum netpath_hook} names hook 1
+     * "tx". An object whose record or enum does not match fails here, naming the field.
      *
      * @param probeType value for {@link PacketEvent#probe()}
-     * @param hookNames hook id (the record's {@code hook} field) to name
      */
-    RecordDecoder standardDecoder(String probeType, String[] hookNames);
+    RecordDecoder standardDecoder(BpfObject object, String probeType, String hookEnum) throws PkttraceException;
+
+    /**
+     * Like {@link #standardDecoder(BpfObject, String, String)}, for hook ids a probe assigns at run time
+     * (e.g. one per traced function): {@code hookNames[id]} names hook {@code id}.
+     */
+    RecordDecoder standardDecoder(BpfObject object, String probeType, String[] hookNames) throws PkttraceException;
 
     /** Tells the user which mechanism was used for what, and why an alternative was not. */
     void report(String line);

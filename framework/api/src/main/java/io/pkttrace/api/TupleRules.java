@@ -13,7 +13,7 @@ public record TupleRules(List<Prefix> src, List<Prefix> dst, List<Prefix> either
                          List<PortRange> srcPorts, List<PortRange> dstPorts, List<PortRange> eitherPorts,
                          boolean bothDirections) {
 
-    /** Alternatives per key that the kernel map holds (see bpf/include/pkttrace/filter.h). */
+    /** Alternatives per key that the kernel map holds (PT_MAX_ALT of the probe SDK's filter.h; KernelFilterEncoder refuses an object that holds another number). */
     public static final int MAX_ALTERNATIVES = 8;
 
     public TupleRules {

@@ -111,6 +111,13 @@ public final class Btf {
         return parse(data, base);
     }
 
+    /** The {@code .BTF} section of an ELF file in memory, e.g. a compiled BPF object. */
+    public static Btf fromElf(ByteBuffer elf, String origin) throws MalformedFileException {
+        ByteBuffer section = ElfFile.of(elf, origin).section(".BTF")
+                .orElseThrow(() -> new MalformedFileException(origin + " is an ELF file without a .BTF section"));
+        return parse(section);
+    }
+
     /** The running kernel's BTF. */
     public static Btf vmlinux() throws IOException {
         return read(Path.of("/sys/kernel/btf/vmlinux"));
@@ -303,6 +310,29 @@ public final class Btf {
             out.add(new Member(string(types.getInt(at)), types.getInt(at + 4), bitOffset, bitSize));
         }
         return out;
+    }
+
+    /**
+     * A named member of a struct or union, found through anonymous members as C (and libbpf's CO-RE)
+     * find it, with its bit offset from the start of {@code id}; null if there is none.
+     */
+    public Member member(int id, String name) {
+        java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>(); // {composite, its bit offset}
+        todo.add(new int[] {id, 0});
+        while (!todo.isEmpty()) {
+            int[] c = todo.poll();
+            for (Member m : members(c[0])) {
+                if (m.name().equals(name)) {
+                    return new Member(m.name(), m.type(), c[1] + m.bitOffset(), m.bitSize());
+                }
+                int t = skipModifiers(m.type());
+                BtfKind k = kind(t);
+                if (m.name().isEmpty() && (k == BtfKind.STRUCT || k == BtfKind.UNION)) {
+                    todo.add(new int[] {t, c[1] + m.bitOffset()});
+                }
+            }
+        }
+        return null;
     }
 
     /** Parameters of a FUNC_PROTO, or of a FUNC's prototype. */

@@ -75,14 +75,4 @@ public interface LibBpf {
     int libbpf_num_possible_cpus();
 
     int libbpf_strerror(int err, Pointer buf, @size_t long size);
-
-    Pointer btf__load_vmlinux_btf();
-
-    void btf__free(Pointer btf);
-
-    int btf__find_by_name_kind(Pointer btf, String name, int kind);
-
-    Pointer btf__type_by_id(Pointer btf, int id);
-
-    String btf__name_by_offset(Pointer btf, int offset);
 }

@@ -2,6 +2,9 @@ package io.pkttrace.core.bpf;
 
 import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.btf.Btf;
+import io.pkttrace.btf.MalformedFileException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +25,20 @@ public final class LibbpfObject implements BpfObject {
     private final LibBpf bpf;
     private final String name;
     private final Pointer elf; // libbpf reads the ELF from here until load completes
+    private final byte[] elfBytes;
+    private Btf btf;
     private Pointer obj;
     private boolean loaded;
     private final Map<String, Pointer> logBuffers = new LinkedHashMap<>();
     private final List<Pointer> links = new ArrayList<>();
     private final List<Attachment> attachments = new ArrayList<>();
 
-    private LibbpfObject(NativeBpf n, String name, Pointer elf, Pointer obj) {
+    private LibbpfObject(NativeBpf n, String name, Pointer elf, byte[] elfBytes, Pointer obj) {
         this.n = n;
         this.bpf = n.bpf();
         this.name = name;
         this.elf = elf;
+        this.elfBytes = elfBytes;
         this.obj = obj;
     }
 
@@ -52,12 +58,27 @@ public final class LibbpfObject implements BpfObject {
             throw new PkttraceException("BPF object '" + name + "' could not be opened (" + n.strerror(err) + ")",
                     libbpfSaid(n, "the plugin's BPF object is damaged or was built for another architecture"));
         }
-        return new LibbpfObject(n, name, elf, obj);
+        return new LibbpfObject(n, name, elf, elfBytes, obj);
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * The object's own type information (its .BTF section): where the probe SDK's record, filter map
+     * and hook enums are declared, read by the decoder and the filter encoder.
+     */
+    public Btf btf() throws PkttraceException {
+        if (btf == null) {
+            try {
+                btf = Btf.fromElf(ByteBuffer.wrap(elfBytes), "BPF object '" + name + "'");
+            } catch (MalformedFileException e) {
+                throw new PkttraceException(e.getMessage(), "rebuild the plugin with the pkttrace probe SDK (clang -g puts BTF in the object)");
+            }
+        }
+        return btf;
     }
 
     private Pointer program(String program) throws PkttraceException {

@@ -6,92 +6,145 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decodes {@code struct pkttrace_event} (bpf/include/pkttrace/event.h, 120 bytes, little-endian)
- * without allocating in the steady state: interface names come from a small cache keyed by
- * namespace and ifindex and checked against the raw bytes, so renames are seen.
+ * Decodes {@code struct pkttrace_event} (the probe SDK's event.h, little-endian) without allocating in
+ * the steady state: interface names come from a small cache keyed by namespace and ifindex and checked
+ * against the raw bytes, so renames are seen. Field offsets and flag bits come from the object's BTF
+ * ({@link EventLayout}) and are held in final fields.
  */
 public final class StandardRecordDecoder implements RecordDecoder {
-    public static final int SIZE = 120;
-    private static final int F_HAS_L3 = 1;
-    private static final int F_HAS_L4 = 1 << 1;
-    private static final int F_HAS_RETVAL = 1 << 2;
-    private static final int F_ICMP = 1 << 3;
     private static final int CACHE = 256;
 
     private final String probeType;
     private final String[] hookNames;
     private final DropReasons dropReasons;
     private final long[] cacheKey = new long[CACHE];
-    private final byte[][] cacheBytes = new byte[CACHE][16];
+    private final byte[][] cacheBytes = new byte[CACHE][EventLayout.IFNAME_BYTES];
     private final String[] cacheName = new String[CACHE];
-    private final byte[] scratch = new byte[16];
+    private final byte[] scratch = new byte[EventLayout.IFNAME_BYTES];
+    private final int size;
+    private final int tsNs;
+    private final int skb;
+    private final int retval;
+    private final int netns;
+    private final int ifindex;
+    private final int pid;
+    private final int len;
+    private final int skIno;
+    private final int hook;
+    private final int family;
+    private final int proto;
+    private final int saddr;
+    private final int daddr;
+    private final int sport;
+    private final int dport;
+    private final int icmpType;
+    private final int icmpCode;
+    private final int icmpId;
+    private final int icmpSeq;
+    private final int cpu;
+    private final int reason;
+    private final int ifname;
+    private final int flags;
+    private final int flagL3;
+    private final int flagL4;
+    private final int flagRetval;
+    private final int flagIcmp;
 
-    public StandardRecordDecoder(String probeType, String[] hookNames, DropReasons dropReasons) {
+    /** @param hookNames the name of each hook id (null entries: unnamed ids show as "hookN") */
+    public StandardRecordDecoder(EventLayout l, String probeType, String[] hookNames, DropReasons dropReasons) {
         this.probeType = probeType;
         this.hookNames = hookNames.clone();
         this.dropReasons = dropReasons;
+        size = l.size();
+        tsNs = l.tsNs();
+        skb = l.skb();
+        retval = l.retval();
+        netns = l.netns();
+        ifindex = l.ifindex();
+        pid = l.pid();
+        len = l.len();
+        skIno = l.skIno();
+        hook = l.hook();
+        family = l.family();
+        proto = l.proto();
+        saddr = l.saddr();
+        daddr = l.daddr();
+        sport = l.sport();
+        dport = l.dport();
+        icmpType = l.icmpType();
+        icmpCode = l.icmpCode();
+        icmpId = l.icmpId();
+        icmpSeq = l.icmpSeq();
+        cpu = l.cpu();
+        reason = l.reason();
+        ifname = l.ifname();
+        flags = l.flags();
+        flagL3 = l.flagL3();
+        flagL4 = l.flagL4();
+        flagRetval = l.flagRetval();
+        flagIcmp = l.flagIcmp();
     }
 
     @Override
     public boolean decode(ByteBuffer b, int o, int length, PacketEvent e) {
-        if (length < SIZE) {
+        if (length < size) {
             return false;
         }
-        int hook = b.getShort(o + 44) & 0xffff;
-        int flags = b.getInt(o + 112);
-        e.timestampNs(b.getLong(o))
-                .packetId(b.getLong(o + 8))
-                .netnsInode(b.getInt(o + 24) & 0xffffffffL)
-                .ifindex(b.getInt(o + 28))
-                .pid(b.getInt(o + 32))
-                .length(b.getInt(o + 36))
-                .socketInode(b.getInt(o + 40) & 0xffffffffL)
-                .hook(hook < hookNames.length && hookNames[hook] != null ? hookNames[hook] : "hook" + hook)
+        int h = b.getShort(o + hook) & 0xffff;
+        int f = b.getInt(o + flags);
+        e.timestampNs(b.getLong(o + tsNs))
+                .packetId(b.getLong(o + skb))
+                .netnsInode(b.getInt(o + netns) & 0xffffffffL)
+                .ifindex(b.getInt(o + ifindex))
+                .pid(b.getInt(o + pid))
+                .length(b.getInt(o + len))
+                .socketInode(b.getInt(o + skIno) & 0xffffffffL)
+                .hook(h < hookNames.length && hookNames[h] != null ? hookNames[h] : "hook" + h)
                 .probe(probeType)
-                .cpu(b.getShort(o + 90) & 0xffff);
-        if ((flags & F_HAS_RETVAL) != 0) {
-            e.returnValue(b.getLong(o + 16));
+                .cpu(b.getShort(o + cpu) & 0xffff);
+        if ((f & flagRetval) != 0) {
+            e.returnValue(b.getLong(o + retval));
         }
-        if ((flags & F_HAS_L3) != 0) {
-            e.family(b.get(o + 46)).protocol(b.get(o + 47) & 0xff);
-            b.get(o + 48, e.srcBytes(), 0, 16);
-            b.get(o + 64, e.dstBytes(), 0, 16);
+        if ((f & flagL3) != 0) {
+            e.family(b.get(o + family)).protocol(b.get(o + proto) & 0xff);
+            b.get(o + saddr, e.srcBytes(), 0, EventLayout.ADDRESS_BYTES);
+            b.get(o + daddr, e.dstBytes(), 0, EventLayout.ADDRESS_BYTES);
         }
-        if ((flags & F_HAS_L4) != 0) {
-            if ((flags & F_ICMP) != 0) {
-                e.icmpType(b.get(o + 84) & 0xff).icmpCode(b.get(o + 85) & 0xff);
+        if ((f & flagL4) != 0) {
+            if ((f & flagIcmp) != 0) {
+                e.icmpType(b.get(o + icmpType) & 0xff).icmpCode(b.get(o + icmpCode) & 0xff);
                 if (e.isEchoRequest() || e.isEchoReply()) {
-                    e.icmpId(b.getShort(o + 86) & 0xffff).icmpSeq(b.getShort(o + 88) & 0xffff);
+                    e.icmpId(b.getShort(o + icmpId) & 0xffff).icmpSeq(b.getShort(o + icmpSeq) & 0xffff);
                 }
             } else {
-                e.srcPort(b.getShort(o + 80) & 0xffff).dstPort(b.getShort(o + 82) & 0xffff);
+                e.srcPort(b.getShort(o + sport) & 0xffff).dstPort(b.getShort(o + dport) & 0xffff);
             }
         }
-        int reason = b.getInt(o + 92);
-        if (reason >= 0) {
-            e.drop(reason, dropReasons.name(reason));
+        int r = b.getInt(o + reason);
+        if (r >= 0) {
+            e.drop(r, dropReasons.name(r));
         }
-        e.ifname(ifname(b, o + 96, e.netnsInode(), e.ifindex()));
+        e.ifname(ifname(b, o + ifname, e.netnsInode(), e.ifindex()));
         return true;
     }
 
-    private String ifname(ByteBuffer b, int off, long netns, int ifindex) {
+    private String ifname(ByteBuffer b, int off, long netnsInode, int index) {
         if (b.get(off) == 0) {
             return null;
         }
-        b.get(off, scratch, 0, 16);
-        long key = (netns << 32) ^ ifindex;
+        b.get(off, scratch, 0, EventLayout.IFNAME_BYTES);
+        long key = (netnsInode << 32) ^ index;
         int slot = (int) ((key ^ (key >>> 17)) * 0x9E3779B1L >>> 24) & (CACHE - 1);
         if (cacheName[slot] != null && cacheKey[slot] == key && java.util.Arrays.equals(cacheBytes[slot], scratch)) {
             return cacheName[slot];
         }
-        int len = 0;
-        while (len < 16 && scratch[len] != 0) {
-            len++;
+        int n = 0;
+        while (n < EventLayout.IFNAME_BYTES && scratch[n] != 0) {
+            n++;
         }
-        String name = new String(scratch, 0, len, StandardCharsets.UTF_8);
+        String name = new String(scratch, 0, n, StandardCharsets.UTF_8);
         cacheKey[slot] = key;
-        System.arraycopy(scratch, 0, cacheBytes[slot], 0, 16);
+        System.arraycopy(scratch, 0, cacheBytes[slot], 0, EventLayout.IFNAME_BYTES);
         cacheName[slot] = name;
         return name;
     }

@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable {
                 reporter.accept("filters: " + offering + " filters have kernel rules; their AND cannot be pushed into"
                         + " one BPF rule set, so they run in Java only (give all keys to one filter to filter in the kernel)");
             }
-            runtime = new ProbeRuntime(n, settings, kernelRules(filters), DropReasons.fromKernel(n), reporter);
+            runtime = new ProbeRuntime(n, settings, kernelRules(filters), DropReasons.fromKernel(), reporter);
             for (Probe p : probes) {
                 startedProbes.add(p);
                 p.start(runtime);

@@ -5,7 +5,10 @@ import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.api.RecordDecoder;
 import io.pkttrace.api.TupleRules;
+import io.pkttrace.btf.LayoutException;
 import io.pkttrace.core.bpf.DropReasons;
+import io.pkttrace.core.bpf.EventLayout;
+import io.pkttrace.core.bpf.HookNames;
 import io.pkttrace.core.bpf.KernelFilterEncoder;
 import io.pkttrace.core.bpf.LibbpfObject;
 import io.pkttrace.core.bpf.NativeBpf;
@@ -49,22 +52,54 @@ final class ProbeRuntime implements ProbeContext {
 
     @Override
     public void consume(BpfObject object, RecordDecoder decoder) throws PkttraceException {
-        if (!(object instanceof LibbpfObject obj) || !opened.contains(obj)) {
-            throw new IllegalArgumentException("consume() takes an object opened by this context");
-        }
+        LibbpfObject obj = own(object);
         if (!obj.isLoaded()) {
             throw new IllegalStateException("consume() must be called after load() and before attaching");
         }
         // The filter goes in before any program is attached, so no unfiltered record is produced.
         if (obj.hasMap("pt_filter")) {
-            obj.updateMap("pt_filter", new byte[4], KernelFilterEncoder.encode(kernelRules));
+            KernelFilterEncoder encoder;
+            try {
+                encoder = KernelFilterEncoder.of(obj.btf());
+            } catch (LayoutException e) {
+                throw mismatch(obj, e);
+            }
+            obj.updateMap("pt_filter", new byte[4], encoder.encode(kernelRules));
         }
         sources.add(new Source(obj, decoder));
     }
 
     @Override
-    public RecordDecoder standardDecoder(String probeType, String[] hookNames) {
-        return new StandardRecordDecoder(probeType, hookNames, dropReasons);
+    public RecordDecoder standardDecoder(BpfObject object, String probeType, String hookEnum) throws PkttraceException {
+        LibbpfObject obj = own(object);
+        try {
+            return standardDecoder(obj, probeType, HookNames.fromEnum(obj.btf(), hookEnum));
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+    }
+
+    @Override
+    public RecordDecoder standardDecoder(BpfObject object, String probeType, String[] hookNames) throws PkttraceException {
+        LibbpfObject obj = own(object);
+        try {
+            return new StandardRecordDecoder(EventLayout.of(obj.btf()), probeType, hookNames, dropReasons);
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+    }
+
+    private LibbpfObject own(BpfObject object) {
+        if (!(object instanceof LibbpfObject obj) || !opened.contains(obj)) {
+            throw new IllegalArgumentException("takes an object opened by this context");
+        }
+        return obj;
+    }
+
+    /** The plugin was built against other SDK headers than this engine reads. */
+    private static PkttraceException mismatch(LibbpfObject obj, LayoutException e) {
+        return new PkttraceException("BPF object '" + obj.name() + "' does not match this pkttrace: " + e.getMessage(),
+                "rebuild the plugin against this pkttrace's probe SDK (pkttrace-probe-maven-plugin)");
     }
 
     @Override

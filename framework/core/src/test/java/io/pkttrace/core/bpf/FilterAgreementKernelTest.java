@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proof that the kernel's five-tuple filter (bpf/include/pkttrace/filter.h, fed by
+ * Proof that the kernel's five-tuple filter (the probe SDK's pkttrace/filter.h, fed by
  * {@link KernelFilterEncoder}) decides exactly like the Java reference {@link TupleRules#matches}:
  * crafted Ethernet frames run through the real kernel with BPF_PROG_TEST_RUN on
- * testing/filter_agree.bpf.c (an XDP program that parses the frame into a pkttrace_event and calls
+ * src/test/bpf/filter_agree.bpf.c (an XDP program that parses the frame into a pkttrace_event and calls
  * pt_filter_match), and the same tuples as {@link PacketEvent}s through Java.
  *
  * <p>The generated cases aim at the edges: prefix lengths 0, 1, 7..9, 31, 32, 63..65, 127, 128 with
@@ -47,6 +47,7 @@ class FilterAgreementKernelTest {
     private static final int[] PROTOCOLS = {6, 17, 1, 58, 132, 47, 0, 50};
 
     private static LibbpfObject object;
+    private static KernelFilterEncoder encoder;
 
     @BeforeAll
     static void load() throws Exception {
@@ -54,9 +55,10 @@ class FilterAgreementKernelTest {
         // -Dpkttrace.agree.object=FILE checks another build of the filter (e.g. a deliberately broken one).
         String other = System.getProperty("pkttrace.agree.object");
         byte[] elf = other != null ? java.nio.file.Files.readAllBytes(java.nio.file.Path.of(other))
-                : KernelTestSupport.bpfObject("testing/filter_agree.bpf.o");
+                : KernelTestSupport.bpfObject("filter_agree.bpf.o");
         object = LibbpfObject.open(NativeBpf.get(), "filter-agree", elf);
         object.load(); // the verifier accepts pt_filter_match (a global function) called from XDP
+        encoder = KernelFilterEncoder.of(object.btf());
     }
 
     @AfterAll
@@ -71,7 +73,7 @@ class FilterAgreementKernelTest {
     }
 
     private static boolean kernel(TupleRules rules, Packet p) throws Exception {
-        object.updateMap("pt_filter", new byte[4], KernelFilterEncoder.encode(rules));
+        object.updateMap("pt_filter", new byte[4], encoder.encode(rules));
         return run(p);
     }
 
@@ -97,7 +99,7 @@ class FilterAgreementKernelTest {
         List<String> disagreements = new ArrayList<>();
         for (int r = 0; r < RULE_SETS; r++) {
             TupleRules rules = gen.rules();
-            object.updateMap("pt_filter", new byte[4], KernelFilterEncoder.encode(rules));
+            object.updateMap("pt_filter", new byte[4], encoder.encode(rules));
             for (int i = 0; i < PACKETS_PER_RULE_SET; i++) {
                 Packet p = gen.packet(rules);
                 boolean inKernel = run(p);

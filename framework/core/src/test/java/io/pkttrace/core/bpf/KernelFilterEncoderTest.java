@@ -4,26 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.TupleRules;
+import io.pkttrace.core.testing.KernelTestSupport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KernelFilterEncoderTest {
+    /** The encoder for the SDK's filter.h, as compiled into a test object. */
+    private static KernelFilterEncoder encoder() throws Exception {
+        return KernelFilterEncoder.of(KernelTestSupport.btf("skb_hooks.bpf.o"));
+    }
+
     @Test
-    void emptyRulesAreDisabled() {
-        byte[] b = KernelFilterEncoder.encode(TupleRules.matchAll());
+    void emptyRulesAreDisabled() throws Exception {
+        byte[] b = encoder().encode(TupleRules.matchAll());
         assertEquals(980, b.length);
         assertEquals(0, ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
     }
 
     @Test
-    void prefixIsStoredAsNetworkAndMask() {
+    void prefixIsStoredAsNetworkAndMask() throws Exception {
         TupleRules r = new TupleRules(
                 List.of(new TupleRules.Prefix(PacketEvent.FAMILY_IPV4, new byte[] {(byte) 198, 18, 1, (byte) 200}, 20)),
                 List.of(), List.of(), List.of(17), List.of(), List.of(new TupleRules.PortRange(1000, 2000)),
                 List.of(), true);
-        ByteBuffer b = ByteBuffer.wrap(KernelFilterEncoder.encode(r)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(encoder().encode(r)).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(1, b.getInt(0));
         assertEquals(1, b.get(4));   // n_src
         assertEquals(1, b.get(7));   // n_proto

@@ -24,7 +24,7 @@ class LibbpfObjectKernelTest {
     @Test
     void verifierRejectionCarriesTheVerifierLog() throws Exception {
         NativeBpf n = NativeBpf.get();
-        try (LibbpfObject o = LibbpfObject.open(n, "reject", KernelTestSupport.bpfObject("testing/verifier_reject.bpf.o"))) {
+        try (LibbpfObject o = LibbpfObject.open(n, "reject", KernelTestSupport.bpfObject("verifier_reject.bpf.o"))) {
             PkttraceException e = assertThrows(PkttraceException.class, o::load);
             assertTrue(e.getMessage().startsWith("the kernel verifier rejected BPF program 'pt_test_reject'"), e.getMessage());
             // The kernel's own words about the bad access are in the message.
@@ -35,7 +35,7 @@ class LibbpfObjectKernelTest {
     @Test
     void tpBtfRawTpAndTracepointAllAttachAndFire() throws Exception {
         NativeBpf n = NativeBpf.get();
-        try (LibbpfObject o = LibbpfObject.open(n, "kinds", KernelTestSupport.bpfObject("testing/attach_kinds.bpf.o"));
+        try (LibbpfObject o = LibbpfObject.open(n, "kinds", KernelTestSupport.bpfObject("attach_kinds.bpf.o"));
              java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
             o.load();
             assertEquals("tp_btf", o.attach("pt_test_tp_btf").mechanism());
@@ -62,7 +62,7 @@ class LibbpfObjectKernelTest {
     @Test
     void kprobeTypeProgramLoadsAndKprobeAttachSaysWhatIsMissing() throws Exception {
         NativeBpf n = NativeBpf.get();
-        try (LibbpfObject o = LibbpfObject.open(n, "uprobe-echo", KernelTestSupport.bpfObject("testing/uprobe_echo.bpf.o"))) {
+        try (LibbpfObject o = LibbpfObject.open(n, "uprobe-echo", KernelTestSupport.bpfObject("uprobe_echo.bpf.o"))) {
             o.load(); // kprobe-type programs load and pass the verifier on every kernel
             if (KernelFeatures.hasKprobes()) {
                 BpfObject.Attachment a = o.attachKprobe("pt_test_entry", "__x64_sys_getpid", false);
@@ -89,7 +89,7 @@ class LibbpfObjectKernelTest {
     void uprobeAndUretprobeSeeCallsAndReturnValues() throws Exception {
         NativeBpf n = NativeBpf.get();
         String libc = libc().toString();
-        try (LibbpfObject o = LibbpfObject.open(n, "uprobe-echo", KernelTestSupport.bpfObject("testing/uprobe_echo.bpf.o"))) {
+        try (LibbpfObject o = LibbpfObject.open(n, "uprobe-echo", KernelTestSupport.bpfObject("uprobe_echo.bpf.o"))) {
             o.load();
             BpfObject.Attachment entry = o.attachUprobe("pt_test_entry", libc, "geteuid", false, -1);
             BpfObject.Attachment ret = o.attachUprobe("pt_test_return", libc, "geteuid", true, -1);
@@ -109,7 +109,7 @@ class LibbpfObjectKernelTest {
 
     @Test
     void uprobeOnAMissingBinaryIsAUserError() throws Exception {
-        try (LibbpfObject o = LibbpfObject.open(NativeBpf.get(), "u", KernelTestSupport.bpfObject("testing/uprobe_echo.bpf.o"))) {
+        try (LibbpfObject o = LibbpfObject.open(NativeBpf.get(), "u", KernelTestSupport.bpfObject("uprobe_echo.bpf.o"))) {
             o.load();
             PkttraceException e = assertThrows(PkttraceException.class,
                     () -> o.attachUprobe("pt_test_entry", "/nonexistent/bin", "f", false, -1));

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.core.testing.KernelTestSupport;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StandardRecordDecoderTest {
@@ -42,8 +44,28 @@ class StandardRecordDecoderTest {
         return b;
     }
 
+    private static EventLayout layout() {
+        try {
+            return EventLayout.of(KernelTestSupport.btf("skb_hooks.bpf.o"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private final StandardRecordDecoder decoder =
-            new StandardRecordDecoder("netpath", new String[] {null, "tx", "rx"}, DropReasons.none());
+            new StandardRecordDecoder(layout(), "netpath", new String[] {null, "tx", "rx"}, DropReasons.none());
+
+    /** What EventLayout reads from an object's BTF is event.h's layout (the records above are written by hand). */
+    @Test
+    void layoutComesFromTheObjectsBtf() {
+        EventLayout l = layout();
+        assertEquals(120, l.size());
+        assertEquals(List.of(0, 8, 16, 24, 28, 32, 36, 40, 44, 46, 47, 48, 64, 80, 82, 84, 85, 86, 88, 90, 92, 96, 112),
+                List.of(l.tsNs(), l.skb(), l.retval(), l.netns(), l.ifindex(), l.pid(), l.len(), l.skIno(), l.hook(),
+                        l.family(), l.proto(), l.saddr(), l.daddr(), l.sport(), l.dport(), l.icmpType(), l.icmpCode(),
+                        l.icmpId(), l.icmpSeq(), l.cpu(), l.reason(), l.ifname(), l.flags()));
+        assertEquals(List.of(1, 2, 4, 8), List.of(l.flagL3(), l.flagL4(), l.flagRetval(), l.flagIcmp()));
+    }
 
     @Test
     void decodesIcmpEcho() throws Exception {

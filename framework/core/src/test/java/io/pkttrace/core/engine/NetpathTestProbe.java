@@ -1,17 +1,18 @@
 package io.pkttrace.core.engine;
 
-import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.core.testing.KernelTestSupport;
 import java.io.IOException;
 import java.util.List;
 
-/** Loads the real netpath object with tx and rx only, as the netpath plugin does. */
-final class NetpathTestProbe implements Probe {
-    private BpfObject obj;
-
+/**
+ * Traces device transmit and receive as the netpath plugin does, with core's test object skb_hooks.bpf.o
+ * (src/test/bpf: the SDK's pt_emit_skb at the same two tracepoints), so that the engine's tests need no
+ * plugin.
+ */
+final class NetpathTestProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         return List.of("tx", "rx");
@@ -20,29 +21,13 @@ final class NetpathTestProbe implements Probe {
     @Override
     public void start(ProbeContext ctx) throws PkttraceException {
         try {
-            obj = ctx.open("netpath-test", KernelTestSupport.bpfObject("netpath.bpf.o"));
+            object = ctx.open("netpath-test", KernelTestSupport.bpfObject("skb_hooks.bpf.o"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        obj.setAutoload("pt_kfree_skb", false);
-        obj.setAutoload("pt_consume_skb", false);
-        obj.load();
-        ctx.consume(obj, ctx.standardDecoder("netpath", new String[] {null, "tx", "rx", "drop"}));
-        obj.attach("pt_net_dev_queue");
-        obj.attach("pt_netif_receive_skb");
-    }
-
-    @Override
-    public void stop() {
-        if (obj != null) {
-            obj.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (obj != null) {
-            obj.close();
-        }
+        object.load();
+        ctx.consume(object, ctx.standardDecoder(object, "netpath", "skb_hooks_hook"));
+        object.attach("pt_test_tx");
+        object.attach("pt_test_rx");
     }
 }

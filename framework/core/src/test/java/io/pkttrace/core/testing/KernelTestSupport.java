@@ -2,7 +2,9 @@ package io.pkttrace.core.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pkttrace.btf.Btf;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,14 +46,22 @@ public final class KernelTestSupport {
         Assumptions.assumeTrue(false, "skipped: " + missing);
     }
 
-    /** A compiled BPF object from the pkttrace-bpf jar, e.g. "netpath.bpf.o" or "testing/verifier_reject.bpf.o". */
+    /**
+     * A compiled BPF object on the test class path (where the probe SDK puts them: bpf/), e.g.
+     * "verifier_reject.bpf.o" from core's src/test/bpf or a plugin's "netpath.bpf.o".
+     */
     public static byte[] bpfObject(String name) throws IOException {
-        try (InputStream in = KernelTestSupport.class.getResourceAsStream("/io/pkttrace/bpf/" + name)) {
+        try (InputStream in = KernelTestSupport.class.getResourceAsStream("/bpf/" + name)) {
             if (in == null) {
-                throw new IOException("no BPF object " + name + " on the test class path (build the bpf module)");
+                throw new IOException("no BPF object bpf/" + name + " on the test class path (mvn test-compile builds src/test/bpf)");
             }
             return in.readAllBytes();
         }
+    }
+
+    /** The BTF of a compiled BPF object on the test class path (see {@link #bpfObject}); needs no privilege. */
+    public static Btf btf(String name) throws IOException {
+        return Btf.fromElf(ByteBuffer.wrap(bpfObject(name)), name);
     }
 
     /**

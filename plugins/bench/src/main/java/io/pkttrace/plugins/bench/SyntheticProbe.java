@@ -1,27 +1,30 @@
 package io.pkttrace.plugins.bench;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
+import io.pkttrace.btf.Btf;
+import io.pkttrace.btf.LayoutException;
+import io.pkttrace.btf.MalformedFileException;
+import io.pkttrace.btf.StructLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
 /**
  * Loads synthetic.bpf.o: one standard record per system call entry of one process, filtered in the
- * kernel (bpf/src/synthetic.bpf.c). It exists to drive the pipeline at the highest event rate the
+ * kernel (src/main/bpf/synthetic.bpf.c). It exists to drive the pipeline at the highest event rate the
  * kernel can produce (scripts/bench.sh), and the reference C consumer loads the very same object.
  */
-final class SyntheticProbe implements Probe {
-    static final String OBJECT = "/io/pkttrace/bpf/synthetic.bpf.o";
+final class SyntheticProbe extends BpfObjectProbe {
+    static final String OBJECT = "/bpf/synthetic.bpf.o";
     static final String PROGRAM = "pt_sys_enter";
     static final String CONFIG_MAP = "synthetic_cfg";
-    /** Indexed by the hook ids of synthetic.bpf.c. */
-    static final String[] HOOK_NAMES = {null, "sys_enter"};
+    /** synthetic.bpf.c's enum of hook ids. */
+    static final String HOOK_ENUM = "synthetic_hook";
 
     private final SyntheticConfig config;
-    private BpfObject object;
 
     SyntheticProbe(SyntheticConfig config) {
         this.config = config;
@@ -33,36 +36,34 @@ final class SyntheticProbe implements Probe {
                 + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall()) + ")");
     }
 
-    /** synthetic_cfg's value: struct synthetic_cfg { __u32 tgid; __s32 syscall_nr; }, little-endian. */
-    static byte[] configValue(SyntheticConfig c) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(c.pid()).putInt(c.syscall()).array();
+    /**
+     * synthetic_cfg's value, struct synthetic_cfg of synthetic.h, little-endian, at the offsets the
+     * object's BTF gives.
+     */
+    static byte[] configValue(Btf btf, SyntheticConfig c) throws LayoutException {
+        StructLayout cfg = StructLayout.of(btf, "synthetic_cfg");
+        return ByteBuffer.allocate(cfg.size()).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(cfg.offset("tgid", 4), c.pid())
+                .putInt(cfg.offset("syscall_nr", 4), c.syscall()).array();
     }
 
     @Override
     public void start(ProbeContext context) throws PkttraceException {
-        object = context.openResource("synthetic", SyntheticProbe.class, OBJECT);
+        byte[] elf = context.readResource("synthetic", SyntheticProbe.class, OBJECT);
+        byte[] value;
+        try {
+            value = configValue(Btf.fromElf(ByteBuffer.wrap(elf), "synthetic.bpf.o"), config);
+        } catch (LayoutException | MalformedFileException e) {
+            throw new PkttraceException("synthetic.bpf.o does not match the bench plugin: " + e.getMessage(), "rebuild pkttrace");
+        }
+        object = context.open("synthetic", elf);
         object.load();
         // Written after load and before attach: the program traces nothing until it knows its target.
-        object.updateMap(CONFIG_MAP, new byte[4], configValue(config));
-        context.consume(object, context.standardDecoder("synthetic", HOOK_NAMES));
+        object.updateMap(CONFIG_MAP, new byte[4], value);
+        context.consume(object, context.standardDecoder(object, "synthetic", HOOK_ENUM));
         BpfObject.Attachment a = object.attach(PROGRAM);
         context.report("synthetic: sys_enter attached as " + a.mechanism() + "/" + a.target() + " (pid " + config.pid()
                 + ", " + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall())
                 + ", filtered in the kernel)");
-    }
-
-    @Override
-    public void stop() {
-        if (object != null) {
-            object.detach();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (object != null) {
-            object.close();
-            object = null;
-        }
     }
 }

@@ -9,19 +9,21 @@ import java.util.Set;
  * @param hooks a non-empty subset of tx, rx, drop, consume
  */
 public record NetpathConfig(Set<Hook> hooks) {
-    /** A device crossing or a drop; the id is the record's hook field in netpath.bpf.c. */
+    /**
+     * A device crossing or a drop: the program of netpath.bpf.c that reports it and the tracepoint it
+     * attaches to. The id of each hook in the records is netpath.bpf.c's NETPATH_HOOK_&lt;NAME&gt;, read
+     * from the object (NetpathHooksTest checks that both sides name the same hooks and programs).
+     */
     public enum Hook {
-        TX(1, "pt_net_dev_queue", "net_dev_queue"),
-        RX(2, "pt_netif_receive_skb", "netif_receive_skb"),
-        DROP(3, "pt_kfree_skb", "kfree_skb"),
-        CONSUME(4, "pt_consume_skb", "consume_skb");
+        TX("pt_net_dev_queue", "net_dev_queue"),
+        RX("pt_netif_receive_skb", "netif_receive_skb"),
+        DROP("pt_kfree_skb", "kfree_skb"),
+        CONSUME("pt_consume_skb", "consume_skb");
 
-        final int id;
         final String program;
         final String tracepoint;
 
-        Hook(int id, String program, String tracepoint) {
-            this.id = id;
+        Hook(String program, String tracepoint) {
             this.program = program;
             this.tracepoint = tracepoint;
         }

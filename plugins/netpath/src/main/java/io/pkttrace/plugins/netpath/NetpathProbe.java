@@ -1,8 +1,8 @@
 package io.pkttrace.plugins.netpath;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.plugins.netpath.netns.NetworkNamespaces;
 import io.pkttrace.plugins.netpath.stacked.StackedRxTaps;
@@ -15,15 +15,15 @@ import java.util.List;
  * Receive on stacked devices, which the tracepoint misses, comes from packet taps
  * ({@link StackedRxTaps}) running the object's socket filter.
  */
-final class NetpathProbe implements Probe {
-    static final String OBJECT = "/io/pkttrace/bpf/netpath.bpf.o";
-    /** Indexed by the hook ids of netpath.bpf.c. */
-    static final String[] HOOK_NAMES = {null, "tx", "rx", "drop", "consume"};
+final class NetpathProbe extends BpfObjectProbe {
+    /** Compiled from src/main/bpf/netpath.bpf.c by the probe SDK. */
+    static final String OBJECT = "/bpf/netpath.bpf.o";
+    /** netpath.bpf.c's enum of hook ids, which names the records' hooks. */
+    static final String HOOK_ENUM = "netpath_hook";
     /** The socket filter of the stacked-device packet taps; part of the rx hook. */
     static final String STACKED_RX_PROGRAM = "pt_stacked_rx";
 
     private final NetpathConfig config;
-    private BpfObject object;
     private StackedRxTaps taps;
 
     NetpathProbe(NetpathConfig config) {
@@ -54,7 +54,7 @@ final class NetpathProbe implements Probe {
             beginTaps(context);
         }
         object.load();
-        context.consume(object, context.standardDecoder("netpath", HOOK_NAMES));
+        context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
                 BpfObject.Attachment a = object.attach(h.program);
@@ -101,9 +101,7 @@ final class NetpathProbe implements Probe {
         if (taps != null) {
             taps.close();
         }
-        if (object != null) {
-            object.detach();
-        }
+        super.stop();
     }
 
     @Override
@@ -112,9 +110,6 @@ final class NetpathProbe implements Probe {
             taps.close();
             taps = null;
         }
-        if (object != null) {
-            object.close();
-            object = null;
-        }
+        super.close();
     }
 }

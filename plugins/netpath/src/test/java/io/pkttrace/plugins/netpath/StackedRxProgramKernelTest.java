@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.core.bpf.DropReasons;
+import io.pkttrace.core.bpf.EventLayout;
+import io.pkttrace.core.bpf.HookNames;
 import io.pkttrace.core.bpf.LibbpfObject;
 import io.pkttrace.core.bpf.NativeBpf;
 import io.pkttrace.core.bpf.RingBuffer;
@@ -51,7 +53,8 @@ class StackedRxProgramKernelTest {
             o.load();
             assertEquals(0, o.testRun(NetpathProbe.STACKED_RX_PROGRAM, frame()), "the tap's socket accepts nothing");
             List<PacketEvent> events = new ArrayList<>();
-            StandardRecordDecoder decoder = new StandardRecordDecoder("netpath", NetpathProbe.HOOK_NAMES, DropReasons.none());
+            StandardRecordDecoder decoder = new StandardRecordDecoder(EventLayout.of(o.btf()), "netpath",
+                    HookNames.fromEnum(o.btf(), NetpathProbe.HOOK_ENUM), DropReasons.none());
             try (RingBuffer ring = new RingBuffer(n, o.mapFd("pt_events"), o.mapMaxEntries("pt_events"))) {
                 ring.drain((data, offset, length) -> {
                     PacketEvent e = new PacketEvent();

@@ -2,10 +2,14 @@ package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.PkttraceException;
+import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -69,6 +73,26 @@ public final class OutputTarget {
             return new NonClosingStdout();
         }
         return OutputFileCheck.open(component, path);
+    }
+
+    /** {@link #open()} as a buffered UTF-8 writer, for text sinks. */
+    public Writer openWriter() throws PkttraceException {
+        return new BufferedWriter(new OutputStreamWriter(open(), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /**
+     * Closes a writer from {@link #openWriter()}, if any: a file is closed, standard output only
+     * flushed. A failure is not reported again: the sink's own writes reported it, or nothing was left.
+     */
+    public static void closeQuietly(Writer w) {
+        if (w == null) {
+            return;
+        }
+        try {
+            w.close();
+        } catch (IOException ex) {
+            // see above
+        }
     }
 
     /**

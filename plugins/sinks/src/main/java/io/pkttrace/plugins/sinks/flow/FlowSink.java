@@ -4,11 +4,9 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
-import java.io.BufferedWriter;
+import io.pkttrace.plugins.sinks.OutputTarget;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Prints each packet's path as soon as the packet is finished (see {@link FlowTracker} for when that
@@ -42,7 +40,7 @@ public final class FlowSink implements Sink {
     @Override
     public void start() throws PkttraceException {
         if (out == null) {
-            out = new BufferedWriter(new OutputStreamWriter(config.output().open(), StandardCharsets.UTF_8), 1 << 16);
+            out = config.output().openWriter();
         }
     }
 
@@ -107,14 +105,8 @@ public final class FlowSink implements Sink {
 
     @Override
     public void close() {
-        if (out != null) {
-            try {
-                out.close(); // a file is closed; standard output is only flushed
-            } catch (IOException ex) {
-                // reported by flush/finish already, or nothing was left to write
-            }
-            out = null;
-        }
+        OutputTarget.closeQuietly(out);
+        out = null;
     }
 
     /** Packets evicted so far (for tests and reports). */

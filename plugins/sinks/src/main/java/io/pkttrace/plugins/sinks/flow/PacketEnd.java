@@ -1,7 +1,7 @@
 package io.pkttrace.plugins.sinks.flow;
 
 /** Why the flow sink considers a packet finished and prints it. */
-enum PacketEnd {
+public enum PacketEnd {
     /** Freed normally: the {@code consume} hook. */
     CONSUMED("consumed"),
     /** Freed with a drop reason: the {@code drop} hook (the reason is printed with it). */
@@ -24,7 +24,7 @@ enum PacketEnd {
     }
 
     /** How the path printout names it. */
-    String text() {
+    public String text() {
         return text;
     }
 }
