@@ -160,8 +160,11 @@ static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_b
 }
 
 /* One record for one skb at one hook: parse, filter (before any further read), then complete and
- * submit. Returns 0, so a tp_btf program can end with it. */
-static __always_inline int pt_emit_skb(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
+ * submit. Returns 0, so a tp_btf program can end with it. pushed: link-layer bytes in front of the
+ * data that the record's length must not count (a packet tap's socket filter sees the Ethernet header
+ * pushed back, where the receive tracepoint sees the data at L3). */
+static __always_inline int pt_emit_skb_pushed(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason,
+					      __u32 pushed)
 {
 	struct pkttrace_event e = {};
 
@@ -170,11 +173,18 @@ static __always_inline int pt_emit_skb(struct sk_buff *skb, __u16 hook, enum pt_
 	if (pt_filtered_out(&e))
 		return 0;
 	pt_fill_common(&e, skb, hook);
+	e.len -= pushed;
 	e.reason = reason;
 	pt_fill_dev(&e, skb);
 	pt_fill_sock(&e, skb);
 	pt_submit(&e);
 	return 0;
+}
+
+/* pt_emit_skb_pushed with nothing pushed: what the tracepoints see. */
+static __always_inline int pt_emit_skb(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
+{
+	return pt_emit_skb_pushed(skb, hook, where, reason, 0);
 }
 
 #endif

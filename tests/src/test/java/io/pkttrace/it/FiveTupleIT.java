@@ -71,51 +71,6 @@ class FiveTupleIT extends WithDemoTopology {
         return new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    /** pkttrace running in the background; its output goes to files. */
-    private static final class Trace {
-        final Process process;
-        final Path out;
-        final Path err;
-        final String[] args;
-
-        Trace(String... args) throws IOException {
-            this.args = args;
-            out = Files.createTempFile("pkttrace-ft-out", ".txt");
-            err = Files.createTempFile("pkttrace-ft-err", ".txt");
-            process = new ProcessBuilder(Cli.command(List.of(), args)).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        }
-
-        /** Waits until the probes are attached ("pkttrace: tracing"). */
-        void awaitTracing() throws Exception {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < end) {
-                if (Files.readString(err).contains("pkttrace: tracing")) {
-                    return;
-                }
-                if (!process.isAlive()) {
-                    fail("pkttrace ended before tracing:\n" + finish());
-                }
-                Thread.sleep(50);
-            }
-            process.destroyForcibly();
-            fail("pkttrace did not start tracing in 60 s:\n" + Files.readString(err));
-        }
-
-        Cli.Result finish() throws Exception {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    fail("pkttrace " + String.join(" ", args) + " did not finish");
-                }
-                return new Cli.Result(process.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        }
-    }
-
     /**
      * Runs pkttrace with {@code args} (plus the console sink and --stats) while all flows run at once:
      * the client JVM is started first and waits, so that the traffic falls inside the traced window.
@@ -126,7 +81,7 @@ class FiveTupleIT extends WithDemoTopology {
                 "udp:" + DemoTopology.SERVER_V4 + ":" + UDP4, "udp:" + DemoTopology.SERVER_V6 + ":" + UDP6);
         List<String> all = new ArrayList<>(List.of("trace", "--sink", "console", "--stats", "--duration", "5"));
         all.addAll(List.of(args));
-        Trace trace = new Trace(all.toArray(String[]::new));
+        BackgroundTrace trace = new BackgroundTrace(all.toArray(String[]::new));
         try {
             trace.awaitTracing();
             OutputStream go = client.getOutputStream();

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,42 +39,18 @@ class JsonFlowIT extends WithDemoTopology {
             "netns_name", "ifindex", "ifname", "pid", "len", "sock_ino", "family", "src", "dst", "proto", "sport", "dport",
             "icmp_type", "icmp_code", "icmp_id", "icmp_seq", "ret", "nf_table", "nf_chain", "nf_verdict", "nf_family", "nf_target",
             "nf_policy", "nf_rule_handle", "nf_rule", "nf_rule_stale", "drop_reason", "drop_reason_name");
-    private static final Pattern HOP = Pattern.compile("^\\s+\\+[0-9]+\\.[0-9] µs\\s+\\[(\\d+)(?: \\(([^)]*)\\))?]\\s+(\\S+)\\s+(\\S+)(?:\\s+(.*))?$");
 
     @TempDir
     Path dir;
 
-    /** One hop of a flow printout. */
-    record Hop(String netns, String ifname, String hook) {
+    private List<FlowBlocks.Hop> requestPath() {
+        return List.of(FlowBlocks.at(topo.clientName(), "eth0", "tx"), FlowBlocks.at(topo.routerName(), "r0", "rx"),
+                FlowBlocks.at(topo.routerName(), "r1", "tx"), FlowBlocks.at(topo.serverName(), "eth0", "rx"));
     }
 
-    /** One packet of a flow printout: its header line and hops. */
-    record Block(String header, List<Hop> hops) {
-    }
-
-    static List<Block> blocks(String flowOutput) {
-        List<Block> out = new ArrayList<>();
-        for (String line : flowOutput.lines().toList()) {
-            if (line.startsWith("#")) {
-                out.add(new Block(line, new ArrayList<>()));
-                continue;
-            }
-            Matcher m = HOP.matcher(line);
-            if (m.matches() && !out.isEmpty()) {
-                out.get(out.size() - 1).hops().add(new Hop(m.group(2), m.group(3), m.group(4)));
-            }
-        }
-        return out;
-    }
-
-    private List<Hop> requestPath() {
-        return List.of(new Hop(topo.clientName(), "eth0", "tx"), new Hop(topo.routerName(), "r0", "rx"),
-                new Hop(topo.routerName(), "r1", "tx"), new Hop(topo.serverName(), "eth0", "rx"));
-    }
-
-    private List<Hop> replyPath() {
-        return List.of(new Hop(topo.serverName(), "eth0", "tx"), new Hop(topo.routerName(), "r1", "rx"),
-                new Hop(topo.routerName(), "r0", "tx"), new Hop(topo.clientName(), "eth0", "rx"));
+    private List<FlowBlocks.Hop> replyPath() {
+        return List.of(FlowBlocks.at(topo.serverName(), "eth0", "tx"), FlowBlocks.at(topo.routerName(), "r1", "rx"),
+                FlowBlocks.at(topo.routerName(), "r0", "tx"), FlowBlocks.at(topo.clientName(), "eth0", "rx"));
     }
 
     /** Checks one line against docs/json-schema.md; returns the parsed object. */
@@ -142,10 +116,10 @@ class JsonFlowIT extends WithDemoTopology {
         return out;
     }
 
-    private static Block find(List<Block> blocks, String headerRegex, List<Hop> firstHops, String output) {
-        for (Block b : blocks) {
-            if (b.header().matches(headerRegex) && b.hops().size() >= firstHops.size()
-                    && b.hops().subList(0, firstHops.size()).equals(firstHops)) {
+    private static FlowBlocks.Block find(List<FlowBlocks.Block> blocks, String headerRegex, List<FlowBlocks.Hop> firstHops, String output) {
+        for (FlowBlocks.Block b : blocks) {
+            if (b.header().matches(headerRegex) && b.places().size() >= firstHops.size()
+                    && b.places().subList(0, firstHops.size()).equals(firstHops)) {
                 return b;
             }
         }
@@ -173,14 +147,14 @@ class JsonFlowIT extends WithDemoTopology {
 
         Cli.Result flow = Cli.run("replay", f.toString(), "--sink", "flow");
         assertEquals(0, flow.exit(), flow.toString());
-        List<Block> blocks = blocks(flow.out());
-        Block req = find(blocks, "#\\d+ request 198\\.18\\.1\\.2 -> 198\\.18\\.2\\.2 id \\d+ seq 1: 4 hops in [0-9.]+ µs, .*answered by #\\d+",
+        List<FlowBlocks.Block> blocks = FlowBlocks.parse(flow.out());
+        FlowBlocks.Block req = find(blocks, "#\\d+ request 198\\.18\\.1\\.2 -> 198\\.18\\.2\\.2 id \\d+ seq 1: 4 hops in [0-9.]+ µs, .*answered by #\\d+",
                 requestPath(), flow.out());
-        assertEquals(requestPath(), req.hops(), flow.out());
+        assertEquals(requestPath(), req.places(), flow.out());
         String n = req.header().substring(1, req.header().indexOf(' '));
-        Block rep = find(blocks, "#\\d+ reply 198\\.18\\.2\\.2 -> 198\\.18\\.1\\.2 id \\d+ seq 1: 4 hops in [0-9.]+ µs, .*; reply to #" + n
+        FlowBlocks.Block rep = find(blocks, "#\\d+ reply 198\\.18\\.2\\.2 -> 198\\.18\\.1\\.2 id \\d+ seq 1: 4 hops in [0-9.]+ µs, .*; reply to #" + n
                 + " after [0-9.]+ µs", replyPath(), flow.out());
-        assertEquals(replyPath(), rep.hops(), flow.out());
+        assertEquals(replyPath(), rep.places(), flow.out());
         assertTrue(req.header().endsWith("answered by " + rep.header().substring(0, rep.header().indexOf(' '))), flow.out());
         assertTrue(flow.out().endsWith("flow: 2 packets, 1 reply paired with a request, 0 evicted\n"), flow.out());
     }
@@ -211,19 +185,19 @@ class JsonFlowIT extends WithDemoTopology {
 
         Cli.Result flow = Cli.run("replay", f.toString(), "--sink", "flow");
         assertEquals(0, flow.exit(), flow.toString());
-        List<Block> blocks = blocks(flow.out());
-        List<Hop> toServer = new ArrayList<>(requestPath());
-        toServer.add(new Hop(topo.serverName(), "eth0", "consume"));
+        List<FlowBlocks.Block> blocks = FlowBlocks.parse(flow.out());
+        List<FlowBlocks.Hop> toServer = new ArrayList<>(requestPath());
+        toServer.add(FlowBlocks.at(topo.serverName(), "eth0", "consume"));
         for (int seq = 1; seq <= 3; seq++) {
-            Block req = find(blocks, "#\\d+ request 198\\.18\\.1\\.2 -> 198\\.18\\.2\\.2 id \\d+ seq " + seq
+            FlowBlocks.Block req = find(blocks, "#\\d+ request 198\\.18\\.1\\.2 -> 198\\.18\\.2\\.2 id \\d+ seq " + seq
                     + ": 5 hops in [0-9.]+ µs, consumed; answered by #\\d+", toServer, flow.out());
-            assertEquals(toServer, req.hops());
+            assertEquals(toServer, req.places());
             String n = req.header().substring(1, req.header().indexOf(' '));
             find(blocks, "#\\d+ reply 198\\.18\\.2\\.2 -> 198\\.18\\.1\\.2 id \\d+ seq " + seq + ": .*; reply to #" + n
                     + " after [0-9.]+ µs", replyPath(), flow.out());
         }
         // IPv6: the first packet waits for neighbour discovery; the request that got through is paired.
-        Block req6 = find(blocks, "#\\d+ request 2001:db8:1::2 -> 2001:db8:2::2 id \\d+ seq 1: .*answered by #\\d+",
+        FlowBlocks.Block req6 = find(blocks, "#\\d+ request 2001:db8:1::2 -> 2001:db8:2::2 id \\d+ seq 1: .*answered by #\\d+",
                 requestPath(), flow.out());
         String n6 = req6.header().substring(1, req6.header().indexOf(' '));
         find(blocks, "#\\d+ reply 2001:db8:2::2 -> 2001:db8:1::2 id \\d+ seq 1: .*; reply to #" + n6 + " after [0-9.]+ µs",

@@ -83,4 +83,39 @@ class PingTraceIT extends WithDemoTopology {
                 new TraceRow(topo.routerName(), "r0", "rx", "request", req)), rows.subList(0, Math.min(2, rows.size())), res.toString());
         assertTrue(rows.stream().noneMatch(r -> r.type().equals("reply")), res.toString());
     }
+
+    @Test
+    void twoConcurrentPingsShowOnlyTheirOwnPacketsAndNoSocketFilterRow() throws Exception {
+        // Run as root in a fresh namespace, ping uses a raw ICMP socket with a filter for its own id: each
+        // such socket gets a copy of every echo reply and its filter drops the others' (SOCKET_FILTER).
+        // A plain ping keeps one such socket busy all along, so the two traced pings surely overlap it.
+        Process plain = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "3000", "-i", "0.02",
+                DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            List<java.util.concurrent.Future<Cli.Result>> pings = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int i = 0; i < 2; i++) {
+                    pings.add(pool.submit(() -> Cli.run("ping", "--netns", topo.clientName(), "-c", "4", DemoTopology.SERVER_V4)));
+                }
+                for (java.util.concurrent.Future<Cli.Result> f : pings) {
+                    Cli.Result res = f.get();
+                    assertTrue(plain.isAlive(), "the plain ping ran all along");
+                    assertEquals(0, res.exit(), res.toString());
+                    assertTrue(!res.out().contains("SOCKET_FILTER") && !res.out().contains("drop"), res.toString());
+                    List<TraceRow> rows = TraceRow.parse(res.out());
+                    assertEquals(32, rows.size(), res.toString());
+                    for (int seq = 1; seq <= 4; seq++) {
+                        assertEquals(expected(DemoTopology.CLIENT_V4, DemoTopology.SERVER_V4), rows.subList(8 * (seq - 1), 8 * seq),
+                                res.toString());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            plain.destroy();
+            plain.waitFor();
+        }
+    }
 }

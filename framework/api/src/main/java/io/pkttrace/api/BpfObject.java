@@ -83,6 +83,12 @@ public interface BpfObject extends AutoCloseable {
     /** The sums over all CPUs of the first {@code count} u64 slots of a per-CPU array map. */
     long[] perCpuCounters(String map, int count) throws PkttraceException;
 
+    /**
+     * The file descriptor of a loaded program, for attachments the engine does not make itself (e.g. a
+     * socket filter set with SO_ATTACH_BPF). It stays owned by this object: do not close it.
+     */
+    int programFd(String program) throws PkttraceException;
+
     /** Writes one map element (key and value in the kernel's layout, little-endian). */
     void updateMap(String map, byte[] key, byte[] value) throws PkttraceException;
 

@@ -374,7 +374,7 @@ public final class LibbpfObject implements BpfObject {
             throw new PkttraceException("this kernel has no uprobe.multi links (Linux 6.6 and later)",
                     "attach the program as classic uprobes");
         }
-        int progFd = loadedFd(program);
+        int progFd = programFd(program);
         if (fileOffsets.length == 0 || cookies.length != fileOffsets.length) {
             throw new IllegalArgumentException("one cookie per offset, at least one offset");
         }
@@ -414,7 +414,7 @@ public final class LibbpfObject implements BpfObject {
                     "this is a bug in the plugin that asked for it");
         }
         // link_create.netfilter { pf @16, hooknum @20, priority @24, flags @28 }
-        Pointer attr = linkCreateAttr(loadedFd(program), BPF_NETFILTER);
+        Pointer attr = linkCreateAttr(programFd(program), BPF_NETFILTER);
         attr.putInt(16, protocolFamily);
         attr.putInt(20, hook);
         attr.putInt(24, priority);
@@ -431,15 +431,6 @@ public final class LibbpfObject implements BpfObject {
                     + n.strerror(err), hint);
         }
         return linkedFd((int) fd, new Attachment(program, "netfilter", target));
-    }
-
-    /** The fd of a loaded program of this object. */
-    private int loadedFd(String program) throws PkttraceException {
-        int fd = bpf.bpf_program__fd(program(program));
-        if (fd < 0) {
-            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
-        }
-        return fd;
     }
 
     /**
@@ -521,6 +512,15 @@ public final class LibbpfObject implements BpfObject {
         }
     }
 
+    @Override
+    public int programFd(String program) throws PkttraceException {
+        int fd = bpf.bpf_program__fd(program(program));
+        if (fd < 0) {
+            throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not loaded", "load the object first");
+        }
+        return fd;
+    }
+
     /**
      * Runs a loaded program once on {@code packet} through the kernel's BPF_PROG_TEST_RUN and returns
      * the program's return value (e.g. XDP_PASS / XDP_DROP). Only program types that accept packet
@@ -528,7 +528,7 @@ public final class LibbpfObject implements BpfObject {
      * verifier and kernel, the tracer never does.
      */
     public int testRun(String program, byte[] packet) throws PkttraceException {
-        int fd = loadedFd(program);
+        int fd = programFd(program);
         Pointer data = n.allocate(packet.length);
         data.put(0, packet, 0, packet.length);
         // struct bpf_test_run_opts (libbpf 1.1): size_t sz @0; const void *data_in @8; void *data_out @16;

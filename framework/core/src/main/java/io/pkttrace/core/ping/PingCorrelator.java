@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * echo id. The id is therefore learned from the first echo request that the ping process itself
  * sent: its owning socket's inode is one of the process's sockets (read from /proc/PID/fd), or, as
  * a fallback, the process was current when it was queued. Until the id is known, events wait in a
- * bounded buffer; afterwards they stream through.
+ * bounded buffer; afterwards they stream through. Where NAT rewrites the id on the way, the packet is
+ * still followed ({@link EchoIds}).
  */
 public final class PingCorrelator implements Sink {
     static final int MAX_PENDING = 4096;
@@ -24,8 +25,8 @@ public final class PingCorrelator implements Sink {
     private final List<Sink> delegates;
     private final Set<Long> socketInodes = ConcurrentHashMap.newKeySet();
     private final Deque<PacketEvent> pending = new ArrayDeque<>();
+    private final EchoIds ids = new EchoIds();
     private volatile int pingPid;
-    private int echoId = -1;
     private long overflow;
 
     public PingCorrelator(List<Sink> delegates) {
@@ -44,7 +45,7 @@ public final class PingCorrelator implements Sink {
 
     /** The echo id once learned, else -1. */
     public int echoId() {
-        return echoId;
+        return ids.own();
     }
 
     /** Events dropped because the buffer before identification was full. */
@@ -64,10 +65,7 @@ public final class PingCorrelator implements Sink {
         if (!e.isEchoRequest() && !e.isEchoReply()) {
             return;
         }
-        if (isDeliveryNoise(e)) {
-            return;
-        }
-        if (echoId < 0) {
+        if (ids.own() < 0) {
             if (pending.size() == MAX_PENDING) {
                 pending.removeFirst();
                 overflow++;
@@ -76,7 +74,12 @@ public final class PingCorrelator implements Sink {
             learnFromPending();
             return;
         }
-        if (e.icmpId() == echoId) {
+        handle(e);
+    }
+
+    /** Forwards one of ours; noise is not shown, but its free still counts (the buffer may carry another packet next). */
+    private void handle(PacketEvent e) {
+        if (ids.claims(e) && !isDeliveryNoise(e)) {
             forward(e);
         }
     }
@@ -87,12 +90,12 @@ public final class PingCorrelator implements Sink {
      * inodes) arrives from other threads and may come after ping's first packets were read.
      */
     private void learnFromPending() {
-        if (echoId >= 0) {
+        if (ids.own() >= 0) {
             return;
         }
         for (PacketEvent p : pending) {
-            if (p.isEchoRequest() && isOurs(p)) {
-                echoId = p.icmpId();
+            if (p.isEchoRequest() && !isDeliveryNoise(p) && isOurs(p)) {
+                ids.own(p.icmpId());
                 replayPending();
                 return;
             }
@@ -100,11 +103,27 @@ public final class PingCorrelator implements Sink {
     }
 
     /**
-     * Every echo reply that reaches ping also ends in kfree_skb with reason NO_SOCKET (the ICMP
-     * layer's own copy finds no raw socket after the ping socket took the reply): not a drop.
+     * Frees of copies the kernel made of an echo packet for sockets, not drops of the packet itself:
+     * <ul>
+     *   <li>NO_SOCKET: every echo reply that reaches ping also ends in kfree_skb with this reason (the
+     *       ICMP layer's own copy finds no raw socket after the ping socket took the reply);</li>
+     *   <li>SOCKET_FILTER: each raw ICMP socket of the namespace (another ping run as root, e.g. a
+     *       second pkttrace ping) gets a copy of every echo packet, and its filter drops the copies
+     *       that are not its own;</li>
+     *   <li>QUEUE_PURGE: such a copy was queued on a socket that closed before reading it.</li>
+     * </ul>
+     * The packet itself goes on (or was delivered) as its other rows show.
      */
     static boolean isDeliveryNoise(PacketEvent e) {
-        return e.isEchoReply() && "NO_SOCKET".equals(e.dropReasonName());
+        String reason = e.dropReasonName();
+        if (reason == null) {
+            return false;
+        }
+        return switch (reason) {
+            case "NO_SOCKET" -> e.isEchoReply();
+            case "SOCKET_FILTER", "QUEUE_PURGE" -> e.isEchoRequest() || e.isEchoReply();
+            default -> false;
+        };
     }
 
     private boolean isOurs(PacketEvent e) {
@@ -114,10 +133,7 @@ public final class PingCorrelator implements Sink {
 
     private void replayPending() {
         while (!pending.isEmpty()) {
-            PacketEvent p = pending.removeFirst();
-            if (p.icmpId() == echoId) {
-                forward(p);
-            }
+            handle(pending.removeFirst());
         }
     }
 
@@ -150,10 +166,10 @@ public final class PingCorrelator implements Sink {
     @Override
     public void finish(RunStats stats) {
         learnFromPending();
-        if (echoId < 0 && !pending.isEmpty()) {
-            long ids = pending.stream().filter(PacketEvent::isEchoRequest).mapToInt(PacketEvent::icmpId).distinct().count();
-            if (ids == 1) {
-                echoId = pending.stream().filter(PacketEvent::isEchoRequest).findFirst().get().icmpId();
+        if (ids.own() < 0 && !pending.isEmpty()) {
+            long distinct = pending.stream().filter(PacketEvent::isEchoRequest).mapToInt(PacketEvent::icmpId).distinct().count();
+            if (distinct == 1) {
+                ids.own(pending.stream().filter(PacketEvent::isEchoRequest).findFirst().get().icmpId());
                 replayPending();
             }
         }

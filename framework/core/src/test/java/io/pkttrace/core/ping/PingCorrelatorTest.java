@@ -117,4 +117,66 @@ class PingCorrelatorTest {
         assertEquals(List.of("tx", "drop"), r.got.stream().map(PacketEvent::hook).toList());
         assertEquals("NETFILTER_DROP", r.got.get(1).dropReasonName());
     }
+
+    @Test
+    void hidesCopiesThatOtherPingsSocketsFilteredOrNeverRead() {
+        // A second ping run as root in the same namespace has a raw ICMP socket: it gets a copy of
+        // every echo reply (and, where it runs, request) and its filter drops the ones not its own.
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        c.accept(echo(true, 3, 1, 1, 0, "tx"));
+        c.accept(echo(false, 3, 1, 0, 0, "rx"));
+        c.accept(echo(false, 3, 1, 0, 0, "drop").drop(7, "SOCKET_FILTER"));
+        c.accept(echo(true, 3, 2, 0, 0, "drop").drop(7, "SOCKET_FILTER"));
+        c.accept(echo(false, 3, 2, 0, 0, "drop").drop(9, "QUEUE_PURGE"));
+        c.accept(echo(false, 3, 3, 0, 0, "drop").drop(12, "NETFILTER_DROP"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(List.of("tx", "rx", "drop"), r.got.stream().map(PacketEvent::hook).toList());
+        assertEquals("NETFILTER_DROP", r.got.get(2).dropReasonName(), "a real drop is still shown");
+    }
+
+    private static PacketEvent at(PacketEvent e, long ts, long buffer, String src, String dst) {
+        return e.timestampNs(ts).packetId(buffer).src(ip(src)).dst(ip(dst));
+    }
+
+    private static byte[] ip(String dotted) {
+        String[] p = dotted.split("\\.");
+        return new byte[] {(byte) Integer.parseInt(p[0]), (byte) Integer.parseInt(p[1]), (byte) Integer.parseInt(p[2]),
+                (byte) Integer.parseInt(p[3])};
+    }
+
+    @Test
+    void followsItsPacketsWhenMasqueradeRewritesTheEchoId() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        long req = 0xa000;
+        long rep = 0xb000;
+        c.accept(at(echo(true, 42, 1, 1, 0, "tx"), 0, req, "198.18.1.2", "198.18.2.2"));
+        c.accept(at(echo(true, 42, 1, 1, 0, "rx"), 10, req, "198.18.1.2", "198.18.2.2"));
+        // The router's own ping uses id 42 too: masquerade gives ours id 900 and the router's address.
+        c.accept(at(echo(true, 900, 1, 0, 0, "tx"), 20, req, "198.18.2.1", "198.18.2.2"));
+        c.accept(at(echo(true, 900, 1, 0, 0, "rx"), 30, req, "198.18.2.1", "198.18.2.2"));
+        c.accept(at(echo(false, 900, 1, 0, 0, "tx"), 40, rep, "198.18.2.2", "198.18.2.1")); // the reply, before de-NAT
+        c.accept(at(echo(false, 42, 1, 0, 0, "tx"), 50, rep, "198.18.2.2", "198.18.1.2"));
+        // Not ours: another id in a buffer of ours with the same type, sequence and addresses is another
+        // ping reusing it; with other addresses but two seconds later, too.
+        c.accept(at(echo(false, 43, 1, 0, 0, "tx"), 60, rep, "198.18.2.2", "198.18.1.2"));
+        c.accept(at(echo(true, 44, 1, 0, 0, "tx"), 2_000_000_000L, req, "198.18.3.3", "198.18.2.2"));
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(List.of(42, 42, 900, 900, 900, 42), r.got.stream().map(PacketEvent::icmpId).toList());
+    }
+
+    @Test
+    void aFreedBufferIsForgottenEvenWhenItsFreeIsNotShown() {
+        Recorder r = new Recorder();
+        PingCorrelator c = new PingCorrelator(List.of(r));
+        c.socketSeen(1);
+        c.accept(at(echo(true, 42, 1, 1, 0, "tx"), 0, 7, "198.18.1.2", "198.18.2.2"));
+        c.accept(at(echo(false, 42, 1, 0, 0, "drop"), 5, 7, "198.18.2.2", "198.18.1.2").drop(2, "NO_SOCKET"));
+        c.accept(at(echo(true, 55, 1, 0, 0, "tx"), 9, 7, "198.18.9.9", "198.18.2.2")); // another ping, same seq
+        c.finish(new RunStats(0, 0, 0, 0, 0, 0));
+        assertEquals(List.of("tx"), r.got.stream().map(PacketEvent::hook).toList());
+    }
 }

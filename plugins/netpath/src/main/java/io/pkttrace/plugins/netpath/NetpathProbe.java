@@ -4,20 +4,27 @@ import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
+import io.pkttrace.plugins.netpath.netns.NetworkNamespaces;
+import io.pkttrace.plugins.netpath.stacked.StackedRxTaps;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Loads netpath.bpf.o and attaches its BTF tracepoints: one record per device transmit
  * (net_dev_queue) and receive (netif_receive_skb), and per freed-with-reason packet (kfree_skb).
+ * Receive on stacked devices, which the tracepoint misses, comes from packet taps
+ * ({@link StackedRxTaps}) running the object's socket filter.
  */
 final class NetpathProbe extends BpfObjectProbe {
     /** Compiled from src/main/bpf/netpath.bpf.c by the probe SDK. */
     static final String OBJECT = "/bpf/netpath.bpf.o";
     /** netpath.bpf.c's enum of hook ids, which names the records' hooks. */
     static final String HOOK_ENUM = "netpath_hook";
+    /** The socket filter of the stacked-device packet taps; part of the rx hook. */
+    static final String STACKED_RX_PROGRAM = "pt_stacked_rx";
 
     private final NetpathConfig config;
+    private StackedRxTaps taps;
 
     NetpathProbe(NetpathConfig config) {
         this.config = config;
@@ -29,6 +36,9 @@ final class NetpathProbe extends BpfObjectProbe {
         for (NetpathConfig.Hook h : config.hooks()) {
             out.add(h.label() + ": tp_btf/" + h.tracepoint);
         }
+        if (config.hooks().contains(NetpathConfig.Hook.RX)) {
+            out.add("rx on stacked devices: socket filter " + STACKED_RX_PROGRAM + " on AF_PACKET taps");
+        }
         return out;
     }
 
@@ -37,6 +47,11 @@ final class NetpathProbe extends BpfObjectProbe {
         object = context.openResource("netpath", NetpathProbe.class, OBJECT);
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             object.setAutoload(h.program, config.hooks().contains(h));
+        }
+        boolean rx = config.hooks().contains(NetpathConfig.Hook.RX);
+        object.setAutoload(STACKED_RX_PROGRAM, rx);
+        if (rx) {
+            beginTaps(context);
         }
         object.load();
         context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
@@ -47,5 +62,54 @@ final class NetpathProbe extends BpfObjectProbe {
                         + " (BTF tracepoint: typed, stable, no kprobe needed)");
             }
         }
+        if (taps != null) {
+            attachTaps(context);
+        }
+    }
+
+    /** Starts looking for stacked devices while the object loads. */
+    private void beginTaps(ProbeContext context) {
+        taps = new StackedRxTaps(new NetworkNamespaces(), context::report);
+        taps.begin();
+    }
+
+    /**
+     * Taps the stacked devices of every namespace. Without them only stacked-device receive is missing,
+     * so a failure is reported and tracing goes on.
+     */
+    private void attachTaps(ProbeContext context) throws PkttraceException {
+        try {
+            taps.attach(object.programFd(STACKED_RX_PROGRAM));
+        } catch (PkttraceException e) {
+            context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
+            taps.close();
+            taps = null;
+            return;
+        }
+        List<String> now = taps.tapped();
+        context.report("netpath: rx on stacked devices attached as socket/AF_PACKET taps on "
+                + (now.isEmpty() ? "none yet" : String.join(", ", now))
+                + " (the tracepoint misses receive on a macvlan, ipvlan, VLAN, bond or team device: it is another round of"
+                + " __netif_receive_skb_core; a packet tap bound to each such device, in every namespace and also later ones,"
+                + " runs the socket filter " + STACKED_RX_PROGRAM + " in every round and costs other devices nothing;"
+                + " not tc/tcx ingress: a hook on every packet of every device; not netfilter PRE_ROUTING: it runs for every"
+                + " IP packet of the namespace)");
+    }
+
+    @Override
+    public void stop() {
+        if (taps != null) {
+            taps.close();
+        }
+        super.stop();
+    }
+
+    @Override
+    public void close() {
+        if (taps != null) {
+            taps.close();
+            taps = null;
+        }
+        super.close();
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The hooks of the Java side ({@link NetpathConfig.Hook}) and of netpath.bpf.c are the same: each has
  * its enumerator in the object's enum netpath_hook (which names the records' hooks) and its program
- * in the section of its tracepoint. Reads the built object; needs no privilege.
+ * in the section of its tracepoint; the stacked-device taps' socket filter is there as a socket
+ * program. Reads the built object; needs no privilege.
  */
 class NetpathHooksTest {
     /** Every hook of the Java side in the object, or a failure naming the first one missing. */
@@ -27,16 +28,20 @@ class NetpathHooksTest {
         ElfFile elf = ElfFile.of(ByteBuffer.wrap(object), "netpath.bpf.o");
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             ids.value("NETPATH_HOOK_" + h.name());
-            List<String> sections = new ArrayList<>();
-            for (ElfFile.Symbol s : elf.symbols()) {
-                if (s.isFunction() && s.name().equals(h.program)) {
-                    sections.add(elf.sections().get(s.sectionIndex()).name());
-                }
+            requireProgram(elf, h.program, "tp_btf/" + h.tracepoint, "hook " + h.label());
+        }
+        requireProgram(elf, NetpathProbe.STACKED_RX_PROGRAM, "socket", "the stacked-device taps");
+    }
+
+    private static void requireProgram(ElfFile elf, String program, String section, String what) throws Exception {
+        List<String> sections = new ArrayList<>();
+        for (ElfFile.Symbol s : elf.symbols()) {
+            if (s.isFunction() && s.name().equals(program)) {
+                sections.add(elf.sections().get(s.sectionIndex()).name());
             }
-            if (!sections.equals(List.of("tp_btf/" + h.tracepoint))) {
-                throw new LayoutException("hook " + h.label() + ": program " + h.program + " is in " + sections
-                        + ", expected tp_btf/" + h.tracepoint);
-            }
+        }
+        if (!sections.equals(List.of(section))) {
+            throw new LayoutException(what + ": program " + program + " is in " + sections + ", expected " + section);
         }
     }
 

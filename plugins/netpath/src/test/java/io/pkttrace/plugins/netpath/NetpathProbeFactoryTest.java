@@ -22,8 +22,11 @@ class NetpathProbeFactoryTest {
     void hooksAreChosenByName() throws Exception {
         NetpathConfig c = f.configure(Options.parse("probe netpath", List.of("hooks=rx,consume")));
         assertEquals(EnumSet.of(NetpathConfig.Hook.RX, NetpathConfig.Hook.CONSUME), c.hooks());
-        assertEquals(List.of("rx: tp_btf/netif_receive_skb", "consume: tp_btf/consume_skb"),
-                new NetpathProbe(c).describe().stream().sorted((a, b) -> a.startsWith("rx") ? -1 : 1).toList());
+        assertEquals(List.of("consume: tp_btf/consume_skb", "rx on stacked devices: socket filter pt_stacked_rx on AF_PACKET taps",
+                "rx: tp_btf/netif_receive_skb"), new NetpathProbe(c).describe().stream().sorted().toList());
+        assertEquals(List.of("tx: tp_btf/net_dev_queue"),
+                new NetpathProbe(f.configure(Options.parse("probe netpath", List.of("hooks=tx")))).describe(),
+                "no taps without rx");
     }
 
     @Test

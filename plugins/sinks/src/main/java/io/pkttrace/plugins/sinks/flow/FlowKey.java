@@ -60,6 +60,38 @@ record FlowKey(int family, int proto, long srcHi, long srcLo, long dstHi, long d
         return hasPorts(proto);
     }
 
+    /**
+     * True when this tuple goes back towards where {@code before} came from (its destination is the
+     * other's source, or its source the other's destination): a reply, an ICMP error or a reset, never
+     * the same packet after NAT or encapsulation.
+     */
+    boolean headsBackTo(FlowKey before) {
+        return family == before.family && ((dstHi == before.srcHi && dstLo == before.srcLo)
+                || (srcHi == before.dstHi && srcLo == before.dstLo));
+    }
+
+    /**
+     * True when NAT could have turned {@code before} into this: same family, protocol and ICMP type;
+     * an echo keeps its sequence (masquerade may change the id).
+     */
+    boolean sameKindAs(FlowKey before) {
+        if (family != before.family || proto != before.proto || icmpType != before.icmpType) {
+            return false;
+        }
+        return !(isEchoRequest() || isEchoReply()) || b == before.b;
+    }
+
+    /**
+     * True for the protocols that carry tunnelled packets: UDP (VXLAN, Geneve, FOU, WireGuard), IPIP,
+     * IPv6-in-IP, GRE, ESP, EtherIP, L2TP, MPLS-in-IP.
+     */
+    boolean isTunnel() {
+        return switch (proto) {
+            case PacketEvent.PROTO_UDP, 4, 41, 47, 50, 97, 115, 137 -> true;
+            default -> false;
+        };
+    }
+
     boolean isEchoRequest() {
         return (proto == PacketEvent.PROTO_ICMP && icmpType == 8) || (proto == PacketEvent.PROTO_ICMPV6 && icmpType == 128);
     }

@@ -9,25 +9,23 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Groups events into packets by packet id (the kernel's skb address: one buffer crosses veth pairs
- * and routing, so one id covers a packet's path within a host) and hands each finished packet to
- * {@code done}.
+ * Groups events into packets by packet id (the kernel's skb address: one buffer crosses veth pairs,
+ * routing, NAT and tunnels, so one id covers a packet's path within a host) and hands each finished
+ * packet to {@code done}.
  *
- * <p>Ids are reused after the buffer is freed, so a packet ends at hook {@code drop} or
- * {@code consume}, when its id shows a different tuple or crosses a device it already crossed in
- * the same direction (a reused buffer whose free was not traced), or when idle for longer than
- * idle-ms. Time is event time: the newest {@code ts_ns} seen. That makes a replayed recording group
- * exactly as it did live, and costs nothing live, where the engine calls sinks only when events
- * arrive anyway.
+ * <p>A packet is its buffer, not its tuple: NAT and encapsulation change the tuple on the way, and the
+ * path shows where. Ids are reused after the buffer is freed, so a packet ends at hook {@code drop} or
+ * {@code consume}, when an event with its id could not belong to it ({@link Continuity}: a device
+ * crossed again, a hop that cannot follow the last one, another owner, headers no stack rewrite
+ * explains; the buffer was freed unseen and reused), or when idle for longer than idle-ms. Time is
+ * event time: the newest {@code ts_ns} seen. That makes a replayed recording group exactly as it did
+ * live, and costs nothing live, where the engine calls sinks only when events arrive anyway.
  *
  * <p>At most max-packets are open; the least recently active one is evicted (finished as incomplete
  * and counted) to make room. Packets are kept in access order, so both the idle check and eviction
  * look at the head only.
  */
 final class FlowTracker {
-    private static final String HOOK_DROP = "drop";
-    private static final String HOOK_CONSUME = "consume";
-
     private final long idleNs;
     private final int maxPackets;
     private final int maxHops;
@@ -37,6 +35,7 @@ final class FlowTracker {
     private long now = Long.MIN_VALUE;
     private long nextNumber = 1;
     private long evicted;
+    private long reused;
 
     FlowTracker(long idleNs, int maxPackets, int maxHops, Consumer<TrackedPacket> done) {
         this.idleNs = idleNs;
@@ -55,22 +54,23 @@ final class FlowTracker {
         long id = e.packetId();
         if (id == 0) {
             TrackedPacket p = newPacket(0);
-            add(p, e);
+            add(p, e, TupleChange.NONE);
             finish(p, PacketEnd.NO_ID, null);
             return;
         }
         TrackedPacket p = open.get(id); // moves it to the young end
-        boolean ends = HOOK_DROP.equals(e.hook()) || HOOK_CONSUME.equals(e.hook());
-        // A free always belongs to the buffer's current packet (reuse needs a free first), whatever
-        // tuple it shows: at consume time the headers may already be gone (seen: 0.0.0.0, proto 0).
-        boolean otherTuple = !ends && p != null && p.key() != null && hasIp(e) && !p.key().matches(e);
-        // Function-call probes give each packet an id of its own, never reused: no reuse to detect
-        // (and their tuple may change along the path, e.g. by NAT).
-        boolean reused = e.call() == PacketEvent.CALL_NONE && p != null && (otherTuple || p.crossesAgain(e));
-        if (reused) {
-            open.remove(id);
-            finish(p, PacketEnd.REUSED, null);
-            p = null;
+        TupleChange change = TupleChange.NONE;
+        // Function-call probes give each packet an id of its own, never reused: no reuse to detect, and
+        // their path is the calls, whatever headers each function saw.
+        if (p != null && e.call() == PacketEvent.CALL_NONE) {
+            change = Continuity.judge(p, e);
+            if (change == null) {
+                open.remove(id);
+                reused++;
+                finish(p, PacketEnd.REUSED, null);
+                p = null;
+                change = TupleChange.NONE;
+            }
         }
         if (p == null) {
             if (open.size() >= maxPackets) {
@@ -79,28 +79,22 @@ final class FlowTracker {
             p = newPacket(id);
             open.put(id, p);
         }
-        add(p, e);
-        if (ends) {
+        add(p, e, change);
+        if (Continuity.isEnd(e)) {
             open.remove(id);
-            finish(p, HOOK_DROP.equals(e.hook()) ? PacketEnd.DROPPED : PacketEnd.CONSUMED, e);
+            finish(p, Continuity.DROP.equals(e.hook()) ? PacketEnd.DROPPED : PacketEnd.CONSUMED, e);
         } else if (p.outermostReturn(e)) {
             open.remove(id);
             finish(p, PacketEnd.RETURNED, e);
         }
     }
 
-    private static boolean hasIp(PacketEvent e) {
-        return e.family() == PacketEvent.FAMILY_IPV4 || e.family() == PacketEvent.FAMILY_IPV6;
-    }
-
     private TrackedPacket newPacket(long id) {
         return new TrackedPacket(nextNumber++, id);
     }
 
-    private void add(TrackedPacket p, PacketEvent e) {
-        boolean hadKey = p.key() != null;
-        p.add(e, maxHops);
-        if (!hadKey && p.key() != null) {
+    private void add(TrackedPacket p, PacketEvent e, TupleChange change) {
+        if (p.add(e, change, maxHops)) {
             matcher.classify(p);
         }
     }
@@ -152,6 +146,11 @@ final class FlowTracker {
     /** Packets seen so far. */
     long packets() {
         return nextNumber - 1;
+    }
+
+    /** Packets ended because their buffer was seen carrying another packet. */
+    long reused() {
+        return reused;
     }
 
     /** Packets finished early by the max-packets cap. */

@@ -8,7 +8,8 @@ import java.util.List;
  * safe to keep after the callback.
  *
  * @param number         the packet's number in order of first appearance (1, 2, ...)
- * @param hops           the kept hops (copies) in time order, at most max-hops
+ * @param hops           the kept hops (copies) in time order, at most max-hops; each carries the tuple
+ *                       the packet had there (NAT and tunnels change it on the way)
  * @param hopCount       hops seen, kept or not
  * @param end            why the packet is considered finished
  * @param endEvent       the drop or consume event that ended it, or null
@@ -24,7 +25,8 @@ public record PacketPath(long number, List<PacketEvent> hops, int hopCount, Pack
     }
 
     static PacketPath of(TrackedPacket p) {
-        return new PacketPath(p.number(), p.hopsInOrder(), p.hopCount(), p.end(), p.endEvent(), p.tupleEvent(),
+        List<PacketEvent> hops = p.hopsInOrder().stream().map(TrackedPacket.Hop::event).toList();
+        return new PacketPath(p.number(), hops, p.hopCount(), p.end(), p.endEvent(), p.tupleEvent(),
                 p.replyTo(), p.replyToFirstTs(), p.answeredBy());
     }
 

@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Formats a finished packet: a header line, then one line per hop in time order with the time since
- * the previous hop, the namespace, the interface, the hook and hook details.
+ * Formats a finished packet: a header line with its first tuple, then one line per hop in time order
+ * with the time since the previous hop, the namespace, the interface, the hook and hook details,
+ * among them the new tuple where NAT or a tunnel changed it.
  *
  * <pre>
  * #1 request 198.18.1.2 -&gt; 198.18.2.2 id 7 seq 1: 4 hops in 41.9 µs, idle, end not seen; answered by #2
  *      +0.0 µs  [4026532281 (client)]  eth0  tx
  *     +14.2 µs  [4026532350 (router)]  r0    rx
+ *      +9.1 µs  [4026532350 (router)]  r1    tx  NAT: request 198.18.2.1 -&gt; 198.18.2.2 id 3 seq 1
  * </pre>
  */
 final class PathPrinter {
@@ -21,7 +23,7 @@ final class PathPrinter {
 
     /** Appends the packet's lines, each ending with '\n'. */
     static void print(TrackedPacket p, StringBuilder out) {
-        List<PacketEvent> hops = p.hopsInOrder();
+        List<TrackedPacket.Hop> hops = p.hopsInOrder();
         out.append('#').append(p.number()).append(' ').append(what(p.tupleEvent())).append(": ");
         int n = p.hopCount();
         out.append(n).append(n == 1 ? " hop" : " hops");
@@ -46,13 +48,15 @@ final class PathPrinter {
         int nsWidth = 0;
         int ifWidth = 0;
         int hookWidth = 0;
-        for (PacketEvent h : hops) {
+        for (TrackedPacket.Hop hop : hops) {
+            PacketEvent h = hop.event();
             nsWidth = Math.max(nsWidth, netns(h).length());
             ifWidth = Math.max(ifWidth, ifname(h).length());
             hookWidth = Math.max(hookWidth, hook(h).length());
         }
-        long previous = hops.isEmpty() ? 0 : hops.get(0).timestampNs();
-        for (PacketEvent h : hops) {
+        long previous = hops.isEmpty() ? 0 : hops.get(0).event().timestampNs();
+        for (TrackedPacket.Hop hop : hops) {
+            PacketEvent h = hop.event();
             String delta = "+" + micros(h.timestampNs() - previous);
             previous = h.timestampNs();
             int start = out.length();
@@ -64,7 +68,7 @@ final class PathPrinter {
             pad(out, ifname(h), ifWidth, false);
             out.append("  ");
             pad(out, hook(h), hookWidth, false);
-            out.append("  ").append(details(h));
+            out.append("  ").append(details(h, hop.change()));
             trimTrailingSpace(out, start);
             out.append('\n');
         }
@@ -97,10 +101,14 @@ final class PathPrinter {
         return h.ifname() == null ? "-" : h.ifname();
     }
 
-    /** Drop reason, netfilter verdict and rule, return value: what the hook reported beyond its place. */
-    private static String details(PacketEvent h) {
+    /** New tuple, drop reason, netfilter verdict and rule, the call or return value: what the hook reported beyond its place. */
+    private static String details(PacketEvent h, TupleChange change) {
         StringBuilder sb = new StringBuilder();
+        if (change != TupleChange.NONE) {
+            sb.append(change.text()).append(": ").append(what(h));
+        }
         if (h.dropReason() >= 0) {
+            sb.append(sb.length() > 0 ? ", " : "");
             sb.append("reason ").append(h.dropReasonName() != null ? h.dropReasonName() : Integer.toString(h.dropReason()));
         }
         if (h.nfTable() != null) {

@@ -16,6 +16,11 @@ import java.util.Map;
  * candidates stay after a match so that every buffer of the reply is paired with the same request;
  * the request names the first reply. The table is bounded: at most {@value #PER_KEY} candidates per
  * tuple, and beyond the capacity the oldest tuple makes room.
+ *
+ * <p>Across NAT a packet has several tuples (the client's, then the translated one): every tuple a
+ * request had is a key its reply can answer, and a reply is tried with each tuple it shows until it is
+ * paired. So a reply that arrives at the router with the translated addresses, and reaches the client
+ * with the original ones, pairs with the request either way.
  */
 final class ReplyMatcher {
     /** A reply later than this after its request is not paired (an old flow, not an answer). */
@@ -34,9 +39,12 @@ final class ReplyMatcher {
         };
     }
 
-    /** Called once per packet, when its tuple becomes known. */
+    /** Called for each tuple a packet gets: its first, and each one NAT or a tunnel gives it. */
     void classify(TrackedPacket p) {
-        FlowKey k = p.key();
+        if (p.replyTo() != 0) {
+            return; // a reply keeps its request whatever it is rewritten to
+        }
+        FlowKey k = p.currentKey();
         FlowKey requestKey = k.requestKey();
         if (requestKey != null) {
             ArrayDeque<TrackedPacket> candidates = waiting.get(requestKey);
@@ -44,7 +52,7 @@ final class ReplyMatcher {
             if (candidates != null) {
                 for (TrackedPacket c : candidates) {
                     boolean inWindow = p.firstTs() >= c.firstTs() && p.firstTs() - c.firstTs() <= WINDOW_NS;
-                    if (inWindow && (best == null || c.crossings() >= best.crossings())) {
+                    if (c != p && inWindow && (best == null || c.crossings() >= best.crossings())) {
                         best = c;
                     }
                 }

@@ -6,20 +6,27 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One packet being followed: its hops (copies of the events, at most max-hops), its tuple, and its
- * request/reply partner. After it is printed, {@link #release()} drops the hops; the small rest may
- * stay referenced by the reply matcher.
+ * One packet being followed: its hops (copies of the events, at most max-hops) with how its tuple
+ * changed at each, its first and current tuple, what {@link Continuity} needs to know about its path
+ * so far, and its request/reply partner. After it is printed, {@link #release()} drops the hops; the
+ * small rest may stay referenced by the reply matcher.
  */
 final class TrackedPacket {
     private final long number;
     private final long packetId;
     private List<PacketEvent> hops = new ArrayList<>(8);
+    private List<TupleChange> changes = new ArrayList<>(8);
     private int omittedHops;
     private int hopCount;
     private int crossings;
     private int rootDepth = -1;
     private FlowKey key;
+    private FlowKey currentKey;
     private PacketEvent tupleEvent;
+    private PacketEvent lastCrossing;
+    private long owner;
+    private boolean unownedCrossing;
+    private boolean rewritten;
     private long firstTs = Long.MAX_VALUE;
     private long lastTs = Long.MIN_VALUE;
     private long replyTo;
@@ -33,30 +40,50 @@ final class TrackedPacket {
         this.packetId = packetId;
     }
 
-    /** Adds a hop; past {@code maxHops} only counts it. */
-    void add(PacketEvent e, int maxHops) {
+    /**
+     * Adds a hop whose tuple changed as {@link Continuity} judged; past {@code maxHops} only counts it.
+     *
+     * @return true when the packet has a tuple it did not have before (its first, or a rewrite)
+     */
+    boolean add(PacketEvent e, TupleChange change, int maxHops) {
         PacketEvent copy = null;
         hopCount++;
         if (e.call() != PacketEvent.CALL_NONE && (rootDepth < 0 || e.callDepth() < rootDepth)) {
             rootDepth = e.callDepth();
         }
-        if (isCrossing(e)) {
-            crossings++;
-        }
+        boolean crossing = Continuity.isCrossing(e);
         if (hops.size() < maxHops) {
             copy = e.copy();
             hops.add(copy);
+            changes.add(change);
         } else {
             omittedHops++;
         }
+        if (crossing) {
+            crossings++;
+            lastCrossing = copy != null ? copy : e.copy();
+            if (e.socketInode() == 0) {
+                unownedCrossing = true;
+            } else if (owner == 0) {
+                owner = e.socketInode();
+            }
+        }
+        boolean newTuple = false;
         if (key == null) {
             key = FlowKey.of(e);
             if (key != null) {
+                currentKey = key;
                 tupleEvent = copy != null ? copy : e.copy();
+                newTuple = true;
             }
+        } else if (change != TupleChange.NONE) {
+            currentKey = FlowKey.of(e);
+            rewritten = true;
+            newTuple = true;
         }
         firstTs = Math.min(firstTs, e.timestampNs());
         lastTs = Math.max(lastTs, e.timestampNs());
+        return newTuple;
     }
 
     /**
@@ -66,7 +93,7 @@ final class TrackedPacket {
      * the same tuple: TCP frees coalesced segments without a consume event.
      */
     boolean crossesAgain(PacketEvent e) {
-        if (!isCrossing(e)) {
+        if (!Continuity.isCrossing(e)) {
             return false;
         }
         for (PacketEvent h : hops) {
@@ -75,10 +102,6 @@ final class TrackedPacket {
             }
         }
         return false;
-    }
-
-    private static boolean isCrossing(PacketEvent e) {
-        return e.ifindex() != 0 && ("tx".equals(e.hook()) || "rx".equals(e.hook()));
     }
 
     /**
@@ -96,18 +119,30 @@ final class TrackedPacket {
         this.endEvent = endEvent == null ? null : endEvent.copy();
     }
 
-    /** The hops in time order (events of several CPUs can arrive slightly out of order). */
-    List<PacketEvent> hopsInOrder() {
-        List<PacketEvent> sorted = new ArrayList<>(hops);
-        sorted.sort(Comparator.comparingLong(PacketEvent::timestampNs)); // stable: ties keep arrival order
+    /** A kept hop and how the packet's tuple changed there. */
+    record Hop(PacketEvent event, TupleChange change) {
+    }
+
+    /**
+     * The kept hops in time order. One packet's events come from one ring in the order they happened;
+     * sorting (stable: ties keep arrival order) only matters when several probes' events are merged.
+     */
+    List<Hop> hopsInOrder() {
+        List<Hop> sorted = new ArrayList<>(hops.size());
+        for (int i = 0; i < hops.size(); i++) {
+            sorted.add(new Hop(hops.get(i), changes.get(i)));
+        }
+        sorted.sort(Comparator.comparingLong(h -> h.event().timestampNs()));
         return sorted;
     }
 
     /** Frees the hops once printed. */
     void release() {
         hops = List.of();
+        changes = List.of();
         tupleEvent = null;
         endEvent = null;
+        lastCrossing = null;
     }
 
     /** Pairs this packet, as the reply, with {@code request}. */
@@ -127,8 +162,34 @@ final class TrackedPacket {
         return packetId;
     }
 
+    /** The first tuple the packet had. */
     FlowKey key() {
         return key;
+    }
+
+    /** The tuple it has now (after NAT, encapsulation or decapsulation), or null without any. */
+    FlowKey currentKey() {
+        return currentKey;
+    }
+
+    /** True when its tuple changed on the way. */
+    boolean rewritten() {
+        return rewritten;
+    }
+
+    /** The latest device crossing (tx or rx), or null. */
+    PacketEvent lastCrossing() {
+        return lastCrossing;
+    }
+
+    /** The first owning socket seen at a crossing (inode), or 0. */
+    long owner() {
+        return owner;
+    }
+
+    /** True when some crossing had no owning socket (the packet was received, or made by the kernel). */
+    boolean hadUnownedCrossing() {
+        return unownedCrossing;
     }
 
     /** The first hop that had an IP header (for the printed tuple), or null. */

@@ -1,0 +1,59 @@
+package io.pkttrace.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** pkttrace running in the background; its output goes to files. */
+final class BackgroundTrace {
+    final Process process;
+    final Path out;
+    final Path err;
+    final String[] args;
+
+    BackgroundTrace(String... args) throws IOException {
+        this.args = args;
+        out = Files.createTempFile("pkttrace-bg-out", ".txt");
+        err = Files.createTempFile("pkttrace-bg-err", ".txt");
+        process = new ProcessBuilder(Cli.command(List.of(), args)).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    /** Waits until the probes are attached ("pkttrace: tracing"). */
+    void awaitTracing() throws Exception {
+        awaitErr("pkttrace: tracing", 60);
+    }
+
+    /** Waits until standard error says {@code text}. */
+    void awaitErr(String text, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (Files.readString(err).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                fail("pkttrace ended before saying '" + text + "':\n" + finish());
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        fail("pkttrace did not say '" + text + "' in " + seconds + " s:\n" + Files.readString(err));
+    }
+
+    Cli.Result finish() throws Exception {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("pkttrace " + String.join(" ", args) + " did not finish");
+            }
+            return new Cli.Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
