@@ -4,13 +4,13 @@ import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
+import io.pkttrace.netns.Namespaces;
+import io.pkttrace.netns.Native;
 import io.pkttrace.plugins.netfilter.bpf.NfRecordDecoder;
 import io.pkttrace.plugins.netfilter.correlate.HookRecords;
 import io.pkttrace.plugins.netfilter.correlate.TraceCorrelator;
 import io.pkttrace.plugins.netfilter.nft.MarkingTable;
-import io.pkttrace.plugins.netfilter.ns.NamespaceScanner;
 import io.pkttrace.plugins.netfilter.ns.NamespaceWorker;
-import io.pkttrace.plugins.netfilter.sys.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,7 +162,7 @@ final class NetfilterProbe implements Probe {
             ctx.report("netfilter: verdicts are not matched to packets (no packet id; time of reading): the BPF netfilter"
                     + " program did not load (" + e.getMessage() + "; it needs Linux >= 6.4)");
         }
-        worker = new NamespaceWorker(n, new NamespaceScanner(), config, table, ctx.filterRules(), hooks, ctx::report);
+        worker = new NamespaceWorker(n, new Namespaces(), config, table, ctx.filterRules(), hooks, ctx::report);
         worker.start();
         boolean matched = worker.hookProgram() != null;
         correlator = new TraceCorrelator(table, config.continues(), records, matched, worker::requestRefresh);

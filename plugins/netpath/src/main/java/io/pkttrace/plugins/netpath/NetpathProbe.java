@@ -4,7 +4,7 @@ import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
-import io.pkttrace.plugins.netpath.netns.NetworkNamespaces;
+import io.pkttrace.netns.Namespaces;
 import io.pkttrace.plugins.netpath.stacked.StackedRxTaps;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +69,7 @@ final class NetpathProbe extends BpfObjectProbe {
 
     /** Starts looking for stacked devices while the object loads. */
     private void beginTaps(ProbeContext context) {
-        taps = new StackedRxTaps(new NetworkNamespaces(), context::report);
+        taps = new StackedRxTaps(new Namespaces(), context::report);
         taps.begin();
     }
 

@@ -3,20 +3,20 @@ package io.pkttrace.plugins.netfilter.ns;
 import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.TupleRules;
+import io.pkttrace.netns.Namespaces;
+import io.pkttrace.netns.Native;
+import io.pkttrace.netns.NetnsThread;
 import io.pkttrace.plugins.netfilter.NetfilterConfig;
 import io.pkttrace.plugins.netfilter.correlate.NsTrace;
 import io.pkttrace.plugins.netfilter.nft.MarkingTable;
 import io.pkttrace.plugins.netfilter.nft.NftContext;
 import io.pkttrace.plugins.netfilter.nft.Ruleset;
-import io.pkttrace.plugins.netfilter.sys.Native;
 import io.pkttrace.plugins.netfilter.sys.NetlinkSocket;
-import io.pkttrace.plugins.netfilter.sys.NetnsThread;
 import io.pkttrace.plugins.netfilter.trace.NfNetlink;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +58,7 @@ public final class NamespaceWorker implements AutoCloseable {
 
     private final Native n;
     private final NetnsThread netns;
-    private final NamespaceScanner scanner;
+    private final Namespaces scanner;
     private final NetfilterConfig config;
     private final String table;
     private final TupleRules rules;
@@ -76,7 +76,7 @@ public final class NamespaceWorker implements AutoCloseable {
     private Thread thread;
     private WatchService watch;
 
-    public NamespaceWorker(Native n, NamespaceScanner scanner, NetfilterConfig config, String table, TupleRules rules,
+    public NamespaceWorker(Native n, Namespaces scanner, NetfilterConfig config, String table, TupleRules rules,
                            HookProgram hooks, Consumer<String> report) {
         this.n = n;
         this.netns = new NetnsThread(n);
@@ -169,7 +169,7 @@ public final class NamespaceWorker implements AutoCloseable {
 
     private void run() {
         try {
-            watch = openWatch();
+            watch = scanner.watchNamed();
             update(true);
             initial.complete(null);
         } catch (PkttraceException | RuntimeException e) {
@@ -214,20 +214,6 @@ public final class NamespaceWorker implements AutoCloseable {
         }
     }
 
-    private WatchService openWatch() {
-        Path dir = scanner.netnsDir();
-        if (!Files.isDirectory(dir)) {
-            return null; // no named namespace yet: the periodic scan finds the first one
-        }
-        try {
-            WatchService w = dir.getFileSystem().newWatchService();
-            dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
-            return w;
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
     private void drainWatch() {
         for (var k = watch.poll(); k != null; k = watch.poll()) {
             k.pollEvents();
@@ -237,8 +223,8 @@ public final class NamespaceWorker implements AutoCloseable {
 
     /** Sets up new namespaces and lets go of vanished ones. The first call fails on the first error. */
     private synchronized void update(boolean first) throws PkttraceException {
-        Map<Long, NamespaceScanner.Found> now = scanner.scan();
-        for (NamespaceScanner.Found f : now.values()) {
+        Map<Long, Namespaces.Found> now = scanner.scan();
+        for (Namespaces.Found f : now.values()) {
             if (stopping) {
                 return;
             }
@@ -276,7 +262,7 @@ public final class NamespaceWorker implements AutoCloseable {
         failed.retainAll(now.keySet());
     }
 
-    private NsTrace setUp(NamespaceScanner.Found f) throws PkttraceException {
+    private NsTrace setUp(Namespaces.Found f) throws PkttraceException {
         return netns.in(f.path(), () -> {
             NetlinkSocket socket = NetlinkSocket.open(n, config.rcvbufBytes(), NfNetlink.NFNLGRP_NFTRACE, NfNetlink.NFNLGRP_NFTABLES);
             NsTrace ns = new NsTrace(f.inode(), f.path(), f.label(), socket);

@@ -1,6 +1,8 @@
 package io.pkttrace.plugins.netfilter.sys;
 
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.netns.LibC;
+import io.pkttrace.netns.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jnr.ffi.Pointer;

@@ -1,8 +1,8 @@
 package io.pkttrace.plugins.netpath.stacked;
 
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.plugins.netpath.sys.LibC;
-import io.pkttrace.plugins.netpath.sys.Native;
+import io.pkttrace.netns.LibC;
+import io.pkttrace.netns.Native;
 import jnr.ffi.Pointer;
 
 /**

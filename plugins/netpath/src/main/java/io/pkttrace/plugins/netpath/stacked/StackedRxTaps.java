@@ -1,15 +1,13 @@
 package io.pkttrace.plugins.netpath.stacked;
 
 import io.pkttrace.api.PkttraceException;
-import io.pkttrace.plugins.netpath.netns.NetnsEntry;
-import io.pkttrace.plugins.netpath.netns.NetworkNamespaces;
-import io.pkttrace.plugins.netpath.sys.Native;
+import io.pkttrace.netns.Namespaces;
+import io.pkttrace.netns.Native;
+import io.pkttrace.netns.NetnsThread;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * within {@link #RESCAN_MS} ms for a namespace whose last process exits).
  *
  * <p>Which devices: those whose rtnetlink kind is in {@link #STACKED_KINDS}, in every namespace
- * {@link NetworkNamespaces} finds, rescanned every {@link #RESCAN_MS} ms and on every change in
+ * {@link Namespaces} finds, rescanned every {@link #RESCAN_MS} ms and on every change in
  * {@code /run/netns}, so devices and namespaces created while tracing are covered. All namespace work
  * happens on one thread, which enters each namespace with setns(2).
  */
@@ -72,7 +70,7 @@ public final class StackedRxTaps implements AutoCloseable {
     record Device(long netns, int ifindex) {
     }
 
-    private final NetworkNamespaces namespaces;
+    private final Namespaces namespaces;
     private final Consumer<String> report;
     private final Map<Device, PacketTap> taps = new HashMap<>();
     private final Map<Device, String> names = new HashMap<>();
@@ -87,7 +85,7 @@ public final class StackedRxTaps implements AutoCloseable {
     private long begun;
 
     /** @param report where to tell the user about taps added while tracing and about failures */
-    public StackedRxTaps(NetworkNamespaces namespaces, Consumer<String> report) {
+    public StackedRxTaps(Namespaces namespaces, Consumer<String> report) {
         this.namespaces = namespaces;
         this.report = report;
     }
@@ -98,7 +96,7 @@ public final class StackedRxTaps implements AutoCloseable {
      */
     public void begin() {
         begun = System.nanoTime();
-        watch = watchNamedNamespaces();
+        watch = namespaces.watchNamed();
         thread = new Thread(this::run, "pkttrace-netpath-taps");
         thread.setDaemon(true);
         thread.start();
@@ -132,20 +130,6 @@ public final class StackedRxTaps implements AutoCloseable {
         return tapped;
     }
 
-    private static WatchService watchNamedNamespaces() {
-        Path dir = Path.of("/run/netns");
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try {
-            WatchService w = FileSystems.getDefault().newWatchService();
-            dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
-            return w;
-        } catch (IOException e) {
-            return null; // the periodic scan still covers it
-        }
-    }
-
     private void run() {
         Native n;
         try {
@@ -155,7 +139,7 @@ public final class StackedRxTaps implements AutoCloseable {
             firstScan.countDown();
             return;
         }
-        try (NetnsEntry entry = new NetnsEntry(n)) {
+        try (NetnsThread entry = new NetnsThread(n)) {
             LinkDump dump = new LinkDump(n);
             Map<Long, Stacked> found = find(entry, dump); // while the probe loads: the slow, cold pass
             int fd = awaitProgram();
@@ -209,24 +193,24 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     /** Lists every namespace's stacked devices: one link dump per namespace. */
-    private Map<Long, Stacked> find(NetnsEntry entry, LinkDump dump) {
+    private Map<Long, Stacked> find(NetnsThread entry, LinkDump dump) {
         long t0 = System.nanoTime();
-        Map<Long, Path> all = namespaces.list();
+        Map<Long, Namespaces.Found> all = namespaces.scan();
         Map<Long, Stacked> found = new HashMap<>();
-        for (Map.Entry<Long, Path> ns : all.entrySet()) {
+        for (Namespaces.Found ns : all.values()) {
             if (stopping) {
                 break;
             }
             try {
-                List<Link> stacked = entry.in(ns.getValue(), () -> dump.links().stream().filter(l -> STACKED_KINDS.contains(l.kind())).toList());
+                List<Link> stacked = entry.in(ns.path(), () -> dump.links().stream().filter(l -> STACKED_KINDS.contains(l.kind())).toList());
                 if (!stacked.isEmpty()) {
-                    found.put(ns.getKey(), new Stacked(ns.getValue(), stacked));
+                    found.put(ns.inode(), new Stacked(ns.path(), stacked));
                 }
             } catch (PkttraceException e) {
                 // The namespace went away between listing and entering, or cannot be entered: its
                 // devices are not present for us. Say so once per distinct failure.
-                if (Files.exists(ns.getValue()) && reportedErrors.add(e.getMessage())) {
-                    report.accept("netpath: receive on stacked devices not traced in namespace " + ns.getKey() + ": " + e.userLine());
+                if (Files.exists(ns.path()) && reportedErrors.add(e.getMessage())) {
+                    report.accept("netpath: receive on stacked devices not traced in namespace " + ns.inode() + ": " + e.userLine());
                 }
             }
         }
@@ -236,7 +220,7 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     /** Taps every device found (entering their namespaces only), and closes the taps of devices gone. */
-    private void tap(Native n, NetnsEntry entry, Map<Long, Stacked> found, int fd) {
+    private void tap(Native n, NetnsThread entry, Map<Long, Stacked> found, int fd) {
         Set<Device> present = new HashSet<>();
         for (Map.Entry<Long, Stacked> ns : found.entrySet()) {
             long inode = ns.getKey();

@@ -1,31 +1,42 @@
-package io.pkttrace.plugins.netpath.sys;
+package io.pkttrace.netns;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
-/** The libc calls netpath needs to work in other network namespaces: sockets, setns(2), files. */
+/**
+ * The libc calls for working in other network namespaces: entering one (setns(2) on an open nsfs
+ * file) and the sockets opened there (netlink, packet sockets). Values are Linux's (x86-64 and arm64
+ * agree on all of them).
+ */
 public interface LibC {
     int AF_NETLINK = 16;
     int AF_PACKET = 17;
     int SOCK_RAW = 3;
+    int SOCK_NONBLOCK = 0x800;
     int SOCK_CLOEXEC = 0x80000;
     int NETLINK_ROUTE = 0;
+    int NETLINK_NETFILTER = 12;
     int SOL_SOCKET = 1;
     int SOL_PACKET = 263;
+    int SOL_NETLINK = 270;
     int SO_RCVBUF = 8;
     int SO_RCVTIMEO = 20;
+    int SO_RCVBUFFORCE = 33;
     int SO_ATTACH_BPF = 50;
+    int SO_MEMINFO = 55;
+    int NETLINK_ADD_MEMBERSHIP = 1;
     int PACKET_IGNORE_OUTGOING = 23;
     int ETH_P_ALL = 0x0003;
     int CLONE_NEWNET = 0x40000000;
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
+    int EPERM = 1;
     int EINTR = 4;
     int EAGAIN = 11;
     int ENODEV = 19;
-    int EPERM = 1;
+    int ENOBUFS = 105;
 
     @SaveError
     int socket(int domain, int type, int protocol);
@@ -35,6 +46,9 @@ public interface LibC {
 
     @SaveError
     int setsockopt(int fd, int level, int name, Pointer value, int len);
+
+    @SaveError
+    int getsockopt(int fd, int level, int name, Pointer value, Pointer len);
 
     @SaveError
     int getsockname(int fd, Pointer addr, Pointer len);
@@ -50,6 +64,7 @@ public interface LibC {
 
     int close(int fd);
 
+    /** Moves the calling thread (only) into the namespace {@code fd} refers to. */
     @SaveError
     int setns(int fd, int nstype);
 

@@ -1,13 +1,14 @@
-package io.pkttrace.plugins.netpath.sys;
+package io.pkttrace.netns;
 
 import io.pkttrace.api.PkttraceException;
+import java.nio.ByteBuffer;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
-/** libc through jnr-ffi (the host's), loaded once per process. */
+/** {@link LibC} through jnr-ffi (the host's), loaded once per process. */
 public final class Native {
     private static volatile Native instance;
     private final LibC libc;
@@ -53,5 +54,10 @@ public final class Native {
     /** Zeroed native memory, freed when the pointer is garbage. */
     public Pointer allocate(int size) {
         return Memory.allocateDirect(runtime, size, true);
+    }
+
+    /** A native view of a direct buffer (no copy). */
+    public Pointer wrap(ByteBuffer direct) {
+        return Pointer.wrap(runtime, direct);
     }
 }

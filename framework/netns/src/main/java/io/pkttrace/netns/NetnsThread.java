@@ -1,19 +1,22 @@
-package io.pkttrace.plugins.netfilter.sys;
+package io.pkttrace.netns;
 
 import io.pkttrace.api.PkttraceException;
 import java.nio.file.Path;
 
 /**
  * Runs work inside another network namespace on the calling thread: setns(2) moves only the calling
- * thread, so sockets it opens meanwhile (netlink, libnftables', BPF netfilter links) belong to that
- * namespace, and it then comes back. Each thread that uses it remembers where it started.
+ * thread, so what it opens meanwhile (netlink and packet sockets, libnftables' sockets, BPF netfilter
+ * links) belongs to that namespace for life; then it comes back. Each thread that uses it keeps a
+ * handle on the namespace it started in until it calls {@link #release()}.
  */
-public final class NetnsThread {
+public final class NetnsThread implements AutoCloseable {
     /** Work done inside a namespace. */
     @FunctionalInterface
     public interface Work<T> {
         T run() throws PkttraceException;
     }
+
+    private static final Path OWN = Path.of("/proc/thread-self/ns/net");
 
     private final Native n;
     private final ThreadLocal<Integer> home = new ThreadLocal<>();
@@ -22,11 +25,11 @@ public final class NetnsThread {
         this.n = n;
     }
 
-    /** Enters the namespace at {@code path} (/run/netns/NAME or /proc/PID/ns/net), runs {@code work}, returns. */
+    /** Enters the namespace at {@code path} (/run/netns/NAME or /proc/PID/ns/net), runs {@code work}, comes back. */
     public <T> T in(Path path, Work<T> work) throws PkttraceException {
         Integer origin = home.get();
         if (origin == null) {
-            origin = open(Path.of("/proc/thread-self/ns/net"));
+            origin = open(OWN);
             home.set(origin);
         }
         int target = open(path);
@@ -58,12 +61,18 @@ public final class NetnsThread {
         return fd;
     }
 
-    /** Releases this thread's handle on its original namespace. */
+    /** Releases the calling thread's handle on its original namespace (it may enter others again later). */
     public void release() {
         Integer origin = home.get();
         if (origin != null) {
             n.libc().close(origin);
             home.remove();
         }
+    }
+
+    /** {@link #release()}: for one thread's use in a try-with-resources. */
+    @Override
+    public void close() {
+        release();
     }
 }
