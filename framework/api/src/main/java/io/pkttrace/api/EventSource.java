@@ -20,6 +20,11 @@ public interface EventSource {
     /**
      * Hands each pending event to {@code out} and returns how many. Never blocks: returns 0 when
      * nothing is pending. The event passed to {@code out} may be reused by the source afterwards.
+     *
+     * <p>In each round the engine reads the probes' ring buffers before these sources. After the run's
+     * probes stopped, it keeps polling until two rounds in a row bring nothing, so a source that
+     * learns of the stop in one poll (on another thread) can wait for the next, whose rings were read
+     * wholly after the stop, before it gives up waiting for records it correlates with.
      */
     int poll(Consumer<PacketEvent> out);
 

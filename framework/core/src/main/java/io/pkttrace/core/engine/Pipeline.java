@@ -240,6 +240,7 @@ public final class Pipeline {
 
     private void consume() {
         long lastTick = System.nanoTime();
+        int emptyDrainRounds = 0;
         try {
             while (phase != STOP_NOW) {
                 int phaseAtStart = phase; // a round that began before intake stopped proves nothing
@@ -248,7 +249,10 @@ public final class Pipeline {
                 if (got > 0 || batchSize > 0) {
                     endRound();
                 }
-                if (phaseAtStart == DRAINING && (got == 0 || roundStart - drainDeadline > 0)) {
+                emptyDrainRounds = phaseAtStart == DRAINING && got == 0 ? emptyDrainRounds + 1 : 0;
+                // Drained after two empty rounds: a user source that saw the stop in the first one gets a
+                // round whose rings were read wholly after the stop (see EventSource#poll).
+                if (emptyDrainRounds == 2 || (phaseAtStart == DRAINING && roundStart - drainDeadline > 0)) {
                     break; // drained, or out of time: the rest is counted as left unread
                 }
                 if (got == 0) {

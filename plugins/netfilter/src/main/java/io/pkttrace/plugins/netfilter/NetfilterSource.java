@@ -26,6 +26,7 @@ final class NetfilterSource implements EventSource {
     private final HookRecords records;
     private final List<NsTrace> traced = new ArrayList<>();
     private volatile boolean stopped;
+    private boolean stopSeen;
     private long lostBefore; // drops of namespaces already closed
     private long lastExpire;
 
@@ -56,7 +57,10 @@ final class NetfilterSource implements EventSource {
             lastExpire = now;
         }
         int total = 0;
-        boolean last = stopped;
+        // The poll that first sees the stop may follow a ring read made before it: records of the last
+        // packets can still be in the ring. Nothing waits from the next poll on (see EventSource#poll).
+        boolean last = stopSeen;
+        stopSeen = stopped;
         for (int i = 0; i < traced.size(); i++) {
             NsTrace ns = traced.get(i);
             boolean closing = ns.closing; // read before draining: what was sent before it is in the socket
