@@ -66,7 +66,10 @@ public interface BpfObject extends AutoCloseable {
      *
      * @param protocolFamily NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10)
      * @param hook           NF_INET_PRE_ROUTING (0) ... NF_INET_POST_ROUTING (4)
-     * @param priority       position among the hook's functions (lower runs first); not INT_MIN or INT_MAX
+     * @param priority       position among the hook's functions (lower runs first); not INT_MIN or INT_MAX.
+     *                       The kernel allows one BPF program per priority at a hook: when another holds
+     *                       it, the next free priority above is taken (up to 64 above); the attachment's
+     *                       target names the priority used.
      */
     Attachment attachNetfilter(String program, int protocolFamily, int hook, int priority) throws PkttraceException;
 

@@ -406,6 +406,10 @@ public final class LibbpfObject implements BpfObject {
         return linkedFd((int) fd, new Attachment(program, mechanism, binary + " (" + cnt + " places)"));
     }
 
+    private static final int EBUSY = 16;
+    /** Priorities tried, from the one asked for upwards, when others are taken. */
+    static final int NETFILTER_PRIORITY_TRIES = 64;
+
     @Override
     public synchronized Attachment attachNetfilter(String program, int protocolFamily, int hook, int priority)
             throws PkttraceException {
@@ -413,18 +417,30 @@ public final class LibbpfObject implements BpfObject {
             throw new PkttraceException("BPF program '" + program + "' of '" + name + "' is not a netfilter program",
                     "this is a bug in the plugin that asked for it");
         }
-        // link_create.netfilter { pf @16, hooknum @20, priority @24, flags @28 }
-        Pointer attr = linkCreateAttr(programFd(program), BPF_NETFILTER);
-        attr.putInt(16, protocolFamily);
-        attr.putInt(20, hook);
-        attr.putInt(24, priority);
-        long fd = n.libc().syscall(sysBpf(), BPF_LINK_CREATE, attr, LINK_CREATE_ATTR_SIZE);
-        String target = "pf" + protocolFamily + "/hook" + hook + "/priority" + priority + "/netns" + currentNetns();
+        long fd = -1;
+        int err = 0;
+        int used = priority;
+        // The kernel allows one BPF program per priority at a hook (EBUSY): another tracer, e.g. a
+        // concurrent pkttrace, may hold this one; the next free priority above it is as early in practice.
+        for (int k = 0; k < NETFILTER_PRIORITY_TRIES && used < Integer.MAX_VALUE; k++, used++) {
+            // link_create.netfilter { pf @16, hooknum @20, priority @24, flags @28 }
+            Pointer attr = linkCreateAttr(programFd(program), BPF_NETFILTER);
+            attr.putInt(16, protocolFamily);
+            attr.putInt(20, hook);
+            attr.putInt(24, used);
+            fd = n.libc().syscall(sysBpf(), BPF_LINK_CREATE, attr, LINK_CREATE_ATTR_SIZE);
+            err = fd < 0 ? n.errno() : 0;
+            if (err != EBUSY) {
+                break;
+            }
+        }
+        String target = "pf" + protocolFamily + "/hook" + hook + "/priority" + used + "/netns" + currentNetns();
         if (fd < 0) {
-            int err = n.errno();
             String hint = switch (err) {
                 case 1, 13 -> "run pkttrace as root (it needs CAP_BPF and CAP_NET_ADMIN)";
                 case 34 -> "priorities INT_MIN and INT_MAX are reserved by the kernel";
+                case EBUSY -> "other BPF netfilter programs hold priorities " + priority + " to " + (used - 1)
+                        + " at this hook: stop some of them (bpftool link list)";
                 default -> "BPF netfilter links need Linux 6.4 or newer with CONFIG_NETFILTER_BPF_LINK";
             };
             throw new PkttraceException("cannot attach netfilter program '" + program + "' (" + target + "): "

@@ -175,6 +175,7 @@ final class NetfilterProbe implements Probe {
                 + " and in new ones as they appear");
         if (matched) {
             ctx.report("netfilter: verdicts matched to packets by a BPF netfilter program at priority " + HOOK_PRIORITY
+                    + " (or the next free one, when another BPF program such as a concurrent pkttrace holds it)"
                     + " at each of those hooks, for IPv4 and IPv6 (BPF link)");
         }
         if (config.mechanism() == NetfilterConfig.Mechanism.AUTO) {

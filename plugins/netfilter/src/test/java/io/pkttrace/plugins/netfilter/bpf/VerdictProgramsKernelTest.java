@@ -66,10 +66,12 @@ class VerdictProgramsKernelTest {
         KernelTestSupport.requireBpf();
         try (LibbpfObject o = open(List.of("pt_nf_hook"))) {
             o.load();
-            BpfObject.Attachment a = o.attachNetfilter("pt_nf_hook", 2 /* NFPROTO_IPV4 */, 3 /* LOCAL_OUT */, Integer.MIN_VALUE + 1);
+            // A priority of this test's own: a concurrent pkttrace holds -2147483647 in this namespace.
+            int prio = Integer.MIN_VALUE + 1000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000);
+            BpfObject.Attachment a = o.attachNetfilter("pt_nf_hook", 2 /* NFPROTO_IPV4 */, 3 /* LOCAL_OUT */, prio);
             assertEquals("netfilter", a.mechanism());
             String link = "link_type:\tnetfilter";
-            String where = "pf:\t2\thooknum:\t3\tprio:\t-2147483647";
+            String where = "pf:\t2\thooknum:\t3\tprio:\t" + prio + "\n";
             assertTrue(ownLinks().stream().anyMatch(l -> l.contains(link) && l.contains(where)), "the kernel has the link: " + ownLinks());
             o.detach(a);
             assertTrue(o.attachments().isEmpty());
@@ -77,6 +79,26 @@ class VerdictProgramsKernelTest {
             PkttraceException reserved = org.junit.jupiter.api.Assertions.assertThrows(PkttraceException.class,
                     () -> o.attachNetfilter("pt_nf_hook", 2, 3, Integer.MIN_VALUE));
             assertTrue(reserved.userLine().contains("INT_MIN and INT_MAX are reserved"), reserved.userLine());
+        }
+    }
+
+    @Test
+    void aPriorityAnotherProgramHoldsIsPassedForTheNextFreeOne() throws Exception {
+        KernelTestSupport.requireBpf();
+        try (LibbpfObject o = open(List.of("pt_nf_hook"))) {
+            o.load();
+            int prio = Integer.MIN_VALUE + 1000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000);
+            BpfObject.Attachment first = o.attachNetfilter("pt_nf_hook", 10 /* NFPROTO_IPV6 */, 1 /* LOCAL_IN */, prio);
+            BpfObject.Attachment second = o.attachNetfilter("pt_nf_hook", 10, 1, prio); // the kernel says EBUSY to prio
+            assertTrue(first.target().contains("/priority" + prio + "/"), first.target());
+            assertTrue(second.target().contains("/priority" + (prio + 1) + "/"), second.target());
+            String link = "link_type:\tnetfilter";
+            for (int p : new int[] {prio, prio + 1}) {
+                String where = "pf:\t10\thooknum:\t1\tprio:\t" + p + "\n";
+                assertTrue(ownLinks().stream().anyMatch(l -> l.contains(link) && l.contains(where)), p + ": " + ownLinks());
+            }
+            o.detach(second);
+            o.detach(first);
         }
     }
 
