@@ -70,7 +70,7 @@ public final class Main {
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
             String line = missingPlugin(ex, loaded).orElse(ex.getMessage() + ": see " + ex.getCommandLine().getCommandName() + " --help");
-            System.err.println("pkttrace: " + line);
+            System.err.println("pkttrace: " + PkttraceException.oneLine(line));
             return EXIT_USER_ERROR;
         });
         return cl.execute(args);

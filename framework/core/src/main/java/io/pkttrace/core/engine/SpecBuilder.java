@@ -186,7 +186,7 @@ public final class SpecBuilder {
                 TraceSpec.Component x = list.get(i);
                 boolean set = x.options().keys().stream().anyMatch(c.option()::answersTo);
                 if (x.type().equals(c.type()) && !set) {
-                    list.set(i, new TraceSpec.Component(x.type(), with(x.options(), c.option().key(), u.values())));
+                    list.set(i, new TraceSpec.Component(x.type(), x.options().withAll(c.option().key(), u.values())));
                 }
             }
         }
@@ -230,12 +230,4 @@ public final class SpecBuilder {
         }
     }
 
-    private static Options with(Options o, String key, List<String> values) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String k : o.keys()) {
-            m.put(k, o.all(k));
-        }
-        m.put(key, values);
-        return new Options(o.component(), m);
-    }
 }
