@@ -99,6 +99,14 @@ class NetnsNamesTest {
     }
 
     @Test
+    void aNameLongerThanAFileNameIsSaidOnceAndPlainly() {
+        String name = "a".repeat(300);
+        PkttraceException e = assertThrows(PkttraceException.class, () -> names().inodeOf(name));
+        assertEquals("a network namespace name has at most 255 bytes, this one has 300: list the namespaces with: ip netns list",
+                e.userLine());
+    }
+
+    @Test
     void currentInodeMatchesProcSelf() throws Exception {
         // /proc/self/ns/net is a magic link whose target reads "net:[INODE]".
         String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
