@@ -78,4 +78,79 @@ class UserErrorsIT {
         String line = Cli.oneLine(Cli.run("--plugins", plugins.toString(), "plugins"));
         assertTrue(line.contains("random-lib.jar is not a pkttrace plugin"), line);
     }
+
+    // ---- issue 10, "bad input still not handled well": each one line, exit 2, before anything attaches ----
+
+    @Test
+    void aRingSizeThatWouldOverflow() throws Exception {
+        assertEquals("pkttrace: --ring-size must be a power of two from 4096 to 536870912 (512 MiB): 1073741824: e.g. 4194304",
+                Cli.oneLine(Cli.run("trace", "--ring-size", "1073741824")));
+    }
+
+    @Test
+    void aDurationThatIsNoNumberOfSeconds() throws Exception {
+        for (String d : List.of("NaN", "Infinity", "-Infinity", "-1", "0", "1e300")) {
+            String line = Cli.oneLine(Cli.run("trace", "--duration", d));
+            assertTrue(line.startsWith("pkttrace: --duration must be between 0.001 and 31536000 seconds (a year): "), d + ": " + line);
+        }
+    }
+
+    @Test
+    void anEmptyPingTarget() throws Exception {
+        assertEquals("pkttrace: the target is empty: give an IPv4 or IPv6 address or a host name", Cli.oneLine(Cli.run("ping", "")));
+    }
+
+    @Test
+    void aKernelFileAsOutputIsRefusedEvenWhenNoEventWouldCome() throws Exception {
+        // The filter matches nothing: the file is refused up front, not at the first write.
+        String line = Cli.oneLine(Cli.run("trace", "--sink", "json:output=/proc/version", "-a", "src=198.18.255.254",
+                "--duration", "5"));
+        assertTrue(line.startsWith("pkttrace: sink json: output '/proc/version' is on proc, a kernel interface file system"), line);
+    }
+
+    @Test
+    void aFileAsPluginDirectory() throws Exception {
+        assertEquals("pkttrace: plugin directory /etc/hostname is not a directory: give the directory that holds the plugin jars",
+                Cli.oneLine(Cli.run("--plugins", "/etc/hostname", "trace")));
+    }
+
+    @Test
+    void aKeyWithoutItsValue() throws Exception {
+        assertEquals("pkttrace: probe netpath: option 'hooks' needs a value: write hooks=tx,rx,drop,consume",
+                Cli.oneLine(Cli.run("trace", "--probe", "netpath:hooks")));
+        assertEquals("pkttrace: sink json: option 'output' needs a value: write output=FILE",
+                Cli.oneLine(Cli.run("trace", "--sink", "json:output")));
+    }
+
+    @Test
+    void aPingCountOfZero() throws Exception {
+        assertEquals("pkttrace: -c must be between 1 and 1000: 0: e.g. -c 3", Cli.oneLine(Cli.run("ping", "-c", "0", "127.0.0.1")));
+    }
+
+    @Test
+    void aRecordingOfOneCutOffLine() throws Exception {
+        Path f = Files.writeString(tmp.resolve("cut.jsonl"), "{\"v\":1,\"ts_ns\":12");
+        assertEquals("pkttrace: " + f + " holds no complete event: its line 1 is cut off: give a recording written by --sink json",
+                Cli.oneLine(Cli.run("replay", f.toString())));
+    }
+
+    @Test
+    void aTooLongRecordingLineIsNamedByItsOwnNumber() throws Exception {
+        Path f = Files.writeString(tmp.resolve("long.jsonl"), "{\"v\":1,\"ts_ns\":1}\n" + "x".repeat(1 << 21) + "\n");
+        Cli.Result r = Cli.run("replay", f.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("pkttrace: " + f + " line 2: line longer than 1048576 characters", r.errLines().get(r.errLines().size() - 1));
+    }
+
+    @Test
+    void aNamespaceNameLongerThanAnyFileName() throws Exception {
+        assertEquals("pkttrace: a network namespace name has at most 255 bytes, this one has 300: list the namespaces with: ip netns list",
+                Cli.oneLine(Cli.run("ping", "--netns", "n".repeat(300), "127.0.0.1")));
+    }
+
+    @Test
+    void aNamespaceNameWithANewlineStaysOneLine() throws Exception {
+        assertEquals("pkttrace: network namespace 'pt-no\\nsuch' does not exist: list them with: ip netns list",
+                Cli.oneLine(Cli.run("ping", "--netns", "pt-no\nsuch", "127.0.0.1")));
+    }
 }
