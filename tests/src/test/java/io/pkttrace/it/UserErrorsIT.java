@@ -153,4 +153,19 @@ class UserErrorsIT {
         assertEquals("pkttrace: network namespace 'pt-no\\nsuch' does not exist: list them with: ip netns list",
                 Cli.oneLine(Cli.run("ping", "--netns", "pt-no\nsuch", "127.0.0.1")));
     }
+
+    @Test
+    void aNamespaceEntryWithNothingMounted() throws Exception {
+        // What `ip netns add` leaves when it is killed between creating the file and mounting the namespace.
+        Path half = Path.of("/run/netns", "pt" + ProcessHandle.current().pid() + "-half");
+        Files.createDirectories(half.getParent());
+        Files.createFile(half);
+        try {
+            assertEquals("pkttrace: '" + half.getFileName() + "' in /run/netns is not a network namespace: nothing is mounted on it"
+                    + " (left by an interrupted ip netns add?): remove it with: ip netns del " + half.getFileName(),
+                    Cli.oneLine(Cli.run("ping", "--netns", half.getFileName().toString(), "127.0.0.1")));
+        } finally {
+            Files.deleteIfExists(half);
+        }
+    }
 }

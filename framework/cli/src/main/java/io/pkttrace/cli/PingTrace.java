@@ -90,7 +90,7 @@ final class PingTrace {
         validate(r);
         InetAddress target = resolve(r.target(), r.family());
         if (r.netns() != null) {
-            new NetnsNames().inodeOf(r.netns());
+            new NetnsNames().requireMounted(r.netns());
         }
         PluginRegistry registry = root.registry();
         TraceSpec spec = Missing.explained(() -> new SpecBuilder(registry, "ping", null).choose("sink", r.sinks())

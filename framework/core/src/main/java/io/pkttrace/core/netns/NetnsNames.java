@@ -123,6 +123,24 @@ public final class NetnsNames {
         }
     }
 
+    /**
+     * Fails unless {@code name} ({@link #inodeOf found} under the root) has a namespace mounted on it:
+     * {@code ip netns add} killed half way leaves an empty file that {@code ip netns exec} cannot enter.
+     */
+    public void requireMounted(String name) throws PkttraceException {
+        inodeOf(name);
+        String type;
+        try {
+            type = Files.getFileStore(root.resolve(name)).type();
+        } catch (IOException e) {
+            return; // inodeOf read it: let the command that enters it say what is wrong
+        }
+        if (!type.equals("nsfs")) {
+            throw new PkttraceException("'" + name + "' in " + root + " is not a network namespace: nothing is mounted on it"
+                    + " (left by an interrupted ip netns add?)", "remove it with: ip netns del " + name);
+        }
+    }
+
     /** The inode of the calling process's own network namespace. */
     public long currentInode() throws PkttraceException {
         try {
