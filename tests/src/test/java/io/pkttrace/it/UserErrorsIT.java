@@ -168,4 +168,20 @@ class UserErrorsIT {
             Files.deleteIfExists(half);
         }
     }
+
+    @Test
+    void aMistypedOutputDoesNotEmptyAFilePkttraceDidNotWrite() throws Exception {
+        // As root, `--output /etc/passwd` used to empty it: only empty files and pkttrace's own outputs are overwritten.
+        Path precious = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        assertEquals("pkttrace: sink json: output '" + precious + "' exists and pkttrace did not write it: it is not overwritten:"
+                + " remove it first if it may go, or choose a new file name",
+                Cli.oneLine(Cli.run("trace", "--output", precious.toString(), "--duration", "1")));
+        assertEquals("root:x:0:0:root:/root:/bin/bash\n", Files.readString(precious));
+        // pkttrace's own output is overwritten by the next run.
+        Path own = tmp.resolve("own.jsonl");
+        for (int run = 0; run < 2; run++) {
+            Cli.Result r = Cli.run("trace", "--probe", "netpath:hooks=tx", "--output", own.toString(), "--duration", "0.2");
+            assertEquals(0, r.exit(), r.toString());
+        }
+    }
 }
