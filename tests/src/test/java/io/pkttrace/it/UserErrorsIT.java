@@ -184,4 +184,11 @@ class UserErrorsIT {
             assertEquals(0, r.exit(), r.toString());
         }
     }
+
+    @Test
+    void twoSinksWritingOneFile() throws Exception {
+        Path f = tmp.resolve("both.out");
+        assertEquals("pkttrace: sink json and sink html would both write " + f + ": give each sink its own output file",
+                Cli.oneLine(Cli.run("trace", "--sink", "json:output=" + f, "--sink", "html:output=" + f)));
+    }
 }
