@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pkttrace.core.testing.KernelTestSupport;
 import io.pkttrace.topology.NetnsOwners;
 import java.io.IOException;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeftoversIT {
     private static final Pattern REMOVED = Pattern.compile("pkttrace: removed network namespaces left by a pkttrace that was killed: (.*)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -163,7 +160,7 @@ class LeftoversIT {
         for (long pid : killedPids) {
             assertFalse(tables.contains("pkttrace_" + pid + "_"), tables);
         }
-        assertEquals(List.of(), awaitNoOrphanPrograms(), "BPF programs named pt_ that no process holds");
+        assertEquals(List.of(), BpfPrograms.awaitNoOrphans(), "BPF programs named pt_ that no process holds");
     }
 
     private static Path errOf(Path out) {
@@ -189,24 +186,6 @@ class LeftoversIT {
             pid++;
         }
         return pid;
-    }
-
-    /** pkttrace's programs (pt_) held by no process: a killed pkttrace's would be. Another run's come and go. */
-    private static List<String> awaitNoOrphanPrograms() throws Exception {
-        List<String> orphans = List.of();
-        for (int i = 0; i < 30; i++) {
-            orphans = new ArrayList<>();
-            for (JsonNode prog : JSON.readTree(run("bpftool", "-j", "prog", "show"))) {
-                if (prog.path("name").asText().startsWith("pt_") && prog.path("pids").isEmpty()) {
-                    orphans.add(prog.path("id").asText() + " " + prog.path("name").asText());
-                }
-            }
-            if (orphans.isEmpty()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        return orphans;
     }
 
     private static String run(String... argv) throws IOException, InterruptedException {
