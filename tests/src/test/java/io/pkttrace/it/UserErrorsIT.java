@@ -81,10 +81,15 @@ class UserErrorsIT {
 
     // ---- issue 10, "bad input still not handled well": each one line, exit 2, before anything attaches ----
 
+    /** Runs pkttrace with {@code args} and checks the one line it refuses them with. */
+    private static void refused(String line, String... args) throws Exception {
+        assertEquals(line, Cli.oneLine(Cli.run(args)));
+    }
+
     @Test
     void aRingSizeThatWouldOverflow() throws Exception {
-        assertEquals("pkttrace: --ring-size must be a power of two from 4096 to 536870912 (512 MiB): 1073741824: e.g. 4194304",
-                Cli.oneLine(Cli.run("trace", "--ring-size", "1073741824")));
+        refused("pkttrace: --ring-size must be a power of two from 4096 to 536870912 (512 MiB): 1073741824: e.g. 4194304",
+                "trace", "--ring-size", "1073741824");
     }
 
     @Test
@@ -97,7 +102,8 @@ class UserErrorsIT {
 
     @Test
     void anEmptyPingTarget() throws Exception {
-        assertEquals("pkttrace: the target is empty: give an IPv4 or IPv6 address or a host name", Cli.oneLine(Cli.run("ping", "")));
+        refused("pkttrace: the target is empty: give an IPv4 or IPv6 address or a host name",
+                "ping", "");
     }
 
     @Test
@@ -110,28 +116,29 @@ class UserErrorsIT {
 
     @Test
     void aFileAsPluginDirectory() throws Exception {
-        assertEquals("pkttrace: plugin directory /etc/hostname is not a directory: give the directory that holds the plugin jars",
-                Cli.oneLine(Cli.run("--plugins", "/etc/hostname", "trace")));
+        refused("pkttrace: plugin directory /etc/hostname is not a directory: give the directory that holds the plugin jars",
+                "--plugins", "/etc/hostname", "trace");
     }
 
     @Test
     void aKeyWithoutItsValue() throws Exception {
-        assertEquals("pkttrace: probe netpath: option 'hooks' needs a value: write hooks=tx,rx,drop,consume",
-                Cli.oneLine(Cli.run("trace", "--probe", "netpath:hooks")));
-        assertEquals("pkttrace: sink json: option 'output' needs a value: write output=FILE",
-                Cli.oneLine(Cli.run("trace", "--sink", "json:output")));
+        refused("pkttrace: probe netpath: option 'hooks' needs a value: write hooks=tx,rx,drop,consume",
+                "trace", "--probe", "netpath:hooks");
+        refused("pkttrace: sink json: option 'output' needs a value: write output=FILE",
+                "trace", "--sink", "json:output");
     }
 
     @Test
     void aPingCountOfZero() throws Exception {
-        assertEquals("pkttrace: -c must be between 1 and 1000: 0: e.g. -c 3", Cli.oneLine(Cli.run("ping", "-c", "0", "127.0.0.1")));
+        refused("pkttrace: -c must be between 1 and 1000: 0: e.g. -c 3",
+                "ping", "-c", "0", "127.0.0.1");
     }
 
     @Test
     void aRecordingOfOneCutOffLine() throws Exception {
         Path f = Files.writeString(tmp.resolve("cut.jsonl"), "{\"v\":1,\"ts_ns\":12");
-        assertEquals("pkttrace: " + f + " holds no complete event: its line 1 is cut off: give a recording written by --sink json",
-                Cli.oneLine(Cli.run("replay", f.toString())));
+        refused("pkttrace: " + f + " holds no complete event: its line 1 is cut off: give a recording written by --sink json",
+                "replay", f.toString());
     }
 
     @Test
@@ -144,14 +151,14 @@ class UserErrorsIT {
 
     @Test
     void aNamespaceNameLongerThanAnyFileName() throws Exception {
-        assertEquals("pkttrace: a network namespace name has at most 255 bytes, this one has 300: list the namespaces with: ip netns list",
-                Cli.oneLine(Cli.run("ping", "--netns", "n".repeat(300), "127.0.0.1")));
+        refused("pkttrace: a network namespace name has at most 255 bytes, this one has 300: list the namespaces with: ip netns list",
+                "ping", "--netns", "n".repeat(300), "127.0.0.1");
     }
 
     @Test
     void aNamespaceNameWithANewlineStaysOneLine() throws Exception {
-        assertEquals("pkttrace: network namespace 'pt-no\\nsuch' does not exist: list them with: ip netns list",
-                Cli.oneLine(Cli.run("ping", "--netns", "pt-no\nsuch", "127.0.0.1")));
+        refused("pkttrace: network namespace 'pt-no\\nsuch' does not exist: list them with: ip netns list",
+                "ping", "--netns", "pt-no\nsuch", "127.0.0.1");
     }
 
     @Test
@@ -161,9 +168,9 @@ class UserErrorsIT {
         Files.createDirectories(half.getParent());
         Files.createFile(half);
         try {
-            assertEquals("pkttrace: '" + half.getFileName() + "' in /run/netns is not a network namespace: nothing is mounted on it"
+            refused("pkttrace: '" + half.getFileName() + "' in /run/netns is not a network namespace: nothing is mounted on it"
                     + " (left by an interrupted ip netns add?): remove it with: ip netns del " + half.getFileName(),
-                    Cli.oneLine(Cli.run("ping", "--netns", half.getFileName().toString(), "127.0.0.1")));
+                    "ping", "--netns", half.getFileName().toString(), "127.0.0.1");
         } finally {
             Files.deleteIfExists(half);
         }
@@ -173,9 +180,9 @@ class UserErrorsIT {
     void aMistypedOutputDoesNotEmptyAFilePkttraceDidNotWrite() throws Exception {
         // As root, `--output /etc/passwd` used to empty it: only empty files and pkttrace's own outputs are overwritten.
         Path precious = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
-        assertEquals("pkttrace: sink json: output '" + precious + "' exists and pkttrace did not write it: it is not overwritten:"
+        refused("pkttrace: sink json: output '" + precious + "' exists and pkttrace did not write it: it is not overwritten:"
                 + " remove it first if it may go, or choose a new file name",
-                Cli.oneLine(Cli.run("trace", "--output", precious.toString(), "--duration", "1")));
+                "trace", "--output", precious.toString(), "--duration", "1");
         assertEquals("root:x:0:0:root:/root:/bin/bash\n", Files.readString(precious));
         // pkttrace's own output is overwritten by the next run.
         Path own = tmp.resolve("own.jsonl");
@@ -188,7 +195,7 @@ class UserErrorsIT {
     @Test
     void twoSinksWritingOneFile() throws Exception {
         Path f = tmp.resolve("both.out");
-        assertEquals("pkttrace: sink json and sink html would both write " + f + ": give each sink its own output file",
-                Cli.oneLine(Cli.run("trace", "--sink", "json:output=" + f, "--sink", "html:output=" + f)));
+        refused("pkttrace: sink json and sink html would both write " + f + ": give each sink its own output file",
+                "trace", "--sink", "json:output=" + f, "--sink", "html:output=" + f);
     }
 }
