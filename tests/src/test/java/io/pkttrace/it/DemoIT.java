@@ -68,7 +68,7 @@ class DemoIT {
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertTrue(namespaces().stream().noneMatch(n -> n.startsWith(pre)), "namespaces left: " + namespaces());
-            assertEquals(List.of(), BpfPrograms.awaitNoOrphans(), "pt_ programs no process holds");
+            assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms());
         } finally {
             p.destroyForcibly();
             java.nio.file.Files.deleteIfExists(out);

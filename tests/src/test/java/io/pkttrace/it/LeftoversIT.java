@@ -160,7 +160,7 @@ class LeftoversIT {
         for (long pid : killedPids) {
             assertFalse(tables.contains("pkttrace_" + pid + "_"), tables);
         }
-        assertEquals(List.of(), BpfPrograms.awaitNoOrphans(), "BPF programs named pt_ that no process holds");
+        assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms(), "BPF programs named pt_ that no process holds");
     }
 
     private static Path errOf(Path out) {

@@ -148,6 +148,8 @@ public final class NetnsOwners {
                     out.add(p);
                 }
             }
+        } catch (java.nio.file.AccessDeniedException e) {
+            return List.of(); // another user's records (root's): nothing this process could remove anyway
         } catch (IOException e) {
             throw new PkttraceException("cannot list " + dir + ": " + e.getMessage(), null, e);
         }
@@ -185,22 +187,24 @@ public final class NetnsOwners {
             Files.write(temp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new PkttraceException("creating network namespaces needs root", "run as root", e);
         } catch (IOException e) {
             throw new PkttraceException("cannot record the owner of network namespace " + name + " in " + dir + ": "
                     + e.getMessage(), "check that /run is writable (pkttrace demo runs as root)", e);
         }
     }
 
-    /** The records decide what root deletes: only a directory of this user that nobody else may write is used. */
+    /** The records decide what root deletes: only a directory of root or this user that nobody else may write is used. */
     private static void requirePrivate(Path dir) throws PkttraceException {
         try {
             PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             Set<PosixFilePermission> p = a.permissions();
-            if (!a.isDirectory() || uid != self || p.contains(PosixFilePermission.GROUP_WRITE)
+            if (!a.isDirectory() || (uid != self && uid != 0) || p.contains(PosixFilePermission.GROUP_WRITE)
                     || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new PkttraceException(dir + " is not a private directory of this user (owner " + uid + ", mode "
+                throw new PkttraceException(dir + " is not a private directory of root or this user (owner " + uid + ", mode "
                         + PosixFilePermissions.toString(p) + ")", "remove it: pkttrace creates it again, mode 0700");
             }
         } catch (IOException e) {
