@@ -53,10 +53,12 @@ public final class Option<T> {
     private final String requiredHint;
     private final List<ShortForm> shortForms;
     private final OptionSet set;
+    /** Whether its parser is asked about a key written without a value ("true"): flags, lists, custom parsers. */
+    private final boolean bareKeyParsed;
 
     private Option(String key, List<String> aliases, String label, String help, String values, Parser<T> parser,
                    T defaultValue, String defaultText, boolean repeatable, String requiredExample, String requiredHint,
-                   List<ShortForm> shortForms, OptionSet set) {
+                   List<ShortForm> shortForms, OptionSet set, boolean bareKeyParsed) {
         if (key == null || key.isEmpty() || key.contains("=") || key.contains(",") || key.contains(":")) {
             throw new IllegalArgumentException("an option key is a word without '=', ',' or ':': " + key);
         }
@@ -73,12 +75,13 @@ public final class Option<T> {
         this.requiredHint = requiredHint;
         this.shortForms = List.copyOf(shortForms);
         this.set = set;
+        this.bareKeyParsed = bareKeyParsed;
     }
 
     private static <T> Option<T> of(String key, String label, String help, String values, Parser<T> parser,
-                                    T defaultValue, String defaultText, boolean repeatable) {
+                                    T defaultValue, String defaultText, boolean repeatable, boolean bareKeyParsed) {
         return new Option<>(key, List.of(), label, help, values, parser, defaultValue, defaultText, repeatable, null, null,
-                List.of(), null);
+                List.of(), null, bareKeyParsed);
     }
 
     // ---- the kinds of options --------------------------------------------------------------------
@@ -86,7 +89,7 @@ public final class Option<T> {
     /** {@code true}/{@code false} (also yes/no, on/off, 1/0); a key given without {@code =value} means true. */
     public static Option<Boolean> flag(String key, boolean defaultValue, String help) {
         return of(key, "true|false", help, null, (c, g) -> parseFlag(c, single(c, g)), defaultValue,
-                Boolean.toString(defaultValue), false);
+                Boolean.toString(defaultValue), false, true);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class Option<T> {
     public static Option<Long> number(String key, long min, long max, Long defaultValue, String help) {
         String range = min == Long.MIN_VALUE && max == Long.MAX_VALUE ? "a whole number" : min + " to " + max;
         return of(key, "N", help, range, (c, g) -> parseNumber(c, single(c, g), min, max), defaultValue,
-                defaultValue == null ? null : defaultValue.toString(), false);
+                defaultValue == null ? null : defaultValue.toString(), false, false);
     }
 
     /**
@@ -107,7 +110,7 @@ public final class Option<T> {
      * @param defaultValue the value when the option is not given (may be null)
      */
     public static Option<String> text(String key, String label, String defaultValue, String help) {
-        return of(key, label, help, null, (c, g) -> single(c, g).text(), defaultValue, defaultValue, false);
+        return of(key, label, help, null, (c, g) -> single(c, g).text(), defaultValue, defaultValue, false, false);
     }
 
     /**
@@ -136,7 +139,7 @@ public final class Option<T> {
             return List.copyOf(out);
         };
         return of(key, String.join(",", names), help, "comma-separated subset of " + String.join(", ", names), p,
-                List.copyOf(defaults), String.join(",", defaults), true);
+                List.copyOf(defaults), String.join(",", defaults), true, false);
     }
 
     /**
@@ -161,7 +164,7 @@ public final class Option<T> {
             }
             return out;
         };
-        return of(key, label, help, null, p, List.of(), null, true);
+        return of(key, label, help, null, p, List.of(), null, true, true);
     }
 
     /**
@@ -171,7 +174,7 @@ public final class Option<T> {
      */
     public static <T> Option<T> custom(String key, String label, Parser<T> parser, T defaultValue, String defaultText,
                                        String help) {
-        return of(key, label, help, null, parser, defaultValue, defaultText, false);
+        return of(key, label, help, null, parser, defaultValue, defaultText, false, true);
     }
 
     // ---- modifiers: each returns a new declaration ---------------------------------------------
@@ -181,7 +184,7 @@ public final class Option<T> {
         List<String> a = new ArrayList<>(aliases);
         a.addAll(List.of(more));
         return new Option<>(key, a, label, help, values, parser, defaultValue, defaultText, repeatable, requiredExample,
-                requiredHint, shortForms, set);
+                requiredHint, shortForms, set, bareKeyParsed);
     }
 
     /** The option must be given; {@code example} is a valid value for the message when it is not. */
@@ -192,7 +195,7 @@ public final class Option<T> {
     /** The option must be given; {@code hint} says what to do when it is not (null: an example with {@code example}). */
     public Option<T> required(String example, String hint) {
         return new Option<>(key, aliases, label, help, values, parser, defaultValue, null, repeatable, example, hint,
-                shortForms, set);
+                shortForms, set, bareKeyParsed);
     }
 
     /** A command-line short form that sets this option ({@link ShortForm#value} or {@link ShortForm#flag}). */
@@ -203,7 +206,7 @@ public final class Option<T> {
         List<ShortForm> f = new ArrayList<>(shortForms);
         f.add(form);
         return new Option<>(key, aliases, label, help, values, parser, defaultValue, defaultText, repeatable,
-                requiredExample, requiredHint, f, set);
+                requiredExample, requiredHint, f, set, bareKeyParsed);
     }
 
     Option<T> boundTo(OptionSet owner) {
@@ -211,7 +214,7 @@ public final class Option<T> {
             throw new IllegalStateException("option '" + key + "' is already declared in another option set");
         }
         return new Option<>(key, aliases, label, help, values, parser, defaultValue, defaultText, repeatable,
-                requiredExample, requiredHint, shortForms, owner);
+                requiredExample, requiredHint, shortForms, owner, bareKeyParsed);
     }
 
     // ---- what the declaration says ---------------------------------------------------------------
@@ -295,14 +298,33 @@ public final class Option<T> {
     /** The value in {@code options}, or the default; fails with one line when a value is not valid. */
     T valueIn(Options options) throws ConfigException {
         List<Given> given = new ArrayList<>();
+        String bareKey = null;
         for (String k : options.keys()) {
             if (answersTo(k)) {
                 for (String v : options.all(k)) {
                     given.add(new Given(k, v));
                 }
+                if (options.givenWithoutValue(k)) {
+                    bareKey = k;
+                }
             }
         }
-        return given.isEmpty() ? defaultValue : parser.parse(options.component(), given);
+        if (given.isEmpty()) {
+            return defaultValue;
+        }
+        if (bareKey != null && !bareKeyParsed) {
+            throw withoutValue(options.component(), bareKey);
+        }
+        try {
+            return parser.parse(options.component(), given);
+        } catch (ConfigException e) {
+            // "hooks" alone means hooks=true, which only a flag understands: say what is missing instead.
+            throw bareKey != null ? withoutValue(options.component(), bareKey) : e;
+        }
+    }
+
+    private ConfigException withoutValue(String component, String writtenKey) {
+        return new ConfigException(component + ": option '" + writtenKey + "' needs a value", "write " + writtenKey + "=" + label);
     }
 
     @Override

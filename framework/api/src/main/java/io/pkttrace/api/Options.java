@@ -2,6 +2,7 @@ package io.pkttrace.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +16,24 @@ import java.util.Set;
 public final class Options {
     private final String component;
     private final Map<String, List<String>> values;
+    /** Keys the user wrote without {@code =value} (their value is "true"): only a flag may be written so. */
+    private final Set<String> bare;
     /** The declaration these options were last checked against: {@link #get} checks once per set. */
     private OptionSet checked;
 
     /** @param component the component name used in error messages, e.g. {@code sink json} */
     public Options(String component, Map<String, List<String>> values) {
+        this(component, values, Set.of());
+    }
+
+    private Options(String component, Map<String, List<String>> values, Set<String> bare) {
         this.component = component;
         Map<String, List<String>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         this.values = Collections.unmodifiableMap(copy);
+        Set<String> kept = new HashSet<>(bare);
+        kept.retainAll(copy.keySet());
+        this.bare = Set.copyOf(kept);
     }
 
     /** Options with no keys. */
@@ -31,9 +41,13 @@ public final class Options {
         return new Options(component, Map.of());
     }
 
-    /** Parses {@code key=value} items; a key without '=' gets the value "true". */
+    /**
+     * Parses {@code key=value} items; a key without '=' gets the value "true" (a flag), and an option
+     * that is not a flag says it needs a value ({@link #givenWithoutValue}).
+     */
     public static Options parse(String component, List<String> items) throws ConfigException {
         Map<String, List<String>> map = new LinkedHashMap<>();
+        Set<String> bare = new HashSet<>();
         for (String item : items) {
             int eq = item.indexOf('=');
             String key = eq < 0 ? item : item.substring(0, eq);
@@ -43,8 +57,11 @@ public final class Options {
                         "write options as key=value");
             }
             map.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+            if (eq < 0) {
+                bare.add(key);
+            }
         }
-        return new Options(component, map);
+        return new Options(component, map, bare);
     }
 
     /**
@@ -62,14 +79,26 @@ public final class Options {
 
     /** The same options with {@code key} set to {@code value}, replacing what it had. */
     public Options with(String key, String value) {
-        Map<String, List<String>> m = new LinkedHashMap<>(values);
-        m.put(key, List.of(value));
-        return new Options(component, m);
+        return withAll(key, List.of(value));
+    }
+
+    /** The same options with {@code key} set to {@code values} (given with '='), replacing what it had. */
+    public Options withAll(String key, List<String> values) {
+        Map<String, List<String>> m = new LinkedHashMap<>(this.values);
+        m.put(key, values);
+        Set<String> b = new HashSet<>(bare);
+        b.remove(key);
+        return new Options(component, m, b);
     }
 
     /** The same values under another component name (for messages). */
     public Options named(String newComponent) {
-        return new Options(newComponent, values);
+        return new Options(newComponent, values, bare);
+    }
+
+    /** True when the user wrote {@code key} without {@code =value} (at least once). */
+    public boolean givenWithoutValue(String key) {
+        return bare.contains(key);
     }
 
     public String component() {

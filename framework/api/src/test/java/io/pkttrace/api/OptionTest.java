@@ -65,6 +65,27 @@ class OptionTest {
     }
 
     @Test
+    void aKeyWithoutAValueIsAFlagElseItSaysWhatIsMissing() throws Exception {
+        assertEquals(true, given("pid=7", "quiet").get(QUIET));
+        assertEquals("probe demo: option 'hooks' needs a value: write hooks=tx,rx,drop", error("pid=1", "hooks"));
+        assertEquals("probe demo: option 'output' needs a value: write output=FILE", error("pid=1", "output"));
+        assertEquals("probe demo: option 'top' needs a value: write top=N", error("pid=1", "top"));
+        assertEquals("probe demo: option 'ports' needs a value: write ports=N", error("pid=1", "ports"), "the alias as written");
+        assertEquals("probe demo: option 'pid' needs a value: write pid=N", error("pid"));
+        // Written with '=true' it is a value like any other, judged by the option.
+        assertEquals("probe demo: unknown hook 'true': valid hooks: tx, rx, drop", error("pid=1", "hooks=true"));
+        // A value set later (a short form) replaces the bare key.
+        assertEquals(List.of("rx"), given("pid=1", "hooks").withAll("hooks", List.of("rx")).get(HOOKS));
+    }
+
+    @Test
+    void aUserLineIsOneLineWhateverTheUserTyped() {
+        ConfigException e = new ConfigException("network namespace 'a\nb\tc\u001b[31m\u202e' does not exist", "list\r them");
+        assertEquals("network namespace 'a\\nb\\tc\\u001b[31m\\u202e' does not exist: list\\u000d them", e.userLine());
+        assertEquals("plain ünïcode", PkttraceException.oneLine("plain ünïcode"));
+    }
+
+    @Test
     void getChecksEveryKeyEvenWhenTheFactoryReadsOnlyOne() {
         ConfigException e = assertThrows(ConfigException.class, () -> given("pid=1", "mode=x").get(TOP));
         assertTrue(e.userLine().startsWith("probe demo: unknown option 'mode'"), e.userLine());

@@ -69,8 +69,9 @@ public final class Main {
             return EXIT_INTERNAL;
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
-            String line = missingPlugin(ex, loaded).orElse(ex.getMessage() + ": see " + ex.getCommandLine().getCommandName() + " --help");
-            System.err.println("pkttrace: " + line);
+            String message = ex.getMessage().endsWith(".") ? ex.getMessage().substring(0, ex.getMessage().length() - 1) : ex.getMessage();
+            String line = missingPlugin(ex, loaded).orElse(message + ": see " + ex.getCommandLine().getCommandName() + " --help");
+            System.err.println("pkttrace: " + PkttraceException.oneLine(line));
             return EXIT_USER_ERROR;
         });
         return cl.execute(args);

@@ -40,10 +40,17 @@ final class PingTrace {
     record Request(String netns, int count, Integer family, int timeoutSeconds, String target, List<String> sinks) {
     }
 
+    /** The most echo requests one run sends (-c). */
+    static final int MAX_COUNT = 1000;
+
     private PingTrace() {
     }
 
     static InetAddress resolve(String target, Integer family) throws PkttraceException {
+        if (target.isBlank()) {
+            // InetAddress takes an empty name for the loopback address: the user meant something else.
+            throw new PkttraceException("the target is empty", "give an IPv4 or IPv6 address or a host name");
+        }
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(target);
@@ -70,8 +77,8 @@ final class PingTrace {
     }
 
     static void validate(Request r) throws PkttraceException {
-        if (r.count() < 1 || r.count() > 1000) {
-            throw new ConfigException("-c must be between 1 and 1000: " + r.count(), "give a smaller count");
+        if (r.count() < 1 || r.count() > MAX_COUNT) {
+            throw new ConfigException("-c must be between 1 and " + MAX_COUNT + ": " + r.count(), "e.g. -c 3");
         }
         if (r.timeoutSeconds() < 1 || r.timeoutSeconds() > 3600) {
             throw new ConfigException("--timeout must be between 1 and 3600 seconds: " + r.timeoutSeconds(), null);
@@ -83,7 +90,7 @@ final class PingTrace {
         validate(r);
         InetAddress target = resolve(r.target(), r.family());
         if (r.netns() != null) {
-            new NetnsNames().inodeOf(r.netns());
+            new NetnsNames().requireMounted(r.netns());
         }
         PluginRegistry registry = root.registry();
         TraceSpec spec = Missing.explained(() -> new SpecBuilder(registry, "ping", null).choose("sink", r.sinks())

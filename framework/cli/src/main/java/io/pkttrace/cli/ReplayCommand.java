@@ -3,6 +3,7 @@ package io.pkttrace.cli;
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.EventSource;
 import io.pkttrace.api.Options;
+import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.SinkFactory;
 import io.pkttrace.core.engine.EngineSettings;
 import io.pkttrace.core.engine.Named;
@@ -70,13 +71,18 @@ final class ReplayCommand implements Callable<Integer> {
         for (TraceSpec.Component c : chosen.sinks()) {
             PluginRegistry.find(registry.sinks(), "sink", c.type()); // an unknown sink fails before the file is read
         }
+        String shown = file.equals("-") ? "standard input" : file;
         try (JsonlEventReader reader = JsonlEventReader.open(file)) {
             RecordingSource source = new RecordingSource(reader);
             TraceSpec spec = withRecordingClock(chosen, registry, reader.clockOffsetNs());
             Pipeline pipeline = new PipelineBuilder(registry, line -> System.err.println("pkttrace: " + line))
-                    .recorded(spec, new Named<EventSource>("source " + (file.equals("-") ? "standard input" : file), source));
+                    .recorded(spec, new Named<EventSource>("source " + shown, source));
             RunResult result = pipeline.run(p -> p.awaitDone(Long.MAX_VALUE, TimeUnit.DAYS), () -> { },
                     r -> RunReport.print(System.err, r, false));
+            if (reader.truncatedTail() != null && reader.events() == 0) {
+                throw new PkttraceException(shown + " holds no complete event: its line " + reader.lineNumber() + " is cut off",
+                        "give a recording written by --sink json");
+            }
             if (reader.truncatedTail() != null) {
                 System.err.println("pkttrace: warning: " + reader.truncatedTail());
             }
@@ -84,7 +90,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw source.failure(); // a malformed line: the sinks showed what came before it
             }
             if (result.stats().delivered() == 0) {
-                System.err.println("pkttrace: " + (file.equals("-") ? "standard input" : file) + " holds no events");
+                System.err.println("pkttrace: " + shown + " holds no events");
             }
             return RunReport.exitStatus(result, root);
         }

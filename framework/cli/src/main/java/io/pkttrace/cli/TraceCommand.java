@@ -25,6 +25,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = "Trace with the chosen probes and sinks until Ctrl-C, --duration or --count.")
 final class TraceCommand implements Callable<Integer> {
+    static final double MIN_DURATION = 0.001;
+    static final double MAX_DURATION = 365 * 24 * 3600.0;
+
     @ParentCommand
     PkttraceCommand root;
 
@@ -71,11 +74,14 @@ final class TraceCommand implements Callable<Integer> {
     }
 
     EngineSettings settings() throws ConfigException {
-        if (ringSize < 4096 || Integer.bitCount(ringSize) != 1) {
-            throw new ConfigException("--ring-size must be a power of two of at least 4096: " + ringSize, "e.g. 4194304");
+        if (ringSize < 4096 || ringSize > EngineSettings.MAX_RING_BYTES || Integer.bitCount(ringSize) != 1) {
+            throw new ConfigException("--ring-size must be a power of two from 4096 to " + EngineSettings.MAX_RING_BYTES
+                    + " (512 MiB): " + ringSize, "e.g. 4194304");
         }
-        if (duration != null && !(duration > 0)) {
-            throw new ConfigException("--duration must be positive", null);
+        // NaN fails both comparisons; Infinity and 1e300 would overflow the milliseconds to wait.
+        if (duration != null && !(duration >= MIN_DURATION && duration <= MAX_DURATION)) {
+            throw new ConfigException("--duration must be between " + MIN_DURATION + " and " + (long) MAX_DURATION
+                    + " seconds (a year): " + duration, "e.g. --duration 10");
         }
         if (count != null && count <= 0) {
             throw new ConfigException("--count must be positive", null);

@@ -62,6 +62,34 @@ class MainTest {
     @Test
     void countOutOfRange() {
         assertEquals(2, Main.run("--plugins", emptyPlugins.toString(), "ping", "-c", "0", "127.0.0.1"));
-        assertTrue(errLine().contains("-c must be between 1 and 1000"), err.toString());
+        assertEquals("pkttrace: -c must be between 1 and 1000: 0: e.g. -c 3", errLine());
+    }
+
+    @Test
+    void ringSizeThatWouldOverflowTheMapping() {
+        assertEquals(2, Main.run("--plugins", emptyPlugins.toString(), "trace", "--ring-size", "1073741824"));
+        assertEquals("pkttrace: --ring-size must be a power of two from 4096 to 536870912 (512 MiB): 1073741824: e.g. 4194304",
+                errLine());
+    }
+
+    @Test
+    void durationThatIsNotARealNumberOfSeconds() {
+        for (String d : new String[] {"NaN", "Infinity", "-1", "0", "1e300", "0.0000001"}) {
+            err.reset();
+            assertEquals(2, Main.run("--plugins", emptyPlugins.toString(), "trace", "--duration", d), d);
+            assertTrue(errLine().startsWith("pkttrace: --duration must be between 0.001 and 31536000 seconds (a year): "), d + ": " + err);
+        }
+    }
+
+    @Test
+    void anEmptyTargetIsNotLoopback() {
+        assertEquals(2, Main.run("--plugins", emptyPlugins.toString(), "ping", ""));
+        assertEquals("pkttrace: the target is empty: give an IPv4 or IPv6 address or a host name", errLine());
+    }
+
+    @Test
+    void aParameterErrorQuotingANewlineIsOneLine() {
+        assertEquals(2, Main.run("--plugins", emptyPlugins.toString(), "ping", "--netns", "x", "a", "b\nc"));
+        assertEquals("pkttrace: Unmatched argument at index 6: 'b\\nc': see ping --help", errLine());
     }
 }

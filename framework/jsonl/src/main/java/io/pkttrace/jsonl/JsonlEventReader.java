@@ -151,6 +151,7 @@ public final class JsonlEventReader implements AutoCloseable {
                 }
                 if (lineLength == line.length) {
                     if (line.length >= MAX_LINE) {
+                        lineNumber++; // the line being read: counted only once it ends, elsewhere
                         throw fail("line longer than " + MAX_LINE + " characters");
                     }
                     line = java.util.Arrays.copyOf(line, line.length * 2);

@@ -119,6 +119,8 @@ class JsonlEventReaderTest {
         assertEquals("f.jsonl line 1: more than one JSON value on the line", error("{\"v\":1,\"ts_ns\":1} {\"v\":1,\"ts_ns\":2}\n"));
         assertEquals("f.jsonl line 1: field 'time' is not an ISO-8601 time: 'yesterday'",
                 error("{\"v\":1,\"ts_ns\":1,\"time\":\"yesterday\"}\n"));
+        assertEquals("f.jsonl line 2: line longer than 1048576 characters", error(ok + "x".repeat(1 << 21) + "\n"),
+                "the line that is too long, not the one before");
         assertTrue(error(ok + "{\"v\":1,\"ts_ns\":1,\n").startsWith("f.jsonl line 2: invalid JSON: Unexpected end-of-input"),
                 "a cut-off line followed by a newline is an error, not a cut-off recording");
     }

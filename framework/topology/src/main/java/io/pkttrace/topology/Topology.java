@@ -52,13 +52,15 @@ public final class Topology implements AutoCloseable {
 
     private final CommandRunner runner;
     private final Path netnsRoot;
+    private final NetnsOwners owners;
     private final String prefix;
     private final List<Netns> created = new ArrayList<>();
     private boolean closed;
 
-    private Topology(CommandRunner runner, Path netnsRoot, String prefix) {
+    private Topology(CommandRunner runner, Path netnsRoot, NetnsOwners owners, String prefix) {
         this.runner = runner;
         this.netnsRoot = netnsRoot;
+        this.owners = owners;
         this.prefix = prefix;
     }
 
@@ -72,9 +74,14 @@ public final class Topology implements AutoCloseable {
         return create(runner, NetnsNames.DEFAULT_ROOT);
     }
 
-    // Visible for tests: a scripted runner plus a temporary directory standing in for /run/netns.
+    // Visible for tests: a scripted runner plus a temporary directory standing in for /run/netns
+    // (owner records only for the real one, unless a test gives its own).
     static Topology create(CommandRunner runner, Path netnsRoot) {
-        return new Topology(runner, netnsRoot, uniquePrefix(netnsRoot));
+        return create(runner, netnsRoot, netnsRoot.equals(NetnsNames.DEFAULT_ROOT) ? NetnsOwners.system() : null);
+    }
+
+    static Topology create(CommandRunner runner, Path netnsRoot, NetnsOwners owners) {
+        return new Topology(runner, netnsRoot, owners, uniquePrefix(netnsRoot));
     }
 
     /** The prefix of every namespace name of this topology, e.g. {@code pt1k3f-2ab-}. */
@@ -106,9 +113,12 @@ public final class Topology implements AutoCloseable {
             // Never adopt (and later delete) a namespace that someone else made.
             fail("network namespace '" + ns.name + "' already exists", "delete it with: ip netns del " + ns.name);
         }
-        // Recorded before the command so that close() also removes it if `ip` dies half way.
+        // Recorded before the command so that close() also removes it if `ip` dies half way, and in
+        // the owner records so that the next pkttrace removes it if this one is killed (NetnsOwners).
+        recordOwner(ns, false);
         created.add(ns);
         step("create network namespace " + ns.name, List.of("ip", "netns", "add", ns.name));
+        recordOwner(ns, true);
         ns.ip("bring up lo", "link", "set", "lo", "up");
         // accept_dad=0 in "default" covers interfaces created later; DAD is skipped when both this
         // and "all" are 0, so addresses (link-local too) are usable at once instead of after ~1-2 s.
@@ -146,15 +156,41 @@ public final class Topology implements AutoCloseable {
             String name = created.get(i).name;
             try {
                 if (!Files.exists(netnsRoot.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                    continue; // creation never got that far
+                    release(name); // creation never got that far
+                    continue;
                 }
                 CommandRunner.Result r = runner.tryRun(List.of("ip", "netns", "del", name));
                 if (!r.ok()) {
                     LOG.warn("could not delete network namespace {}: {}", name, r.stderr().strip());
+                } else {
+                    release(name);
                 }
             } catch (CommandFailedException | RuntimeException e) {
                 LOG.warn("could not delete network namespace {}: {}", name, e.getMessage());
             }
+        }
+    }
+
+    /** Writes the owner record of a namespace about to be created, or adds the inode once it is. */
+    private void recordOwner(Netns ns, boolean exists) throws PkttraceException {
+        if (owners == null) {
+            return;
+        }
+        try {
+            if (exists) {
+                owners.created(ns.name, ns.inode());
+            } else {
+                owners.claim(ns.name);
+            }
+        } catch (PkttraceException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void release(String name) {
+        if (owners != null) {
+            owners.release(name);
         }
     }
 

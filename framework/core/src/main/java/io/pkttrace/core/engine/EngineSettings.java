@@ -17,6 +17,8 @@ package io.pkttrace.core.engine;
 public record EngineSettings(int ringBytes, long pollIntervalNanos, int batchMax, long maxEvents,
                              long reorderWindowNanos, long drainBoundNanos, boolean ticks) {
     public static final int DEFAULT_RING_BYTES = 4 << 20;
+    /** 512 MiB: the ring's data area is mapped twice in a row and read as one Java buffer, which holds at most 2 GiB. */
+    public static final int MAX_RING_BYTES = 1 << 29;
     /**
      * 5 ms: the window counts from the start of the round that read a source, not from the wall clock, so
      * a busy consumer needs no more. Measured with the netfilter probe (the source that hands events over
@@ -31,8 +33,8 @@ public record EngineSettings(int ringBytes, long pollIntervalNanos, int batchMax
     public static final long DEFAULT_DRAIN_BOUND_NANOS = 1_000_000_000L;
 
     public EngineSettings {
-        if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
-            throw new IllegalArgumentException("ring buffer size must be a power of two >= 4096: " + ringBytes);
+        if (ringBytes < 4096 || ringBytes > MAX_RING_BYTES || Integer.bitCount(ringBytes) != 1) {
+            throw new IllegalArgumentException("ring buffer size must be a power of two from 4096 to " + MAX_RING_BYTES + ": " + ringBytes);
         }
     }
 

@@ -8,6 +8,8 @@ import io.pkttrace.api.Options;
 import io.pkttrace.api.ShortForm;
 import io.pkttrace.core.plugins.Contribution;
 import io.pkttrace.core.plugins.PluginRegistry;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,8 @@ import java.util.Map;
  */
 public final class SpecBuilder {
     private static final List<String> KINDS = List.of("probe", "filter", "enricher", "sink");
+    /** The option by which sinks name the file they write (the sinks plugin's OutputTarget, and the README's convention). */
+    private static final String OUTPUT_KEY = "output";
 
     /** A command that needs a component of a kind none of which is installed as its default. */
     public static final class MissingDefaultException extends ConfigException {
@@ -134,7 +138,31 @@ public final class SpecBuilder {
         }
         addCompanions(out);
         addOwnInstances(out);
+        refuseSharedOutputs(out.get("sink"));
         return new TraceSpec(out.get("probe"), out.get("filter"), out.get("enricher"), out.get("sink"), settings);
+    }
+
+    /** Two sinks writing one file would interleave their bytes into a file that is neither's format. */
+    private static void refuseSharedOutputs(List<TraceSpec.Component> sinks) throws ConfigException {
+        Map<Path, String> writers = new LinkedHashMap<>();
+        for (TraceSpec.Component c : sinks) {
+            for (String v : c.options().all(OUTPUT_KEY)) {
+                if (v.equals("-") || v.isEmpty() || v.equals("/dev/null")) {
+                    continue;
+                }
+                Path file;
+                try {
+                    file = Path.of(v).toAbsolutePath().normalize();
+                } catch (InvalidPathException e) {
+                    continue; // the sink says what is wrong with it
+                }
+                String before = writers.putIfAbsent(file, c.options().component());
+                if (before != null) {
+                    throw new ConfigException(before + " and " + c.options().component() + " would both write " + v,
+                            "give each sink its own output file");
+                }
+            }
+        }
     }
 
     private List<TraceSpec.Component> defaults(String kind, boolean always) throws ConfigException {
@@ -186,7 +214,7 @@ public final class SpecBuilder {
                 TraceSpec.Component x = list.get(i);
                 boolean set = x.options().keys().stream().anyMatch(c.option()::answersTo);
                 if (x.type().equals(c.type()) && !set) {
-                    list.set(i, new TraceSpec.Component(x.type(), with(x.options(), c.option().key(), u.values())));
+                    list.set(i, new TraceSpec.Component(x.type(), x.options().withAll(c.option().key(), u.values())));
                 }
             }
         }
@@ -230,12 +258,4 @@ public final class SpecBuilder {
         }
     }
 
-    private static Options with(Options o, String key, List<String> values) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (String k : o.keys()) {
-            m.put(k, o.all(k));
-        }
-        m.put(key, values);
-        return new Options(o.component(), m);
-    }
 }

@@ -3,6 +3,8 @@ package io.pkttrace.core.netns;
 import io.pkttrace.api.PkttraceException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class NetnsNames {
     /** Where iproute2 keeps named network namespaces. */
     public static final Path DEFAULT_ROOT = Path.of("/run/netns");
+    /** The longest file name (NAME_MAX), and so the longest namespace name, in bytes. */
+    public static final int NAME_MAX = 255;
 
     private static final Logger LOG = LoggerFactory.getLogger(NetnsNames.class);
     private static final Path SELF_NET = Path.of("/proc/self/ns/net");
@@ -97,17 +101,43 @@ public final class NetnsNames {
      */
     public long inodeOf(String name) throws PkttraceException {
         // A name is one path element; anything else cannot be an `ip netns` name.
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
+                || name.contains("\0")) {
             throw noSuchNamespace(name);
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > NAME_MAX) {
+            throw new PkttraceException("a network namespace name has at most " + NAME_MAX + " bytes, this one has " + bytes,
+                    "list the namespaces with: ip netns list");
         }
         Path p = root.resolve(name);
         try {
             return inode(p);
         } catch (NoSuchFileException e) {
             throw noSuchNamespace(name);
+        } catch (FileSystemException e) {
+            throw new PkttraceException("cannot read network namespace '" + name + "' in " + root + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), null, e);
         } catch (IOException e) {
-            throw new PkttraceException("cannot read network namespace '" + name + "': " + e.getMessage(),
-                    "check permissions on " + p, e);
+            throw new PkttraceException("cannot read network namespace '" + name + "' in " + root + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * Fails unless {@code name} ({@link #inodeOf found} under the root) has a namespace mounted on it:
+     * {@code ip netns add} killed half way leaves an empty file that {@code ip netns exec} cannot enter.
+     */
+    public void requireMounted(String name) throws PkttraceException {
+        inodeOf(name);
+        String type;
+        try {
+            type = Files.getFileStore(root.resolve(name)).type();
+        } catch (IOException e) {
+            return; // inodeOf read it: let the command that enters it say what is wrong
+        }
+        if (!type.equals("nsfs")) {
+            throw new PkttraceException("'" + name + "' in " + root + " is not a network namespace: nothing is mounted on it"
+                    + " (left by an interrupted ip netns add?)", "remove it with: ip netns del " + name);
         }
     }
 

@@ -34,6 +34,10 @@ public final class PluginJars {
             throw new PkttraceException("plugin directory " + dir + " is not a directory",
                     "give the directory that holds the plugin jars");
         }
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+            throw new PkttraceException("plugin directory " + dir + " is a symbolic link that leads nowhere (a loop, or its target is gone)",
+                    "give the directory that holds the plugin jars");
+        }
         if (!Files.isDirectory(dir)) {
             throw new PkttraceException("plugin directory " + dir + " does not exist",
                     "create it or point PKTTRACE_PLUGINS at an existing directory");

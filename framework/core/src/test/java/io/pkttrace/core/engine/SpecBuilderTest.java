@@ -3,6 +3,7 @@ package io.pkttrace.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.DefaultUse;
 import io.pkttrace.api.Enricher;
 import io.pkttrace.api.EnricherFactory;
@@ -140,6 +141,19 @@ class SpecBuilderTest {
             TraceSpec named = new SpecBuilder(r, "trace", null).choose("probe", List.of("ping-extra"))
                     .choose("sink", List.of("any")).build(EngineSettings.defaults(), true);
             assertEquals(List.of(), List.copyOf(named.probes().get(0).options().keys()), "the user's choice is taken as given");
+        }
+    }
+
+    @Test
+    void twoSinksNeverWriteOneFile() throws Exception {
+        try (PluginRegistry r = new PluginRegistry(List.of(noPlugins))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> new SpecBuilder(r, "replay", null)
+                    .choose("sink", List.of("json:output=out.jsonl", "html:output=./out.jsonl")).build(EngineSettings.defaults(), false));
+            assertEquals("sink json and sink html would both write ./out.jsonl: give each sink its own output file", e.userLine());
+            TraceSpec fine = new SpecBuilder(r, "replay", null)
+                    .choose("sink", List.of("json:output=-", "console", "json:output=/dev/null", "html:output=/dev/null", "flow:output=-"))
+                    .build(EngineSettings.defaults(), false);
+            assertEquals(5, fine.sinks().size(), "standard output and /dev/null are shared");
         }
     }
 }

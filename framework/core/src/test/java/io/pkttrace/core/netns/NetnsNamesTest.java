@@ -99,6 +99,23 @@ class NetnsNamesTest {
     }
 
     @Test
+    void aNameLongerThanAFileNameIsSaidOnceAndPlainly() {
+        String name = "a".repeat(300);
+        PkttraceException e = assertThrows(PkttraceException.class, () -> names().inodeOf(name));
+        assertEquals("a network namespace name has at most 255 bytes, this one has 300: list the namespaces with: ip netns list",
+                e.userLine());
+    }
+
+    @Test
+    void anEntryWithNothingMountedIsNoNamespace() throws Exception {
+        touch("half-made"); // what ip netns add leaves when it is killed before it mounts the namespace
+        PkttraceException e = assertThrows(PkttraceException.class, () -> names().requireMounted("half-made"));
+        assertEquals("'half-made' in " + root + " is not a network namespace: nothing is mounted on it (left by an interrupted"
+                + " ip netns add?): remove it with: ip netns del half-made", e.userLine());
+        assertThrows(PkttraceException.class, () -> names().requireMounted("absent"));
+    }
+
+    @Test
     void currentInodeMatchesProcSelf() throws Exception {
         // /proc/self/ns/net is a magic link whose target reads "net:[INODE]".
         String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();

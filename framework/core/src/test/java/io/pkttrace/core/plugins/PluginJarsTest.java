@@ -64,4 +64,13 @@ class PluginJarsTest {
         PkttraceException e = assertThrows(PkttraceException.class, () -> PluginJars.verifiedJars(dir.resolve("nope")));
         assertTrue(e.getMessage().contains("does not exist"));
     }
+
+    @Test
+    void aSymbolicLinkLoopIsNotCalledMissing() throws Exception {
+        Files.createSymbolicLink(dir.resolve("a"), dir.resolve("b"));
+        Files.createSymbolicLink(dir.resolve("b"), dir.resolve("a"));
+        PkttraceException e = assertThrows(PkttraceException.class, () -> PluginJars.verifiedJars(dir.resolve("a")));
+        assertEquals("plugin directory " + dir.resolve("a") + " is a symbolic link that leads nowhere (a loop, or its target is gone)",
+                e.getMessage());
+    }
 }

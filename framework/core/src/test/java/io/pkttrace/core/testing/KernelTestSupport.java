@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.DirectoryStream;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
@@ -65,25 +68,73 @@ public final class KernelTestSupport {
     }
 
     /**
-     * Waits up to 3 s for every pt_ program to be gone (the kernel frees programs after an RCU grace
-     * period, so they can linger for a moment after the last fd closed); returns what is left.
+     * The pkttrace programs (pt_) this process or no process holds, after waiting up to 3 s for them
+     * to go: what a test's own engine or an ended (or killed) pkttrace left. Programs that other
+     * processes hold are theirs (another test's run going on at the same time) and are not counted.
      */
     public static List<String> awaitNoPkttracePrograms() throws IOException, InterruptedException {
-        List<String> left = loadedPkttracePrograms();
+        List<String> left = leftPkttracePrograms();
         for (int i = 0; i < 30 && !left.isEmpty(); i++) {
             Thread.sleep(100);
-            left = loadedPkttracePrograms();
+            left = leftPkttracePrograms();
         }
         return left;
     }
 
-    /** Names of loaded BPF programs whose name starts with pt_ (pkttrace's prefix), via bpftool. */
-    public static List<String> loadedPkttracePrograms() throws IOException, InterruptedException {
+    /** Names of the pt_ programs that no process other than this one holds (see {@link #awaitNoPkttracePrograms}). */
+    public static List<String> leftPkttracePrograms() throws IOException, InterruptedException {
+        List<String> lines = bpftoolProgLines();
+        Set<String> heldByOthers = programsHeldByOtherProcesses(); // after the list: a program loaded in between is not counted
+        List<String> names = new ArrayList<>();
+        for (String line : lines) {
+            int i = line.indexOf(" name pt_");
+            int colon = line.indexOf(':');
+            if (i >= 0 && colon > 0 && !heldByOthers.contains(line.substring(0, colon).strip())) {
+                names.add(line.substring(i + 6).split("\\s+")[0]);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Ids of the BPF programs another process holds a descriptor of, its own or a link's: their fdinfo
+     * says "prog_id:" (bpftool here has no pids column).
+     */
+    private static Set<String> programsHeldByOtherProcesses() throws IOException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        Set<String> ids = new HashSet<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                if (proc.getFileName().toString().equals(self)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fdinfo"))) {
+                    for (Path fd : fds) {
+                        for (String line : Files.readAllLines(fd)) {
+                            if (line.startsWith("prog_id:")) {
+                                ids.add(line.substring("prog_id:".length()).strip());
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process or the descriptor is gone
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> bpftoolProgLines() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
+        return List.of(out.split("\n"));
+    }
+
+    /** Names of loaded BPF programs whose name starts with pt_ (pkttrace's prefix), whoever holds them, via bpftool. */
+    public static List<String> loadedPkttracePrograms() throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
-        for (String line : out.split("\n")) {
+        for (String line : bpftoolProgLines()) {
             int i = line.indexOf(" name pt_");
             if (i >= 0) {
                 names.add(line.substring(i + 6).split("\\s+")[0]);

@@ -8,6 +8,20 @@ public final class EventText {
     private EventText() {
     }
 
+    /**
+     * Replaces control characters from {@code from} on with '?' (line breaks excepted): names and rule
+     * texts come from the traced host or from a recording made elsewhere, and an escape sequence in
+     * one must not reach the user's terminal.
+     */
+    public static void makePrintable(StringBuilder text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\n' && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+                text.setCharAt(i, '?');
+            }
+        }
+    }
+
     /** request / reply for ICMP echo, otherwise the protocol's name. */
     public static String type(PacketEvent e) {
         if (e.isEchoRequest()) {

@@ -4,6 +4,8 @@ import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.PkttraceException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Set;
 
 /**
@@ -22,8 +25,10 @@ import java.util.Set;
  * <ul>
  * <li>a new file, created exclusively (O_CREAT|O_EXCL: never through a link),</li>
  * <li>an existing regular file with one name, owned by root or the invoking user, on an ordinary file
- * system, opened without following a final symbolic link and truncated only after the opened file was
- * seen to be that same file,</li>
+ * system, that is empty or that pkttrace wrote (it marks what it creates with the extended attribute
+ * {@value #MARK}: a mistyped {@code --output /etc/passwd} must not empty a system file), opened without
+ * following a final symbolic link and truncated only after the opened file was seen to be that same
+ * file,</li>
  * <li>a FIFO, {@code /dev/null} or a terminal, written without truncation.</li>
  * </ul>
  */
@@ -31,6 +36,8 @@ final class OutputFileCheck {
     /** File systems whose files are kernel interfaces, never trace output. */
     private static final Set<String> KERNEL_FS = Set.of("proc", "sysfs", "debugfs", "tracefs", "securityfs", "cgroup",
             "cgroup2", "bpf", "configfs", "efivarfs", "pstore", "devpts", "mqueue", "hugetlbfs", "fusectl");
+    /** The extended attribute (user.pkttrace) on files pkttrace created as output. */
+    static final String MARK = "pkttrace";
     private static final String LINK_HINT = "pkttrace does not follow a link when it writes: give the real path, or - for standard output";
 
     private OutputFileCheck() {
@@ -69,6 +76,10 @@ final class OutputFileCheck {
             if (!Files.isWritable(p)) {
                 throw new ConfigException(name + " is not writable", "choose a file you may write");
             }
+            if (a.size() > 0 && !marked(p)) {
+                throw new ConfigException(name + " exists and pkttrace did not write it: it is not overwritten",
+                        "remove it first if it may go, or choose a new file name");
+            }
             return;
         }
         if (a.isOther() && isFifo(p)) {
@@ -87,7 +98,10 @@ final class OutputFileCheck {
         try {
             PosixFileAttributes before = attributes(p);
             if (before == null) {
-                return Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                OutputStream created = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                mark(p);
+                return created;
             }
             FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             if (before.isRegularFile()) {
@@ -107,6 +121,27 @@ final class OutputFileCheck {
         } catch (IOException | SecurityException e) {
             throw new PkttraceException(component + ": cannot write " + p + " (" + OutputTarget.reason(e) + ")",
                     "check the path and its permissions");
+        }
+    }
+
+    /** Marks a file pkttrace created, so that a later run may overwrite it; a file system without user xattrs keeps no mark. */
+    private static void mark(Path p) {
+        try {
+            UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            if (v != null) {
+                v.write(MARK, ByteBuffer.wrap("output".getBytes(StandardCharsets.US_ASCII)));
+            }
+        } catch (IOException | RuntimeException e) {
+            // then the next run asks the user to remove the file first
+        }
+    }
+
+    static boolean marked(Path p) {
+        try {
+            UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            return v != null && v.list().contains(MARK);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

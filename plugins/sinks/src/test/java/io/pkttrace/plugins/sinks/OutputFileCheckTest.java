@@ -90,6 +90,17 @@ class OutputFileCheckTest {
     }
 
     @Test
+    void aFileWithContentThatPkttraceDidNotWriteIsNotOverwritten() throws Exception {
+        Path system = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        assertEquals("sink json: output '" + system + "' exists and pkttrace did not write it: it is not overwritten: remove it first"
+                + " if it may go, or choose a new file name", refused(system.toString()));
+        assertEquals("root:x:0:0:root:/root:/bin/bash\n", Files.readString(system));
+        Path empty = Files.createFile(dir.resolve("empty.jsonl")); // nothing to lose: e.g. made by mktemp
+        write(OutputTarget.parse(SINK, empty.toString()), "one\n");
+        assertEquals("one\n", Files.readString(empty));
+    }
+
+    @Test
     void devNullAndFifosAreAccepted() throws Exception {
         write(OutputTarget.parse(SINK, "/dev/null"), "discarded");
         Path fifo = dir.resolve("fifo");

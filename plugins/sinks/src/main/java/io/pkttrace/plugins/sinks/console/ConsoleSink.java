@@ -41,7 +41,8 @@ public final class ConsoleSink implements Sink {
             line.append(String.format("%10.3f  ", (e.timestampNs() - firstNs) / 1e6));
         }
         line.append(String.format(FORMAT, "[" + EventText.netns(e) + "]", e.ifname() == null ? "-" : e.ifname(),
-                e.hook(), EventText.type(e), EventText.addresses(e), EventText.iptables(e), EventText.info(e)).stripTrailing());
+                e.hook() == null ? "-" : e.hook(), EventText.type(e), EventText.addresses(e), EventText.iptables(e), EventText.info(e)).stripTrailing());
+        EventText.makePrintable(line, 0);
         out.println(line);
     }
 

@@ -4,6 +4,7 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
+import io.pkttrace.plugins.sinks.EventText;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import java.io.IOException;
 import java.io.Writer;
@@ -91,6 +92,7 @@ public final class FlowSink implements Sink {
     private void write(boolean flush) {
         try {
             if (text.length() > 0) {
+                EventText.makePrintable(text, 0);
                 out.append(text);
                 text.setLength(0);
             }

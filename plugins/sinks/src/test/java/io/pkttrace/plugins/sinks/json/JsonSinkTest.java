@@ -285,7 +285,9 @@ class JsonSinkTest {
     @Test
     void startCreatesTheFileAndCloseClosesIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out.jsonl");
-        Files.writeString(file, "old content that must go\n");
+        try (java.io.OutputStream earlier = io.pkttrace.plugins.sinks.OutputTarget.parse("sink json", file.toString()).open()) {
+            earlier.write("an earlier run's output, which must go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         JsonSinkFactory f = new JsonSinkFactory();
         JsonSink s = (JsonSink) f.create(f.configure(Options.parse("sink json", List.of("output=" + file))));
         s.start();
