@@ -238,11 +238,12 @@ public final class NamespaceWorker implements AutoCloseable {
                 traced.put(f.inode(), ns);
                 added.add(ns);
             } catch (PkttraceException e) {
-                if (first && traced.isEmpty()) {
+                boolean vanished = !Files.exists(f.path()); // deleted between the scan and now: not a failure
+                if (first && traced.isEmpty() && !vanished) {
                     throw e; // the very first namespace: a problem of this host, not of one namespace
                 }
                 failed.add(f.inode());
-                if (Files.exists(f.path())) {
+                if (!vanished) {
                     report.accept("netfilter: namespace " + f.label() + " is not traced: " + e.userLine());
                 }
             }
