@@ -69,11 +69,11 @@ struct {
  * header read past any such offset. */
 struct pt_vr_scratch {
 	struct pt_vr_event ev;
-	struct pkttrace_event match;
 	__u32 l3_proto;
 	__u32 _pad;
 	__u8 vp[PT_VR_PKT_BYTES * 2];
 	__u8 hdr[PT_VR_HDR_BYTES * 2];
+	struct pkttrace_event match; /* last: the SDK's record ends in its packet bytes (data[]) */
 };
 
 struct {

@@ -28,6 +28,10 @@ final class ProbeRuntime implements ProbeContext {
     record User(String probe, EventSource source) {
     }
 
+    /** The probe SDK's snap length: a read-only global alone in its section (output.h). */
+    static final String SNAP_SECTION = ".rodata.pkttrace";
+    static final String SNAP_VARIABLE = "pt_snap_len";
+
     private final NativeBpf n;
     private final EngineSettings settings;
     private final TupleRules kernelRules;
@@ -36,10 +40,18 @@ final class ProbeRuntime implements ProbeContext {
     private final List<LibbpfObject> opened = new ArrayList<>();
     private final List<Ring> rings = new ArrayList<>();
     private final List<User> users = new ArrayList<>();
+    private final int packetBytes;
     private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
+        this(n, settings, kernelRules, dropReasons, reporter, 0);
+    }
+
+    /** @param packetBytes the snap length the sinks asked for, 0 for none */
+    ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
+                 Consumer<String> reporter, int packetBytes) {
+        this.packetBytes = packetBytes;
         this.n = n;
         this.settings = settings;
         this.kernelRules = kernelRules;
@@ -59,7 +71,32 @@ final class ProbeRuntime implements ProbeContext {
         if (obj.hasMap("pt_events")) {
             obj.setMaxEntries("pt_events", settings.ringBytes());
         }
+        if (packetBytes > 0) {
+            setSnapLength(obj);
+        }
         return obj;
+    }
+
+    /** Sets the SDK's pt_snap_len of an object that has it (output.h), capped at what the object can copy. */
+    private void setSnapLength(LibbpfObject obj) throws PkttraceException {
+        int snap = packetBytes;
+        try {
+            if (!obj.btf().findAll("pt_snap_limit", io.pkttrace.btf.BtfKind.ENUM).isEmpty()) {
+                snap = (int) Math.min(snap, io.pkttrace.btf.EnumConstants.of(obj.btf(), "pt_snap_limit").value("PT_SNAP_MAX"));
+            }
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+        if (obj.setReadOnlyGlobal(SNAP_SECTION, SNAP_VARIABLE, snap)) {
+            reporter.accept(probe + ": " + obj.name() + " copies each packet's first " + snap + " bytes (a sink asked for them)");
+        } else {
+            reporter.accept(probe + ": " + obj.name() + " does not copy packet bytes: its events reach the sinks without them");
+        }
+    }
+
+    @Override
+    public int packetBytes() {
+        return packetBytes;
     }
 
     @Override

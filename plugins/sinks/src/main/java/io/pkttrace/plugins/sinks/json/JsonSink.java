@@ -47,7 +47,7 @@ public final class JsonSink implements Sink {
         } catch (IOException e) {
             throw new PkttraceException("sink json: cannot write to " + config.output().describe() + " (" + e.getMessage() + ")", null);
         }
-        offsetNs = config.clockOffsetNs() != null ? config.clockOffsetNs() : JsonlEventWriter.measureClockOffsetNs();
+        offsetNs = config.clockOffsetNs() != null ? config.clockOffsetNs() : JsonlEventWriter.runClockOffsetNs();
     }
 
     @Override
