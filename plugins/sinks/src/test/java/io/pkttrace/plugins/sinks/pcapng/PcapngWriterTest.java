@@ -26,7 +26,7 @@ class PcapngWriterTest {
     @TempDir
     Path dir;
 
-    private static List<String> tshark(Path file, String... fields) throws Exception {
+    static List<String> tshark(Path file, String... fields) throws Exception {
         List<String> argv = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-E", "separator=|"));
         for (String f : fields) {
             argv.add("-e");
