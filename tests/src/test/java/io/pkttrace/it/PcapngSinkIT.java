@@ -28,6 +28,7 @@ class PcapngSinkIT extends WithDemoTopology {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int UDP4_PORT = 9471;
     private static final int UDP6_PORT = 9472;
+    private static final String NFT_TABLE = "ptpcapng";
 
     @TempDir
     Path dir;
@@ -49,7 +50,47 @@ class PcapngSinkIT extends WithDemoTopology {
             res = trace.finish();
         }
         assertEquals(130, res.exit(), "Ctrl-C: " + res);
-        List<JsonNode> events = read(recording);
+        Set<String> seen = compare(read(recording), capture);
+        String c = topo.clientName();
+        String s = topo.serverName();
+        assertTrue(seen.containsAll(List.of("tx " + c + "/eth0", "rx " + s + "/eth0", "tx " + s + "/eth0", "rx " + c + "/eth0",
+                "udp4 " + UDP4_PORT, "udp6 " + UDP6_PORT, "drop NO_SOCKET")), "the traffic was seen: " + seen);
+
+        Path replayed = dir.resolve("replay.pcapng");
+        Cli.Result replay = Cli.run("replay", recording.toString(), "--sink", "pcapng:output=" + replayed);
+        assertEquals(0, replay.exit(), replay.toString());
+        assertEquals(-1L, Files.mismatch(capture, replayed), "the recording replays to the live capture, byte for byte");
+    }
+
+    /**
+     * {@code pkttrace ping}, which adds the netfilter probe: its verdict events carry the packet's bytes too
+     * (the BPF netfilter program's record has them), and their comments the verdict.
+     */
+    @Test
+    void pingWithNetfilterVerdicts() throws Exception {
+        Path capture = dir.resolve("ping.pcapng");
+        Path recording = dir.resolve("ping.jsonl");
+        topo.server().exec("nft", "add", "table", "inet", NFT_TABLE);
+        Cli.Result ping;
+        try {
+            topo.server().exec("nft", "add", "chain", "inet", NFT_TABLE, "input", "{ type filter hook input priority 0; }");
+            topo.server().exec("nft", "add", "rule", "inet", NFT_TABLE, "input", "icmp", "type", "echo-request", "accept");
+            ping = Cli.run("ping", "--netns", topo.clientName(), "-c", "2", "--timeout", "1", "--sink", "pcapng:output=" + capture,
+                    "--sink", "json:output=" + recording, DemoTopology.SERVER_V4);
+        } finally {
+            topo.server().exec("nft", "delete", "table", "inet", NFT_TABLE);
+        }
+        assertEquals(0, ping.exit(), ping.toString());
+        Set<String> seen = compare(read(recording), capture);
+        assertTrue(seen.contains("verdict netfilter input " + topo.serverName() + "/eth0 ACCEPT"), "the rule's verdict: " + seen);
+        assertTrue(seen.contains("tx " + topo.clientName() + "/eth0"), seen.toString());
+    }
+
+    /**
+     * Checks every packet of the capture against the json sink's event of the same index; returns what
+     * was seen (hooks on interfaces, UDP ports, drop reasons, verdicts).
+     */
+    private static Set<String> compare(List<JsonNode> events, Path capture) throws Exception {
         List<String> rows = Tshark.fields(capture, "frame.interface_name", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src",
                 "ipv6.dst", "udp.srcport", "udp.dstport", "icmp.seq", "frame.p2p_dir", "frame.len", "frame.cap_len",
                 "frame.comment");
@@ -75,26 +116,34 @@ class PcapngSinkIT extends WithDemoTopology {
                 assertEquals(e.get("icmp_seq").asText(), first(f[8]), where);
             }
             String hook = e.get("hook").asText();
-            assertEquals(hook.equals("tx") ? "0" : hook.equals("rx") ? "1" : "", f[9], "direction flag: " + where);
+            String direction = Set.of("tx", "output", "postrouting").contains(hook) ? "0"
+                    : Set.of("rx", "input", "prerouting").contains(hook) ? "1" : "";
+            assertEquals(direction, f[9], "direction flag: " + where);
             assertTrue(Integer.parseInt(f[11]) > 0 && Integer.parseInt(f[11]) <= 128, "bytes captured, default snap length: " + where);
-            StringBuilder comment = new StringBuilder("netpath " + hook + "; netns " + e.get("netns_name").asText() + " ("
-                    + e.get("netns").asLong() + "); packet " + e.get("packet_id").asText());
+            StringBuilder comment = new StringBuilder(e.get("probe").asText() + " " + hook + "; netns " + e.get("netns_name").asText()
+                    + " (" + e.get("netns").asLong() + "); packet " + e.get("packet_id").asText());
             if (e.has("drop_reason_name")) {
                 comment.append("; drop ").append(e.get("drop_reason_name").asText());
                 seen.add("drop " + e.get("drop_reason_name").asText());
             }
+            if (e.has("nf_verdict")) {
+                comment.append("; verdict ").append(e.has("nf_family") ? e.get("nf_family").asText() + " " : "")
+                        .append(e.get("nf_table").asText()).append(' ').append(e.get("nf_chain").asText()).append(' ')
+                        .append(e.get("nf_verdict").asText());
+                if (e.has("nf_target")) {
+                    comment.append(' ').append(e.get("nf_target").asText());
+                }
+                if (e.has("nf_policy")) {
+                    comment.append(" (policy)");
+                } else if (e.has("nf_rule_handle")) {
+                    comment.append(" (rule ").append(e.get("nf_rule_handle").asLong()).append(')');
+                }
+                seen.add("verdict " + e.get("probe").asText() + " " + hook + " " + f[0] + " " + e.get("nf_verdict").asText());
+            }
             assertEquals(comment.toString(), f[12], where);
             seen.add(hook + " " + f[0]);
         }
-        String c = topo.clientName();
-        String s = topo.serverName();
-        assertTrue(seen.containsAll(List.of("tx " + c + "/eth0", "rx " + s + "/eth0", "tx " + s + "/eth0", "rx " + c + "/eth0",
-                "udp4 " + UDP4_PORT, "udp6 " + UDP6_PORT, "drop NO_SOCKET")), "the traffic was seen: " + seen);
-
-        Path replayed = dir.resolve("replay.pcapng");
-        Cli.Result replay = Cli.run("replay", recording.toString(), "--sink", "pcapng:output=" + replayed);
-        assertEquals(0, replay.exit(), replay.toString());
-        assertEquals(-1L, Files.mismatch(capture, replayed), "the recording replays to the live capture, byte for byte");
+        return seen;
     }
 
     /** Without a sink that asks for packet bytes, probes copy none. */
