@@ -41,6 +41,7 @@ final class ProbeRuntime implements ProbeContext {
     private final List<Ring> rings = new ArrayList<>();
     private final List<User> users = new ArrayList<>();
     private final int packetBytes;
+    private final java.util.Set<String> snapReported = new java.util.HashSet<>();
     private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
@@ -88,9 +89,12 @@ final class ProbeRuntime implements ProbeContext {
             throw mismatch(obj, e);
         }
         if (obj.setReadOnlyGlobal(SNAP_SECTION, SNAP_VARIABLE, snap)) {
-            reporter.accept(probe + ": " + obj.name() + " copies each packet's first " + snap + " bytes (a sink asked for them)");
+            if (snapReported.add(probe)) {
+                reporter.accept(probe + ": each packet's first " + snap + " bytes are copied (a sink asked for them)");
+            }
         } else {
-            reporter.accept(probe + ": " + obj.name() + " does not copy packet bytes: its events reach the sinks without them");
+            reporter.accept(probe + ": BPF object " + obj.name() + " does not copy packet bytes (it does not use the probe SDK's"
+                    + " output.h): its events reach the sinks without them");
         }
     }
 

@@ -6,6 +6,7 @@ import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
 import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.WriteFailures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -20,8 +21,9 @@ public final class JsonSink implements Sink {
     private final JsonConfig config;
     private final OutputStream injected;
     private JsonlEventWriter writer;
+    private final WriteFailures failures;
+    private WriteFailures.Write flushWrite;
     private long offsetNs;
-    private boolean failed;
 
     /** A sink writing to the configured output, opened by {@link #start()}. */
     public JsonSink(JsonConfig config) {
@@ -32,6 +34,7 @@ public final class JsonSink implements Sink {
     public JsonSink(JsonConfig config, OutputStream out) {
         this.config = config;
         this.injected = out;
+        this.failures = new WriteFailures(config.output());
     }
 
     /** The offset in use (after {@link #start()}). */
@@ -44,6 +47,7 @@ public final class JsonSink implements Sink {
         OutputStream out = injected != null ? injected : config.output().open();
         try {
             writer = new JsonlEventWriter(out);
+            flushWrite = writer::flush;
         } catch (IOException e) {
             throw new PkttraceException("sink json: cannot write to " + config.output().describe() + " (" + e.getMessage() + ")", null);
         }
@@ -52,48 +56,36 @@ public final class JsonSink implements Sink {
 
     @Override
     public void accept(PacketEvent e) {
-        if (failed) {
+        if (failures.failed()) {
             return;
         }
         try {
             writer.write(e, offsetNs);
         } catch (IOException ex) {
-            throw fail(ex);
+            throw failures.fail(ex); // the generator's state is unknown now: write nothing more
         }
     }
 
     @Override
     public void flush() {
-        if (failed || writer == null) {
-            return;
+        if (writer != null) {
+            failures.run(flushWrite);
         }
-        try {
-            writer.flush();
-        } catch (IOException ex) {
-            throw fail(ex);
-        }
-    }
-
-    private RuntimeException fail(IOException ex) {
-        failed = true; // the generator's state is unknown now: write nothing more
-        return config.output().writeFailed(ex);
     }
 
     /** Writes nothing unless {@code summary=true}: the stream stays pure events by default. */
     @Override
     public void finish(RunStats stats) {
-        if (failed || writer == null) {
+        if (writer == null) {
             return;
         }
-        try {
+        failures.run(() -> {
             if (config.summary()) {
                 Instant now = Instant.now(); // when the run ended here, not derived from ts_ns (replay)
                 writer.writeSummary(stats, now.getEpochSecond() * 1_000_000_000L + now.getNano());
             }
             writer.flush();
-        } catch (IOException ex) {
-            throw fail(ex);
-        }
+        });
     }
 
     @Override

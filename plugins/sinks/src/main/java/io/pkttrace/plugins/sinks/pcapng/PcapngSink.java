@@ -5,6 +5,7 @@ import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
+import io.pkttrace.plugins.sinks.WriteFailures;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,8 +29,9 @@ public final class PcapngSink implements Sink {
     private PcapngWriter writer;
     private Interfaces interfaces;
     private final PacketComment comment = new PacketComment();
+    private final WriteFailures failures;
+    private WriteFailures.Write flushWrite;
     private long offsetNs;
-    private boolean failed;
 
     public PcapngSink(PcapngConfig config) {
         this(config, null);
@@ -39,6 +41,7 @@ public final class PcapngSink implements Sink {
     public PcapngSink(PcapngConfig config, OutputStream out) {
         this.config = config;
         this.injected = out;
+        this.failures = new WriteFailures(config.output());
     }
 
     @Override
@@ -50,6 +53,7 @@ public final class PcapngSink implements Sink {
     public void start() throws PkttraceException {
         out = new BufferedOutputStream(injected != null ? injected : config.output().open(), 1 << 16);
         writer = new PcapngWriter(out, config.snapLength());
+        flushWrite = writer::flush;
         interfaces = new Interfaces(writer, config.snapLength());
         offsetNs = config.clockOffsetNs() != null ? config.clockOffsetNs() : JsonlEventWriter.runClockOffsetNs();
         try {
@@ -62,7 +66,7 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void accept(PacketEvent e) {
-        if (failed) {
+        if (failures.failed()) {
             return;
         }
         try {
@@ -72,7 +76,7 @@ public final class PcapngSink implements Sink {
             writer.packet(id, e.timestampNs() + offsetNs, captured > 0 ? e.packetBytes() : NO_BYTES, 0, captured, original, direction(e.hook()),
                     comment.of(e));
         } catch (IOException ex) {
-            throw fail(ex);
+            throw failures.fail(ex); // a half-written block: write nothing more
         }
     }
 
@@ -107,19 +111,9 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void flush() {
-        if (failed || writer == null) {
-            return;
+        if (writer != null) {
+            failures.run(flushWrite);
         }
-        try {
-            writer.flush();
-        } catch (IOException ex) {
-            throw fail(ex);
-        }
-    }
-
-    private RuntimeException fail(IOException ex) {
-        failed = true; // a half-written block: write nothing more
-        return config.output().writeFailed(ex);
     }
 
     @Override

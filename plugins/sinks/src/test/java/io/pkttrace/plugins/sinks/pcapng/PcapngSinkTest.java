@@ -46,7 +46,7 @@ class PcapngSinkTest {
         sink.finish(new RunStats(5, 5, 0, 0, 0, 5));
         sink.close();
 
-        List<String> rows = PcapngWriterTest.tshark(file, "frame.interface_name", "frame.time_epoch", "frame.p2p_dir",
+        List<String> rows = Tshark.fields(file, "frame.interface_name", "frame.time_epoch", "frame.p2p_dir",
                 "ip.src", "udp.dstport", "frame.len", "frame.cap_len", "frame.comment");
         assertEquals(List.of(
                 "ptns-a/eth0|1700000000.000001000|0|198.18.1.2||48|16|netpath tx; netns ptns-a (4026532177); packet 0xffff888000001000",

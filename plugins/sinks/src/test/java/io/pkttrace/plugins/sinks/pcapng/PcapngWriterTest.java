@@ -1,15 +1,12 @@
 package io.pkttrace.plugins.sinks.pcapng;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,27 +23,6 @@ class PcapngWriterTest {
     @TempDir
     Path dir;
 
-    static List<String> tshark(Path file, String... fields) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-E", "separator=|"));
-        for (String f : fields) {
-            argv.add("-e");
-            argv.add(f);
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start(); // stderr: "running as root"
-        } catch (java.io.IOException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("tshark is missing (CI=true): scripts/setup.sh installs it");
-            }
-            Assumptions.abort("tshark is missing: scripts/setup.sh installs it");
-            return List.of();
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
-        return out.lines().toList();
-    }
-
     @Test
     void tsharkReadsInterfacesPacketsTimesAndComments() throws Exception {
         Path file = dir.resolve("t.pcapng");
@@ -61,7 +37,7 @@ class PcapngWriterTest {
                     "hook drop; drop reason NO_SOCKET; héllo");
             w.packet(1, 1_700_000_001_000_000_000L, ICMP4, 0, 20, 84, 0, ""); // truncated capture, no comment
         }
-        List<String> rows = tshark(file, "frame.interface_name", "frame.time_epoch", "ip.src", "ip.dst", "icmp.seq",
+        List<String> rows = Tshark.fields(file, "frame.interface_name", "frame.time_epoch", "ip.src", "ip.dst", "icmp.seq",
                 "ipv6.dst", "udp.dstport", "frame.len", "frame.cap_len", "frame.comment");
         assertEquals(List.of(
                 "ptns-a/eth0|1700000000.123456789|198.18.1.2|198.18.2.2|7|||84|28|hook tx; packet 0xffff8880; netns 4026532177 (ptns-a)",

@@ -1,4 +1,4 @@
-package io.pkttrace.it;
+package io.pkttrace.plugins.sinks.pcapng;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Reads a capture with the real consumer of pcapng, tshark (Debian package tshark, installed by scripts/setup.sh). */
-final class Tshark {
+/**
+ * Reads a capture with the real consumer of pcapng, tshark (Debian package tshark, installed by
+ * scripts/setup.sh); a missing tshark fails the test when CI=true, else stops it loudly. Shared with the
+ * integration tests (this module's test jar).
+ */
+public final class Tshark {
     private Tshark() {
     }
 
     /** One row per packet: the fields' values separated by '|' (several values of one field by ','). */
-    static List<String> fields(Path file, String... fields) throws Exception {
+    public static List<String> fields(Path file, String... fields) throws Exception {
         List<String> argv = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-E", "separator=|"));
         for (String f : fields) {
             argv.add("-e");
