@@ -42,6 +42,7 @@ final class ProbeRuntime implements ProbeContext {
     private final List<User> users = new ArrayList<>();
     private final int packetBytes;
     private final java.util.Set<String> snapReported = new java.util.HashSet<>();
+    private final java.util.Set<String> ringReported = new java.util.HashSet<>();
     private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
@@ -69,17 +70,39 @@ final class ProbeRuntime implements ProbeContext {
     public BpfObject open(String name, byte[] elf) throws PkttraceException {
         LibbpfObject obj = LibbpfObject.open(n, name, elf);
         opened.add(obj);
+        int snap = packetBytes > 0 ? setSnapLength(obj) : 0;
         if (obj.hasMap("pt_events")) {
-            obj.setMaxEntries("pt_events", settings.ringBytes());
-        }
-        if (packetBytes > 0) {
-            setSnapLength(obj);
+            obj.setMaxEntries("pt_events", ringBytes(obj, snap));
         }
         return obj;
     }
 
+    /**
+     * The ring's size: --ring-size, scaled when records carry packet bytes so that the ring holds as
+     * many records as without them (a burst it absorbs without bytes it absorbs with them).
+     */
+    private int ringBytes(LibbpfObject obj, int snap) throws PkttraceException {
+        int ring = settings.ringBytes();
+        if (snap == 0 || obj.btf().find("pkttrace_event", io.pkttrace.btf.BtfKind.STRUCT) < 0) {
+            return ring;
+        }
+        long record;
+        try {
+            record = io.pkttrace.btf.StructLayout.of(obj.btf(), "pkttrace_event").size();
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+        long scaled = ring * (record + snap + 8) / (record + 8); // 8: the ring's record header
+        int pow2 = (int) Math.min(1L << 30, Long.highestOneBit(scaled - 1) << 1);
+        if (pow2 > ring && ringReported.add(probe)) {
+            reporter.accept(probe + ": ring buffer " + (pow2 >> 20) + " MiB instead of " + (ring >> 20)
+                    + " MiB: records carry " + snap + " packet bytes, so it holds as many of them");
+        }
+        return Math.max(ring, pow2);
+    }
+
     /** Sets the SDK's pt_snap_len of an object that has it (output.h), capped at what the object can copy. */
-    private void setSnapLength(LibbpfObject obj) throws PkttraceException {
+    private int setSnapLength(LibbpfObject obj) throws PkttraceException {
         int snap = packetBytes;
         try {
             if (!obj.btf().findAll("pt_snap_limit", io.pkttrace.btf.BtfKind.ENUM).isEmpty()) {
@@ -92,10 +115,11 @@ final class ProbeRuntime implements ProbeContext {
             if (snapReported.add(probe)) {
                 reporter.accept(probe + ": each packet's first " + snap + " bytes are copied (a sink asked for them)");
             }
-        } else {
-            reporter.accept(probe + ": BPF object " + obj.name() + " does not copy packet bytes (it does not use the probe SDK's"
-                    + " output.h): its events reach the sinks without them");
+            return snap;
         }
+        reporter.accept(probe + ": BPF object " + obj.name() + " does not copy packet bytes (it does not use the probe SDK's"
+                + " output.h): its events reach the sinks without them");
+        return 0;
     }
 
     @Override

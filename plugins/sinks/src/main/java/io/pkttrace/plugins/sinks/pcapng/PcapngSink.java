@@ -6,7 +6,6 @@ import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
 import io.pkttrace.plugins.sinks.WriteFailures;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -51,7 +50,7 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void start() throws PkttraceException {
-        out = new BufferedOutputStream(injected != null ? injected : config.output().open(), 1 << 16);
+        out = injected != null ? injected : config.output().open(); // the writer buffers
         writer = new PcapngWriter(out, config.snapLength());
         flushWrite = writer::flush;
         interfaces = new Interfaces(writer, config.snapLength());
@@ -73,8 +72,9 @@ public final class PcapngSink implements Sink {
             int id = interfaces.of(e);
             int captured = Math.min(e.packetBytesLength(), config.snapLength());
             int original = Math.max(ipLength(e.packetBytes(), captured, e.length()), captured);
-            writer.packet(id, e.timestampNs() + offsetNs, captured > 0 ? e.packetBytes() : NO_BYTES, 0, captured, original, direction(e.hook()),
-                    comment.of(e));
+            int commentLength = comment.of(e);
+            writer.packet(id, e.timestampNs() + offsetNs, captured > 0 ? e.packetBytes() : NO_BYTES, 0, captured, original,
+                    direction(e.hook()), comment.bytes(), commentLength);
         } catch (IOException ex) {
             throw failures.fail(ex); // a half-written block: write nothing more
         }
@@ -127,6 +127,9 @@ public final class PcapngSink implements Sink {
             return;
         }
         try {
+            if (!failures.failed()) {
+                writer.flush(); // blocks still buffered when the run ended without finish
+            }
             out.close(); // closes a file, only flushes standard output
         } catch (IOException ex) {
             // reported by flush/finish, or nothing was left
