@@ -6,7 +6,7 @@ import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
 import io.pkttrace.plugins.sinks.OutputTarget;
-import io.pkttrace.plugins.sinks.WriteFailures;
+import io.pkttrace.plugins.sinks.SinkOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -19,10 +19,9 @@ import java.time.Instant;
  */
 public final class JsonSink implements Sink {
     private final JsonConfig config;
-    private final OutputStream injected;
+    private final SinkOutput output;
     private JsonlEventWriter writer;
-    private final WriteFailures failures;
-    private WriteFailures.Write flushWrite;
+    private SinkOutput.Write flushWrite;
     private long offsetNs;
 
     /** A sink writing to the configured output, opened by {@link #start()}. */
@@ -33,8 +32,7 @@ public final class JsonSink implements Sink {
     /** A sink writing to {@code out} instead of the configured output (tests, embedding). */
     public JsonSink(JsonConfig config, OutputStream out) {
         this.config = config;
-        this.injected = out;
-        this.failures = new WriteFailures(config.output());
+        this.output = new SinkOutput(config.output(), out);
     }
 
     /** The offset in use (after {@link #start()}). */
@@ -44,7 +42,7 @@ public final class JsonSink implements Sink {
 
     @Override
     public void start() throws PkttraceException {
-        OutputStream out = injected != null ? injected : config.output().open();
+        OutputStream out = output.open();
         try {
             writer = new JsonlEventWriter(out);
             flushWrite = writer::flush;
@@ -56,21 +54,19 @@ public final class JsonSink implements Sink {
 
     @Override
     public void accept(PacketEvent e) {
-        if (failures.failed()) {
+        if (output.failed()) {
             return;
         }
         try {
             writer.write(e, offsetNs);
         } catch (IOException ex) {
-            throw failures.fail(ex); // the generator's state is unknown now: write nothing more
+            throw output.fail(ex); // the generator's state is unknown now: write nothing more
         }
     }
 
     @Override
     public void flush() {
-        if (writer != null) {
-            failures.run(flushWrite);
-        }
+        output.run(flushWrite); // null before start
     }
 
     /** Writes nothing unless {@code summary=true}: the stream stays pure events by default. */
@@ -79,7 +75,7 @@ public final class JsonSink implements Sink {
         if (writer == null) {
             return;
         }
-        failures.run(() -> {
+        output.run(() -> {
             if (config.summary()) {
                 Instant now = Instant.now(); // when the run ended here, not derived from ts_ns (replay)
                 writer.writeSummary(stats, now.getEpochSecond() * 1_000_000_000L + now.getNano());

@@ -5,7 +5,7 @@ import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
-import io.pkttrace.plugins.sinks.WriteFailures;
+import io.pkttrace.plugins.sinks.SinkOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -23,24 +23,18 @@ public final class PcapngSink implements Sink {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final PcapngConfig config;
-    private final OutputStream injected;
+    private final PacketComment comment = new PacketComment();
+    private final SinkOutput output;
     private OutputStream out;
     private PcapngWriter writer;
     private Interfaces interfaces;
-    private final PacketComment comment = new PacketComment();
-    private final WriteFailures failures;
-    private WriteFailures.Write flushWrite;
+    private SinkOutput.Write flushWrite;
     private long offsetNs;
 
-    public PcapngSink(PcapngConfig config) {
-        this(config, null);
-    }
-
-    /** A sink writing to {@code out} instead of the configured output (tests, benchmarks). */
-    public PcapngSink(PcapngConfig config, OutputStream out) {
+    /** @param stream where to write instead of the configured output (tests, benchmarks), or null */
+    public PcapngSink(PcapngConfig config, OutputStream stream) {
         this.config = config;
-        this.injected = out;
-        this.failures = new WriteFailures(config.output());
+        this.output = new SinkOutput(config.output(), stream);
     }
 
     @Override
@@ -50,7 +44,7 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void start() throws PkttraceException {
-        out = injected != null ? injected : config.output().open(); // the writer buffers
+        out = output.open(); // the writer buffers
         writer = new PcapngWriter(out, config.snapLength());
         flushWrite = writer::flush;
         interfaces = new Interfaces(writer, config.snapLength());
@@ -65,7 +59,7 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void accept(PacketEvent e) {
-        if (failures.failed()) {
+        if (output.failed()) {
             return;
         }
         try {
@@ -76,7 +70,7 @@ public final class PcapngSink implements Sink {
             writer.packet(id, e.timestampNs() + offsetNs, captured > 0 ? e.packetBytes() : NO_BYTES, 0, captured, original,
                     direction(e.hook()), comment.bytes(), commentLength);
         } catch (IOException ex) {
-            throw failures.fail(ex); // a half-written block: write nothing more
+            throw output.fail(ex); // a half-written block: write nothing more
         }
     }
 
@@ -111,9 +105,7 @@ public final class PcapngSink implements Sink {
 
     @Override
     public void flush() {
-        if (writer != null) {
-            failures.run(flushWrite);
-        }
+        output.run(flushWrite); // null before start
     }
 
     @Override
@@ -127,7 +119,7 @@ public final class PcapngSink implements Sink {
             return;
         }
         try {
-            if (!failures.failed()) {
+            if (!output.failed()) {
                 writer.flush(); // blocks still buffered when the run ended without finish
             }
             out.close(); // closes a file, only flushes standard output

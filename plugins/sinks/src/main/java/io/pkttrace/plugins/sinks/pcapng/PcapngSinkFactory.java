@@ -53,6 +53,6 @@ public final class PcapngSinkFactory implements SinkFactory<PcapngConfig> {
 
     @Override
     public Sink create(PcapngConfig config) {
-        return new PcapngSink(config);
+        return new PcapngSink(config, null);
     }
 }

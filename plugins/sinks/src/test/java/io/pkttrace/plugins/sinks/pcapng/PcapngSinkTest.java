@@ -61,7 +61,7 @@ class PcapngSinkTest {
 
     @Test
     void snapLengthIsWhatTheSinkAsksFor() {
-        assertEquals(PcapngConfig.DEFAULT_SNAP_LENGTH, new PcapngSink(new PcapngConfig(OutputTarget.stdout("x"), 128, null)).packetBytes());
+        assertEquals(PcapngConfig.DEFAULT_SNAP_LENGTH, new PcapngSink(new PcapngConfig(OutputTarget.stdout("x"), 128, null), null).packetBytes());
         assertEquals(64, new PcapngSink(new PcapngConfig(OutputTarget.stdout("x"), 64, null), OutputStream.nullOutputStream()).packetBytes());
     }
 
