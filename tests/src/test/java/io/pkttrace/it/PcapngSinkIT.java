@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pkttrace.plugins.sinks.pcapng.Tshark;
+import io.pkttrace.core.testing.Tshark;
 import io.pkttrace.topology.DemoTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkttrace.core.testing.KernelTestSupport;
-import io.pkttrace.plugins.sinks.pcapng.Tshark;
+import io.pkttrace.core.testing.Tshark;
 import io.pkttrace.plugins.vrouter.Datapath;
 import java.nio.file.Files;
 import java.nio.file.Path;

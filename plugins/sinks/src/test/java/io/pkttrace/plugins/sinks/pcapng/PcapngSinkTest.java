@@ -6,6 +6,7 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import io.pkttrace.plugins.sinks.TestEvents;
+import io.pkttrace.core.testing.Tshark;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

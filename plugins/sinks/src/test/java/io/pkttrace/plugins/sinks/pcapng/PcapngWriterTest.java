@@ -2,6 +2,7 @@ package io.pkttrace.plugins.sinks.pcapng;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pkttrace.core.testing.Tshark;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.pkttrace.plugins.sinks.pcapng;
+package io.pkttrace.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Reads a capture with the real consumer of pcapng, tshark (Debian package tshark, installed by
- * scripts/setup.sh); a missing tshark fails the test when CI=true, else stops it loudly. Shared with the
- * integration tests (this module's test jar).
+ * scripts/setup.sh); a missing tshark fails the test when CI=true, else stops it loudly. In core's test
+ * jar beside {@link KernelTestSupport}: the sinks plugin's and the integration tests use it.
  */
 public final class Tshark {
     private Tshark() {
