@@ -10,7 +10,8 @@ set -euo pipefail
 # lists rules through libnftables); iproute2/iptables/nftables/iputils-ping/procps are what the demo and
 # the tests drive (util-linux's setpriv and taskset too); bpftrace, gcc and make are used by tests and
 # for debugging; chromium (headless) renders the html sink's pages in the tests; tcpdump is the
-# reference the path tests compare pkttrace's rows with, interface by interface.
+# reference the path tests compare pkttrace's rows with, interface by interface; tshark reads the pcapng
+# sink's captures in the tests (noninteractive: its setuid dumpcap question keeps the default, no).
 # dwarves (pahole) turns a user-space vrouter's DWARF into BTF at run time (pkttrace vrouter --binary);
 # g++, flex, bison, libboost-dev and liburcu-dev build the real vrouter datapath the tests trace
 # (../shared/vrouter/build.sh); binutils' objcopy and readelf are used by those tests.
@@ -18,7 +19,7 @@ packages=(
   openjdk-17-jdk-headless maven
   clang llvm libbpf-dev libbpf1 bpftool libnftables1
   iproute2 iptables nftables iputils-ping procps util-linux
-  bpftrace gcc make tcpdump
+  bpftrace gcc make tcpdump tshark
   chromium
   dwarves g++ flex bison libboost-dev liburcu-dev binutils
 )

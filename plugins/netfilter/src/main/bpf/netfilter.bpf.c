@@ -47,7 +47,8 @@ struct pt_nf_record {
 	__u8  th_read;        /*  47 of those, bytes in the linear data (read here) */
 	__u8  table_family;   /*  48 nft table family (verdict records of nft_do_chain) */
 	__u8  l4proto;        /*  49 transport protocol, after IPv6 extension headers */
-	__u8  _pad[6];        /*  50 */
+	__u16 caplen;         /*  50 packet bytes after the record (struct pt_nf_slot's data), 0: none asked for */
+	__u8  _pad[4];        /*  52 */
 	char  in_name[16];    /*  56 */
 	char  out_name[16];   /*  72 */
 	__u8  nh[PT_NF_NH];   /*  88 */
@@ -58,12 +59,19 @@ struct pt_nf_record {
 };                            /* 216 */
 _Static_assert(sizeof(struct pt_nf_record) == 216, "NfRecord expects 216 bytes");
 
+/* A record and the packet's first bytes, which follow it in the ring when a sink asked for them
+ * (the SDK's pt_snap_len, set by the engine before load; 0 leaves the record as it was). */
+struct pt_nf_slot {
+	struct pt_nf_record r;
+	__u8 data[PT_SNAP_MAX];
+};
+
 /* One record at a time per CPU: too big for the 512-byte BPF stack together with the parse state. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct pt_nf_record);
+	__type(value, struct pt_nf_slot);
 } pt_nf_scratch SEC(".maps");
 
 /* Parses skb into the filter's five-tuple view and the raw header bytes of the record. Every skb
@@ -129,6 +137,15 @@ static __always_inline int pt_nf_parse(struct sk_buff *skb, struct pkttrace_even
 		}
 	}
 	r->len = len;
+	if (pt_snap_len) { /* a verifier constant: gone when no sink asked for bytes */
+		/* 64-bit: the verifier's bound must reach the register the size is in */
+		__u64 snap = pt_snap_len < PT_SNAP_MAX ? pt_snap_len : PT_SNAP_MAX;
+		__u64 avail = headlen > l3at ? headlen - l3at : 0; /* linear data from the network header */
+		__u64 n = avail < snap ? avail : snap;
+		struct pt_nf_slot *slot = (struct pt_nf_slot *)r;
+		if (n && bpf_probe_read_kernel(slot->data, n, l3) == 0)
+			r->caplen = n;
+	}
 	return 0;
 }
 
@@ -136,17 +153,22 @@ static __always_inline int pt_nf_parse(struct sk_buff *skb, struct pkttrace_even
 static __always_inline struct pt_nf_record *pt_nf_record_slot(void)
 {
 	__u32 zero = 0;
-	struct pt_nf_record *r = bpf_map_lookup_elem(&pt_nf_scratch, &zero);
+	struct pt_nf_slot *slot = bpf_map_lookup_elem(&pt_nf_scratch, &zero);
 
-	if (r)
-		__builtin_memset(r, 0, sizeof(*r));
-	return r;
+	if (!slot)
+		return 0;
+	__builtin_memset(&slot->r, 0, sizeof(slot->r));
+	return &slot->r;
 }
 
+/* The record, and pt_snap_len bytes of the slot's data when a sink asked for them (caplen says how
+ * many are the packet's). */
 static __always_inline void pt_nf_submit(struct pt_nf_record *r)
 {
+	__u64 snap = pt_snap_len < PT_SNAP_MAX ? pt_snap_len : PT_SNAP_MAX;
+
 	pt_count(PT_CNT_EMITTED);
-	if (bpf_ringbuf_output(&pt_events, r, sizeof(*r), BPF_RB_NO_WAKEUP) != 0)
+	if (bpf_ringbuf_output(&pt_events, r, sizeof(*r) + snap, BPF_RB_NO_WAKEUP) != 0)
 		pt_count(PT_CNT_LOST);
 }
 

@@ -69,11 +69,14 @@ struct {
  * header read past any such offset. */
 struct pt_vr_scratch {
 	struct pt_vr_event ev;
-	struct pkttrace_event match;
+	__u8 data[PT_SNAP_MAX];      /* right after ev: the packet's bytes a sink asked for (pt_snap_len) go out with it */
 	__u32 l3_proto;
+	__u32 ip_at;                 /* where the outer IP header starts in hdr, and how many of hdr's bytes follow it */
+	__u32 ip_len;
 	__u32 _pad;
 	__u8 vp[PT_VR_PKT_BYTES * 2];
 	__u8 hdr[PT_VR_HDR_BYTES * 2];
+	struct pkttrace_event match; /* last: the SDK's record ends in its packet bytes (data[]) */
 };
 
 struct {
@@ -363,6 +366,8 @@ __noinline int pt_vr_parse_headers(struct pt_vr_scratch *s, __u32 len, __u32 tot
 		pt_vr_arp(s, 0, len);
 		return 0;
 	}
+	s->ip_at = l3;
+	s->ip_len = len > (__u32)l3 ? len - l3 : 0;
 	l4 = pt_vr_ip(s, 0, l3, len);
 	if (l4 > 0)
 		pt_vr_tunnel(s, l4, len, total);
@@ -378,6 +383,7 @@ __noinline int pt_vr_read_packet(struct pt_vr_scratch *s, __u64 pkt, __u32 user)
 	if (!s || !c || !pkt)
 		return -1;
 	__u32 size = c->vp_size;
+	s->ip_len = 0; /* until this packet's IP header is found */
 	if (size > PT_VR_PKT_BYTES)
 		size = PT_VR_PKT_BYTES;
 	if (size < 8 || pt_vr_read(s->vp, size, (void *)pkt, user)) {
@@ -500,10 +506,23 @@ static __always_inline __u64 pt_vr_new_id(void)
 	return ((__u64)bpf_get_smp_processor_id() << 48) | (v & 0xffffffffffffULL);
 }
 
+/* The record and, when a sink asked for packet bytes (pt_snap_len, a verifier constant: 0 leaves this as
+ * it was), as many of the header bytes this event read as fit, from the outer network header: at most
+ * PT_VR_HDR_BYTES, what the probe reads of every packet anyway. */
 static __always_inline void pt_vr_submit(struct pt_vr_scratch *s)
 {
+	__u64 snap = pt_snap_len < PT_SNAP_MAX ? pt_snap_len : PT_SNAP_MAX;
+
+	s->ev.caplen = 0;
+	if (snap && (s->ev.flags & PT_VR_F_VP) && s->ip_len) {
+		__u64 n = s->ip_len < snap ? s->ip_len : snap;
+		if (n > PT_VR_HDR_BYTES)
+			n = PT_VR_HDR_BYTES;
+		if (bpf_probe_read_kernel(s->data, n, &s->hdr[s->ip_at & 0xff]) == 0)
+			s->ev.caplen = n;
+	}
 	pt_count(PT_CNT_EMITTED);
-	if (bpf_ringbuf_output(&pt_events, &s->ev, sizeof(s->ev), BPF_RB_NO_WAKEUP) != 0)
+	if (bpf_ringbuf_output(&pt_events, &s->ev, sizeof(s->ev) + snap, BPF_RB_NO_WAKEUP) != 0)
 		pt_count(PT_CNT_LOST);
 }
 

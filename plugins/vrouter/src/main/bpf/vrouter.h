@@ -109,7 +109,7 @@ struct pt_vr_event {
 	__u8 arp_spa[4];
 	__u8 arp_tha[6];
 	__u8 arp_tpa[4];
-	__u16 _pad3;
+	__u16 caplen;             /* packet bytes after the record (the scratch's data), from the outer network header */
 };
 
 /* Per traced function, indexed by its id (the attach cookie). */

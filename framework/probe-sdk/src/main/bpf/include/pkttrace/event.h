@@ -32,7 +32,8 @@ struct pkttrace_event {
 	__s32 reason;     /* drop reason / verdict, -1 if none */
 	char  ifname[16];
 	__u32 flags;      /* enum pkttrace_event_flag */
-	__u32 _pad;
+	__u32 caplen;     /* bytes of the packet in data[], from its network header (0: none asked for) */
+	__u8  data[];     /* the packet's first bytes: only when a sink asked for them (output.h, pt_snap_len) */
 };
 
 enum pkttrace_event_flag {

@@ -92,21 +92,18 @@ static __always_inline __u32 pt_ipv6_skip_ext(const unsigned char *l3, __u8 *nex
 /* Returns 0 when the packet is IPv4 or IPv6 and was parsed. The skb must be a BTF-typed pointer
  * (tp_btf, fentry): its fields are then plain CO-RE loads, ~50 ns cheaper each than a
  * bpf_probe_read_kernel call; kprobe programs would have to read them with BPF_CORE_READ. */
+static __always_inline unsigned char *pt_l3_of(struct sk_buff *skb, enum pt_l3_at where)
+{
+	if (where == PT_L3_DATA)
+		return skb->data;
+	__u16 nh = skb->network_header;
+	return nh == (__u16)~0U ? skb->data : skb->head + nh;
+}
+
 static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff *skb, enum pt_l3_at where)
 {
-	unsigned char *head = skb->head;
-	unsigned char *l3;
+	unsigned char *l3 = pt_l3_of(skb, where);
 	__u16 proto = bpf_ntohs(skb->protocol);
-
-	if (where == PT_L3_DATA) {
-		l3 = skb->data;
-	} else {
-		__u16 nh = skb->network_header;
-		if (nh == (__u16)~0U)
-			l3 = skb->data;
-		else
-			l3 = head + nh;
-	}
 
 	/* skb->protocol is set on every IP path these hooks see (eth_type_trans on receive, ip(6)_output
 	 * and __ip(6)_local_out on transmit); an skb without it (netlink, unix, control buffers freed at
@@ -177,7 +174,15 @@ static __always_inline int pt_emit_skb_pushed(struct sk_buff *skb, __u16 hook, e
 	e.reason = reason;
 	pt_fill_dev(&e, skb);
 	pt_fill_sock(&e, skb);
-	pt_submit(&e);
+	if (pt_snap_len) { /* a verifier constant: without a sink asking for bytes, only pt_submit remains */
+		unsigned char *l3 = pt_l3_of(skb, where);
+		/* From the network header, as far as the linear data goes (headers always are; the payload
+		 * of a large or paged buffer may be shorter than its length). */
+		long linear = (long)(skb->len - skb->data_len) - (long)(l3 - skb->data);
+		pt_submit_bytes(&e, l3, linear > 0 ? (__u64)linear : 0);
+	} else {
+		pt_submit(&e);
+	}
 	return 0;
 }
 

@@ -44,6 +44,11 @@ final class BackgroundTrace {
         fail("pkttrace did not say '" + text + "' in " + seconds + " s:\n" + Files.readString(err));
     }
 
+    /** Ctrl-C: SIGINT to the JVM (bin/pkttrace execs java, so the pid is the JVM's); the run ends as a user ends it. */
+    void interrupt() throws Exception {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
+
     Cli.Result finish() throws Exception {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pkttrace.core.testing.KernelTestSupport;
+import io.pkttrace.core.testing.Tshark;
 import io.pkttrace.plugins.vrouter.Datapath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,40 @@ class VrouterDatapathIT {
         VrouterRun r = VrouterRun.of(driver, List.of("-n", Integer.toString(ROUNDS)), argv.toArray(String[]::new));
         assertEquals(143, r.exit(), "stopped by SIGTERM, as scripts stop it: " + r);
         return r;
+    }
+
+    /**
+     * {@code --sink pcapng} beside the json sink: one packet per event, the outer IP header's bytes (as the
+     * vrouter holds the packet) where the event has a packet, none for calls without one, and the
+     * function in every comment.
+     */
+    @org.junit.jupiter.api.Test
+    void pcapngCaptureOfTheDatapath() throws Exception {
+        Path capture = tmp.resolve("vrouter.pcapng");
+        VrouterRun r = run("-O2", "--sink", "json", "--sink", "pcapng:output=" + capture);
+        List<JsonNode> events = r.events();
+        List<String> rows = Tshark.fields(capture, "frame.cap_len", "ip.src", "ipv6.src", "frame.comment");
+        assertEquals(events.size(), rows.size(), "a packet per event: " + r.err());
+        int withBytes = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode e = events.get(i);
+            String[] f = rows.get(i).split("\\|", -1);
+            String where = rows.get(i) + " vs " + e;
+            assertTrue(f[3].startsWith("vrouter function " + e.get("hook").asText() + " " + e.get("call").asText()), where);
+            if (!e.has("bytes")) {
+                assertEquals("0", f[0], where);
+                assertTrue(f[3].endsWith("; no packet bytes"), where);
+                continue;
+            }
+            withBytes++;
+            assertTrue(Integer.parseInt(f[0]) > 0, where);
+            String src = (e.has("outer_src") ? e.get("outer_src") : e.get("src")).asText();
+            String first = (f[1].isEmpty() ? f[2] : f[1]).split(",")[0];
+            if (e.has("src") || e.has("outer_src")) {
+                assertEquals(src, first, "the outer network header's source: " + where);
+            }
+        }
+        assertTrue(withBytes > events.size() / 4, withBytes + " of " + events.size() + " events carry packet bytes");
     }
 
     @ParameterizedTest

@@ -13,6 +13,9 @@ import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.plugins.bench.NullSink;
 import io.pkttrace.plugins.sinks.console.ConsoleConfig;
 import io.pkttrace.plugins.sinks.console.ConsoleSink;
+import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.pcapng.PcapngConfig;
+import io.pkttrace.plugins.sinks.pcapng.PcapngSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -63,6 +66,9 @@ public class HotPathBenchmark {
             new StandardRecordDecoder(layout, "netpath", new String[] {null, "tx", "rx", "drop", "consume"}, DropReasons.none());
     private final ByteBuffer synthetic = Records.synthetic();
     private final ByteBuffer udp = Records.udp();
+    private final ByteBuffer udpWithBytes = Records.udpWithBytes();
+    private final PacketEvent udpBytesEvent = new PacketEvent();
+    private PcapngSink pcapngSink;
     private final PacketEvent event = new PacketEvent();
     private final PacketEvent udpEvent = new PacketEvent();
     private final NullSink nullSink = new NullSink(false, System.err);
@@ -78,6 +84,14 @@ public class HotPathBenchmark {
     public void setUp() throws IOException {
         netpathDecoder.decode(udp, Records.OFFSET, Records.SIZE, udpEvent.clear());
         consoleSink = new ConsoleSink(new ConsoleConfig(false), new PrintStream(OutputStream.nullOutputStream(), false));
+        netpathDecoder.decode(udpWithBytes, Records.OFFSET, Records.SIZE + Records.SNAP, udpBytesEvent.clear());
+        pcapngSink = new PcapngSink(new PcapngConfig(OutputTarget.stdout("sink pcapng"), Records.SNAP, 0L),
+                OutputStream.nullOutputStream());
+        try {
+            pcapngSink.start();
+        } catch (io.pkttrace.api.PkttraceException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         // An empty /run/netns: every lookup misses, as for the initial namespace and unnamed ones.
         emptyNetnsDir = Files.createTempDirectory("ptb-netns");
         netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
@@ -110,6 +124,14 @@ public class HotPathBenchmark {
         return e;
     }
 
+    /** A record with the packet bytes a pcapng sink asked for: the copy into the event's reused array. */
+    @Benchmark
+    public PacketEvent decodeUdpWithBytes() {
+        PacketEvent e = event.clear();
+        netpathDecoder.decode(udpWithBytes, Records.OFFSET, Records.SIZE + Records.SNAP, e);
+        return e;
+    }
+
     @Benchmark
     public boolean filterMatchAll() {
         return MATCH_ALL.matches(udpEvent);
@@ -135,6 +157,12 @@ public class HotPathBenchmark {
     public long sinkNull() {
         nullSink.accept(udpEvent);
         return nullSink.checksum();
+    }
+
+    /** One enhanced packet block (bytes, interface lookup, comment) into a buffered stream. */
+    @Benchmark
+    public void sinkPcapng() {
+        pcapngSink.accept(udpBytesEvent);
     }
 
     @Benchmark

@@ -76,4 +76,21 @@ final class Records {
         b.putInt(o + 112, F_HAS_L3 | F_HAS_L4);
         return b;
     }
+
+    /** Packet bytes a record carries when a sink asked for them (the pcapng sink's default snap length). */
+    static final int SNAP = 128;
+
+    /** {@link #udp()} with the record's tail as netpath writes it for a pcapng sink: caplen, then the datagram's first bytes. */
+    static ByteBuffer udpWithBytes() {
+        ByteBuffer b = ByteBuffer.allocateDirect(OFFSET + SIZE + SNAP).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, udp(), 0, OFFSET + SIZE);
+        int o = OFFSET;
+        b.putInt(o + 116, 46);                     // caplen: the whole 46-byte datagram
+        byte[] ip = {0x45, 0, 0, 46, 0, 1, 0x40, 0, 0x40, 17, 0, 0, (byte) 198, 18, 0, 1, (byte) 198, 18, 0, 2,
+            (byte) 0x9c, 0x40, 0x27, 0x0f, 0, 26, 0, 0};
+        for (int i = 0; i < ip.length; i++) {
+            b.put(o + SIZE + i, ip[i]);
+        }
+        return b;
+    }
 }

@@ -79,6 +79,9 @@ public final class PacketEvent {
     private final long[] attrValues = new long[MAX_ATTRS];
     private final String[] attrTexts = new String[MAX_ATTRS];
     private int attrCount;
+    // The packet's first bytes from its network header, when a sink asked for them; allocated on first use.
+    private byte[] bytes;
+    private int bytesLength;
 
     /** Not a function-call event. */
     public static final int CALL_NONE = 0;
@@ -122,6 +125,7 @@ public final class PacketEvent {
             attrNames[i] = null; attrTexts[i] = null;
         }
         attrCount = 0;
+        bytesLength = 0;
         return this;
     }
 
@@ -151,6 +155,11 @@ public final class PacketEvent {
             attrNames[i] = null; attrTexts[i] = null; // no stale references in a pooled event
         }
         attrCount = o.attrCount;
+        if (o.bytesLength > 0) {
+            packetBytes(o.bytes, 0, o.bytesLength);
+        } else {
+            bytesLength = 0;
+        }
         return this;
     }
 
@@ -355,6 +364,41 @@ public final class PacketEvent {
     /** The encapsulation between the outer and the inner header, e.g. {@code mpls-udp}, {@code vxlan}; null if none. */
     public String encap() { return encap; }
     public PacketEvent encap(String v) { encap = v; return this; }
+
+    /** The most packet bytes an event carries (the largest snap length). */
+    public static final int MAX_PACKET_BYTES = 1024;
+
+    /**
+     * How many of the packet's first bytes the event carries, from its network header (IPv4 or IPv6
+     * header first): 0 unless a sink asked for them ({@link Sink#packetBytes()}) and the probe could read them.
+     */
+    public int packetBytesLength() { return bytesLength; }
+
+    /** The packet's bytes: the first {@link #packetBytesLength()} are meaningful (null when none ever were). Do not modify. */
+    public byte[] packetBytes() { return bytes; }
+
+    /** Sets the packet's first bytes (at most {@link #MAX_PACKET_BYTES}); reuses the event's array, so a pooled event does not allocate. */
+    public PacketEvent packetBytes(byte[] from, int offset, int length) {
+        int n = Math.min(length, MAX_PACKET_BYTES);
+        System.arraycopy(from, offset, ensureBytes(n), 0, n);
+        bytesLength = n;
+        return this;
+    }
+
+    /** Like {@link #packetBytes(byte[], int, int)}, from a buffer at an absolute offset (a ring record). */
+    public PacketEvent packetBytes(java.nio.ByteBuffer from, int offset, int length) {
+        int n = Math.min(length, MAX_PACKET_BYTES);
+        from.get(offset, ensureBytes(n), 0, n);
+        bytesLength = n;
+        return this;
+    }
+
+    private byte[] ensureBytes(int n) {
+        if (bytes == null || bytes.length < n) {
+            bytes = new byte[Math.max(n, 128)];
+        }
+        return bytes;
+    }
 
     /** Adds a probe-specific attribute (e.g. {@code vif}, {@code vp_type}); ignored beyond {@link #MAX_ATTRS}. */
     public PacketEvent attr(String name, AttrKind kind, long value) {

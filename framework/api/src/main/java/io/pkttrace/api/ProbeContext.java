@@ -75,6 +75,16 @@ public interface ProbeContext {
      */
     RecordDecoder standardDecoder(BpfObject object, String probeType, String[] hookNames) throws PkttraceException;
 
+    /**
+     * How many of each packet's first bytes the run's sinks asked for ({@link Sink#packetBytes()}), 0
+     * when none did. Objects opened through this context that use the probe SDK's output.h get it set
+     * before load (its {@code pt_snap_len}); a probe with its own record copies that many bytes from the
+     * packet's network header into it, and its decoder into {@link PacketEvent#packetBytes()}.
+     */
+    default int packetBytes() {
+        return 0;
+    }
+
     /** Tells the user which mechanism was used for what, and why an alternative was not. */
     void report(String line);
 }

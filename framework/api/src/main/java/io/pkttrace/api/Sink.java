@@ -5,6 +5,16 @@ package io.pkttrace.api;
  * event of a batch, then {@link #flush()} once per batch, and {@link #finish(RunStats)} once at the end.
  */
 public interface Sink extends Component {
+    /**
+     * How many of each packet's first bytes (from the network header) this sink needs, 0 for none (the
+     * default). The engine asks every sink before the probes load and has probes copy the largest
+     * number asked for (at most {@link PacketEvent#MAX_PACKET_BYTES}) into {@link PacketEvent#packetBytes()};
+     * when no sink asks, probes copy nothing and pay nothing.
+     */
+    default int packetBytes() {
+        return 0;
+    }
+
     /** Consumes one event; the instance is reused afterwards, so copy it to keep it. */
     void accept(PacketEvent event);
 

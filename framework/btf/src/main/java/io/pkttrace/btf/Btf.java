@@ -351,6 +351,31 @@ public final class Btf {
         return null;
     }
 
+    /** A global variable's place in its data section: byte offset and size. */
+    public record SectionVariable(int offset, int size) {
+    }
+
+    /**
+     * Where the global variable {@code var} lies in the data section {@code section} (e.g.
+     * {@code .rodata}) of a BPF object, or null when the section does not hold it: for Java code that
+     * sets a program's read-only globals before load, from the C declaration alone.
+     */
+    public SectionVariable sectionVariable(String section, String var) {
+        for (int sec : findAll(section, BtfKind.DATASEC)) {
+            if (sec < firstId) {
+                continue;
+            }
+            int at = record(sec) + TYPE_RECORD;
+            for (int i = 0; i < vlen(sec); i++, at += 12) {
+                int v = types.getInt(at);
+                if (kind(v) == BtfKind.VAR && name(v).equals(var)) {
+                    return new SectionVariable(types.getInt(at + 4), types.getInt(at + 8));
+                }
+            }
+        }
+        return null;
+    }
+
     /** Parameters of a FUNC_PROTO, or of a FUNC's prototype. */
     public List<Param> params(int id) {
         if (inBase(id)) {

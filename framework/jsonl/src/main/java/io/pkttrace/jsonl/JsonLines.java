@@ -71,6 +71,8 @@ public final class JsonLines {
     public static final String OUTER_DPORT = "outer_dport";
     public static final String ENCAP = "encap";
     public static final String ATTRS = "attrs";
+    /** The packet's first bytes from its network header, base64 (only when a sink asked for them, e.g. pcapng). */
+    public static final String BYTES = "bytes";
 
     /** Values of {@link #CALL}, indexed by {@code PacketEvent.CALL_*} (none for CALL_NONE). */
     public static final java.util.List<String> CALL_VALUES = java.util.Arrays.asList(null, "entry", "return", "return-missed");

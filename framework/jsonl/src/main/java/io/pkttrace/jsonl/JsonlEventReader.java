@@ -323,6 +323,7 @@ public final class JsonlEventReader implements AutoCloseable {
             case JsonLines.OUTER_DPORT -> e.outerPorts(e.outerSrcPort(), (int) integer(p, field, 0, 65535));
             case JsonLines.ENCAP -> e.encap(string(p, field));
             case JsonLines.ATTRS -> attrs(p, e);
+            case JsonLines.BYTES -> bytes(p, e);
             default -> p.skipChildren(); // a field added later within v1: not ours to judge
         }
     }
@@ -437,6 +438,23 @@ public final class JsonlEventReader implements AutoCloseable {
         }
         String s = t == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : p.getText();
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /** The packet's bytes, base64 as Jackson writes them; at most {@link PacketEvent#MAX_PACKET_BYTES}. */
+    private void bytes(JsonParser p, PacketEvent e) throws IOException, PkttraceException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw fail("field '" + JsonLines.BYTES + "' must be a base64 string, got " + shown(p));
+        }
+        byte[] b;
+        try {
+            b = p.getBinaryValue();
+        } catch (com.fasterxml.jackson.core.JsonParseException | IllegalArgumentException ex) {
+            throw fail("field '" + JsonLines.BYTES + "' is not valid base64");
+        }
+        if (b.length > PacketEvent.MAX_PACKET_BYTES) {
+            throw fail("field '" + JsonLines.BYTES + "' holds " + b.length + " bytes, more than " + PacketEvent.MAX_PACKET_BYTES);
+        }
+        e.packetBytes(b, 0, b.length);
     }
 
     private long packetId(String s) throws PkttraceException {

@@ -78,6 +78,7 @@ public final class JsonlEventWriter implements AutoCloseable {
     private static final SerializableString OUTER_DPORT = name(JsonLines.OUTER_DPORT);
     private static final SerializableString ENCAP = name(JsonLines.ENCAP);
     private static final SerializableString ATTRS = name(JsonLines.ATTRS);
+    private static final SerializableString BYTES = name(JsonLines.BYTES);
     private static final SerializableString[] CALL_NAMES = JsonLines.CALL_VALUES.stream()
             .map(v -> v == null ? null : name(v)).toArray(SerializableString[]::new);
 
@@ -94,6 +95,26 @@ public final class JsonlEventWriter implements AutoCloseable {
 
     private static SerializableString name(String s) {
         return new SerializedString(s);
+    }
+
+    private static volatile Long runOffset;
+
+    /**
+     * The offset of this run: {@link #measureClockOffsetNs()} once per process, so that every sink of a
+     * run (json, pcapng) converts the kernel's times identically and a recording's times replay
+     * exactly to what the other sinks of the same run wrote.
+     */
+    public static long runClockOffsetNs() {
+        Long o = runOffset;
+        if (o == null) {
+            synchronized (JsonlEventWriter.class) {
+                if (runOffset == null) {
+                    runOffset = measureClockOffsetNs();
+                }
+                o = runOffset;
+            }
+        }
+        return o;
     }
 
     /**
@@ -165,6 +186,10 @@ public final class JsonlEventWriter implements AutoCloseable {
         writeCall(e);
         writeOuter(e);
         writeAttrs(e);
+        if (e.packetBytesLength() > 0) {
+            g.writeFieldName(BYTES);
+            g.writeBinary(e.packetBytes(), 0, e.packetBytesLength()); // base64 straight into the output buffer
+        }
         g.writeEndObject();
         g.writeRaw('\n');
     }

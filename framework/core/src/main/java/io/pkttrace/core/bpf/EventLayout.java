@@ -9,11 +9,13 @@ import io.pkttrace.btf.StructLayout;
  * Where {@link StandardRecordDecoder} finds each field of {@code struct pkttrace_event} and which bits
  * the flags are: read by name from the BTF of the probe's object, where the SDK's event.h put them, so
  * that header is the only definition. Each field must have the size the decoder reads; a field that is
- * missing or of another size fails here, naming it, before anything is attached.
+ * missing or of another size fails here, naming it, before anything is attached. {@code data} is the
+ * record's variable tail: {@code caplen} packet bytes, present when the engine set a snap length.
  */
 public record EventLayout(int size, int tsNs, int skb, int retval, int netns, int ifindex, int pid, int len, int skIno,
                           int hook, int family, int proto, int saddr, int daddr, int sport, int dport, int icmpType,
                           int icmpCode, int icmpId, int icmpSeq, int cpu, int reason, int ifname, int flags,
+                          int caplen, int data,
                           int flagL3, int flagL4, int flagRetval, int flagIcmp) {
     /** Address and interface name lengths of the record (IPv6 address, IFNAMSIZ). */
     public static final int ADDRESS_BYTES = 16;
@@ -29,7 +31,7 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
                 s.offset("saddr", ADDRESS_BYTES), s.offset("daddr", ADDRESS_BYTES), s.offset("sport", 2),
                 s.offset("dport", 2), s.offset("icmp_type", 1), s.offset("icmp_code", 1), s.offset("icmp_id", 2),
                 s.offset("icmp_seq", 2), s.offset("cpu", 2), s.offset("reason", 4), s.offset("ifname", IFNAME_BYTES),
-                s.offset("flags", 4), (int) f.value("PT_F_HAS_L3"), (int) f.value("PT_F_HAS_L4"),
+                s.offset("flags", 4), s.offset("caplen", 4), s.offset("data", 0), (int) f.value("PT_F_HAS_L3"), (int) f.value("PT_F_HAS_L4"),
                 (int) f.value("PT_F_HAS_RETVAL"), (int) f.value("PT_F_ICMP"));
     }
 }

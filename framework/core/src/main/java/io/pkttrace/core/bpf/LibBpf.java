@@ -85,6 +85,9 @@ public interface LibBpf {
 
     int bpf_map__set_max_entries(Pointer map, int maxEntries);
 
+    /** The initial contents of a global data section's map (.rodata, .data); before load. */
+    int bpf_map__set_initial_value(Pointer map, Pointer data, @size_t long size);
+
     int bpf_map__max_entries(Pointer map);
 
     @SaveError

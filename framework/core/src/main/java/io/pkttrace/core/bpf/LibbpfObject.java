@@ -159,6 +159,28 @@ public final class LibbpfObject implements BpfObject {
         }
     }
 
+    /**
+     * Sets a 32-bit read-only global (a {@code const volatile} variable) that is alone in its own data
+     * section, before {@link #load()}; its place comes from the object's BTF. Returns false when the
+     * object does not have it (a probe that does not use it).
+     */
+    public boolean setReadOnlyGlobal(String section, String variable, int value) throws PkttraceException {
+        Btf.SectionVariable v = btf().sectionVariable(section, variable);
+        if (v == null) {
+            return false;
+        }
+        if (v.offset() != 0 || v.size() != 4) {
+            throw new PkttraceException("BPF object '" + name + "': " + variable + " is not a 32-bit variable alone in "
+                    + section, "rebuild the plugin against this pkttrace's probe SDK");
+        }
+        Pointer buf = n.allocate(4);
+        buf.putInt(0, value); // little-endian host, as the object
+        if (bpf.bpf_map__set_initial_value(map(section), buf, 4) != 0) {
+            throw new PkttraceException("cannot set " + variable + " of '" + name + "'", null);
+        }
+        return true;
+    }
+
     @Override
     public void load() throws PkttraceException {
         // Each program gets a log buffer; libbpf fills it (log level 1) only when the verifier rejects.

@@ -45,6 +45,8 @@ public final class StandardRecordDecoder implements RecordDecoder {
     private final int reason;
     private final int ifname;
     private final int flags;
+    private final int caplen;
+    private final int data;
     private final int flagL3;
     private final int flagL4;
     private final int flagRetval;
@@ -79,6 +81,8 @@ public final class StandardRecordDecoder implements RecordDecoder {
         reason = l.reason();
         ifname = l.ifname();
         flags = l.flags();
+        caplen = l.caplen();
+        data = l.data();
         flagL3 = l.flagL3();
         flagL4 = l.flagL4();
         flagRetval = l.flagRetval();
@@ -125,6 +129,10 @@ public final class StandardRecordDecoder implements RecordDecoder {
             e.drop(r, dropReasons.name(r));
         }
         e.ifname(ifname(b, o + ifname, e.netnsInode(), e.ifindex()));
+        int c = b.getInt(o + caplen);
+        if (c > 0 && data + c <= length) { // the tail the probe wrote when the engine set a snap length
+            e.packetBytes(b, o + data, c);
+        }
         return true;
     }
 

@@ -26,6 +26,7 @@ final class LiveInput implements PipelineInput {
     private final EngineSettings settings;
     private final List<Named<Probe>> probes;
     private final TupleRules kernelRules;
+    private final int packetBytes;
     private final List<Named<Probe>> started = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
     private ProbeRuntime runtime;
@@ -33,6 +34,12 @@ final class LiveInput implements PipelineInput {
     private boolean closed;
 
     LiveInput(NativeBpf n, EngineSettings settings, List<Named<Probe>> probes, TupleRules kernelRules) {
+        this(n, settings, probes, kernelRules, 0);
+    }
+
+    /** @param packetBytes how many of each packet's first bytes the sinks asked for, 0 for none */
+    LiveInput(NativeBpf n, EngineSettings settings, List<Named<Probe>> probes, TupleRules kernelRules, int packetBytes) {
+        this.packetBytes = packetBytes;
         this.n = n;
         this.settings = settings;
         this.probes = List.copyOf(probes);
@@ -41,7 +48,7 @@ final class LiveInput implements PipelineInput {
 
     @Override
     public List<Source> open(Consumer<String> reporter) throws PkttraceException {
-        runtime = new ProbeRuntime(n, settings, kernelRules, DropReasons.fromKernel(), reporter);
+        runtime = new ProbeRuntime(n, settings, kernelRules, DropReasons.fromKernel(), reporter, packetBytes);
         for (Named<Probe> p : probes) {
             started.add(p);
             runtime.starting(p.name());

@@ -5,6 +5,7 @@ import io.pkttrace.api.Enricher;
 import io.pkttrace.api.EventSource;
 import io.pkttrace.api.Filter;
 import io.pkttrace.api.Options;
+import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.Sink;
@@ -97,8 +98,18 @@ public final class PipelineBuilder {
             reporter.accept("filters: " + offering + " filters have kernel rules; their AND cannot be pushed into"
                     + " one BPF rule set, so they run in Java only (give all keys to one filter to filter in the kernel)");
         }
-        LiveInput input = new LiveInput(n, spec.settings(), createAll(probes), kernelRules(plain));
-        return new Pipeline(input, spec.settings(), allFilters, createAll(enrichers), createAll(sinks), gate, reporter);
+        List<Named<Sink>> createdSinks = createAll(sinks);
+        LiveInput input = new LiveInput(n, spec.settings(), createAll(probes), kernelRules(plain), packetBytes(createdSinks));
+        return new Pipeline(input, spec.settings(), allFilters, createAll(enrichers), createdSinks, gate, reporter);
+    }
+
+    /** The largest snap length any sink asked for (at most {@link PacketEvent#MAX_PACKET_BYTES}), 0 for none. */
+    static int packetBytes(List<Named<Sink>> sinks) {
+        int most = 0;
+        for (Named<Sink> s : sinks) {
+            most = Math.max(most, s.value().packetBytes());
+        }
+        return Math.min(most, PacketEvent.MAX_PACKET_BYTES);
     }
 
     /** A run over recorded events (no kernel access): the spec names no probe. */

@@ -28,6 +28,10 @@ final class ProbeRuntime implements ProbeContext {
     record User(String probe, EventSource source) {
     }
 
+    /** The probe SDK's snap length: a read-only global alone in its section (output.h). */
+    static final String SNAP_SECTION = ".rodata.pkttrace";
+    static final String SNAP_VARIABLE = "pt_snap_len";
+
     private final NativeBpf n;
     private final EngineSettings settings;
     private final TupleRules kernelRules;
@@ -36,10 +40,20 @@ final class ProbeRuntime implements ProbeContext {
     private final List<LibbpfObject> opened = new ArrayList<>();
     private final List<Ring> rings = new ArrayList<>();
     private final List<User> users = new ArrayList<>();
+    private final int packetBytes;
+    private final java.util.Set<String> snapReported = new java.util.HashSet<>();
+    private final java.util.Set<String> ringReported = new java.util.HashSet<>();
     private String probe = "probe";
 
     ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
                  Consumer<String> reporter) {
+        this(n, settings, kernelRules, dropReasons, reporter, 0);
+    }
+
+    /** @param packetBytes the snap length the sinks asked for, 0 for none */
+    ProbeRuntime(NativeBpf n, EngineSettings settings, TupleRules kernelRules, DropReasons dropReasons,
+                 Consumer<String> reporter, int packetBytes) {
+        this.packetBytes = packetBytes;
         this.n = n;
         this.settings = settings;
         this.kernelRules = kernelRules;
@@ -56,10 +70,61 @@ final class ProbeRuntime implements ProbeContext {
     public BpfObject open(String name, byte[] elf) throws PkttraceException {
         LibbpfObject obj = LibbpfObject.open(n, name, elf);
         opened.add(obj);
+        int snap = packetBytes > 0 ? setSnapLength(obj) : 0;
         if (obj.hasMap("pt_events")) {
-            obj.setMaxEntries("pt_events", settings.ringBytes());
+            obj.setMaxEntries("pt_events", ringBytes(obj, snap));
         }
         return obj;
+    }
+
+    /**
+     * The ring's size: --ring-size, scaled when records carry packet bytes so that the ring holds as
+     * many records as without them (a burst it absorbs without bytes it absorbs with them).
+     */
+    private int ringBytes(LibbpfObject obj, int snap) throws PkttraceException {
+        int ring = settings.ringBytes();
+        if (snap == 0 || obj.btf().find("pkttrace_event", io.pkttrace.btf.BtfKind.STRUCT) < 0) {
+            return ring;
+        }
+        long record;
+        try {
+            record = io.pkttrace.btf.StructLayout.of(obj.btf(), "pkttrace_event").size();
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+        long scaled = ring * (record + snap + 8) / (record + 8); // 8: the ring's record header
+        int pow2 = (int) Math.min(1L << 30, Long.highestOneBit(scaled - 1) << 1);
+        if (pow2 > ring && ringReported.add(probe)) {
+            reporter.accept(probe + ": ring buffer " + (pow2 >> 20) + " MiB instead of " + (ring >> 20)
+                    + " MiB: records carry " + snap + " packet bytes, so it holds as many of them");
+        }
+        return Math.max(ring, pow2);
+    }
+
+    /** Sets the SDK's pt_snap_len of an object that has it (output.h), capped at what the object can copy. */
+    private int setSnapLength(LibbpfObject obj) throws PkttraceException {
+        int snap = packetBytes;
+        try {
+            if (!obj.btf().findAll("pt_snap_limit", io.pkttrace.btf.BtfKind.ENUM).isEmpty()) {
+                snap = (int) Math.min(snap, io.pkttrace.btf.EnumConstants.of(obj.btf(), "pt_snap_limit").value("PT_SNAP_MAX"));
+            }
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+        if (obj.setReadOnlyGlobal(SNAP_SECTION, SNAP_VARIABLE, snap)) {
+            if (snapReported.add(probe)) {
+                reporter.accept(probe + ": each packet's first " + snap + " bytes are copied (a sink asked for them)");
+            }
+            return snap;
+        }
+        reporter.accept(probe + ": BPF object " + obj.name() + " does not copy packet bytes (it does not use the probe SDK's"
+                + " output.h): its events reach the sinks without them");
+        return 0;
+    }
+
+    @Override
+    public int packetBytes() {
+        return packetBytes;
     }
 
     @Override

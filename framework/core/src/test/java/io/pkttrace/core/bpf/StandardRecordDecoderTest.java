@@ -65,6 +65,33 @@ class StandardRecordDecoderTest {
                         l.family(), l.proto(), l.saddr(), l.daddr(), l.sport(), l.dport(), l.icmpType(), l.icmpCode(),
                         l.icmpId(), l.icmpSeq(), l.cpu(), l.reason(), l.ifname(), l.flags()));
         assertEquals(List.of(1, 2, 4, 8), List.of(l.flagL3(), l.flagL4(), l.flagRetval(), l.flagIcmp()));
+        assertEquals(List.of(116, 120), List.of(l.caplen(), l.data()), "the packet bytes' count, then the bytes after the record");
+    }
+
+    /** A record with the tail a probe writes when the engine set a snap length: caplen bytes after the fixed part. */
+    @Test
+    void decodesPacketBytesOfTheRecordsTail() throws Exception {
+        byte[] s = InetAddress.getByName("198.18.1.2").getAddress();
+        byte[] d = InetAddress.getByName("198.18.2.2").getAddress();
+        ByteBuffer fixed = record(1, 1, s, d, 1, "eth0");
+        ByteBuffer b = ByteBuffer.allocate(BASE + 120 + 64).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, fixed, 0, BASE + 120);
+        b.putInt(BASE + 116, 20);
+        for (int i = 0; i < 64; i++) {
+            b.put(BASE + 120 + i, (byte) (0x45 + i));
+        }
+        PacketEvent e = new PacketEvent();
+        assertTrue(decoder.decode(b, BASE, 120 + 64, e));
+        assertEquals(20, e.packetBytesLength(), "caplen bytes, not the whole reserved tail");
+        assertEquals(0x45, e.packetBytes()[0]);
+        assertEquals(0x45 + 19, e.packetBytes()[19]);
+        e.clear();
+        assertEquals(0, e.packetBytesLength());
+        b.putInt(BASE + 116, 100); // more than the record holds: not trusted
+        assertTrue(decoder.decode(b, BASE, 120 + 64, e));
+        assertEquals(0, e.packetBytesLength());
+        assertTrue(decoder.decode(fixed, BASE, 120, e));
+        assertEquals(0, e.packetBytesLength(), "a record without a tail has no bytes");
     }
 
     @Test

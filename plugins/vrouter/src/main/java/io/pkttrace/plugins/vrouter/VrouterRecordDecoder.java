@@ -28,7 +28,7 @@ final class VrouterRecordDecoder implements RecordDecoder {
     private final int size;
     private final int ts, packetId, parentId, pkt, retval, duration, func, parentFunc, tgid, tid, kind, flags, encap,
             encapId, depth, cpu, vif, nh, vpData, vpLen, vpNetwork, vpInner, vpFlags, vpType, vifName, ethDst, ethSrc,
-            ethProto, vlan, arpOp, arpSha, arpSpa, arpTha, arpTpa;
+            ethProto, vlan, arpOp, arpSha, arpSpa, arpTha, arpTpa, caplen, data;
     private final Tuple inner;
     private final Tuple outer;
     private final int kEntry, kReturn, kMissed;
@@ -94,6 +94,9 @@ final class VrouterRecordDecoder implements RecordDecoder {
         arpSpa = s.offset("arp_spa", 4);
         arpTha = s.offset("arp_tha", 6);
         arpTpa = s.offset("arp_tpa", 4);
+        caplen = s.offset("caplen", 2);
+        data = layout.struct("pt_vr_scratch").offset("data", (int) layout.enumValue("pt_snap_limit", "PT_SNAP_MAX"))
+                - layout.struct("pt_vr_scratch").offset("ev", size); // the bytes follow the record in the ring
         kEntry = (int) layout.enumValue("pt_vr_kind", "PT_VR_ENTRY");
         kReturn = (int) layout.enumValue("pt_vr_kind", "PT_VR_RETURN");
         kMissed = (int) layout.enumValue("pt_vr_kind", "PT_VR_RETURN_MISSED");
@@ -190,6 +193,10 @@ final class VrouterRecordDecoder implements RecordDecoder {
         int pf = b.getInt(o + parentFunc);
         if (parent != 0 && pf >= 0 && pf < names.length && names[pf] != null) {
             e.attr("copied_in", names[pf]);
+        }
+        int c = b.getShort(o + caplen) & 0xffff;
+        if (c > 0 && data + c <= length) { // the outer network header on, when a sink asked for packet bytes
+            e.packetBytes(b, o + data, c);
         }
         return true;
     }

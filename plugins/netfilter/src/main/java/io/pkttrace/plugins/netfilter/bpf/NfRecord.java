@@ -26,12 +26,16 @@ public final class NfRecord {
     public static final int TH_READ = 47;
     public static final int TABLE_FAMILY = 48;
     public static final int L4PROTO = 49;
+    /** Packet bytes after the record ({@link #DATA}), present when the engine set a snap length. */
+    public static final int CAPLEN = 50;
     public static final int IN_NAME = 56;
     public static final int OUT_NAME = 72;
     public static final int NH = 88;
     public static final int TH = 128;
     public static final int TABLE = 152;
     public static final int CHAIN = 184;
+    /** Where the packet's bytes start: right after the record (struct pt_nf_slot's data). */
+    public static final int DATA = SIZE;
 
     /** Field name in C -> offset, for the layout test. */
     public static final java.util.Map<String, Integer> FIELDS = java.util.Map.ofEntries(
@@ -41,8 +45,17 @@ public final class NfRecord {
             java.util.Map.entry("kind", KIND), java.util.Map.entry("pf", PF), java.util.Map.entry("hook", HOOK),
             java.util.Map.entry("nh_len", NH_LEN), java.util.Map.entry("th_len", TH_LEN), java.util.Map.entry("th_read", TH_READ),
             java.util.Map.entry("table_family", TABLE_FAMILY), java.util.Map.entry("l4proto", L4PROTO),
+            java.util.Map.entry("caplen", CAPLEN),
             java.util.Map.entry("in_name", IN_NAME), java.util.Map.entry("out_name", OUT_NAME), java.util.Map.entry("nh", NH),
             java.util.Map.entry("th", TH), java.util.Map.entry("table", TABLE), java.util.Map.entry("chain", CHAIN));
+
+    /** The packet's bytes of the record at {@code o} of {@code length} bytes into {@code e}, if it carries any. */
+    public static void packetBytes(java.nio.ByteBuffer b, int o, int length, io.pkttrace.api.PacketEvent e) {
+        int caplen = b.getShort(o + CAPLEN) & 0xffff;
+        if (caplen > 0 && DATA + caplen <= length) {
+            e.packetBytes(b, o + DATA, caplen);
+        }
+    }
 
     /** Record kinds (PT_NF_* in the C file). */
     public static final int KIND_HOOK = 1;

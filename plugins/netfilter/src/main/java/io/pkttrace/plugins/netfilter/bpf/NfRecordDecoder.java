@@ -30,7 +30,7 @@ public final class NfRecordDecoder implements RecordDecoder {
         }
         int kind = b.get(o + NfRecord.KIND) & 0xff;
         if (kind == NfRecord.KIND_HOOK) {
-            records.add(b, o);
+            records.add(b, o, length);
             return false;
         }
         if (kind != NfRecord.KIND_NFT_VERDICT && kind != NfRecord.KIND_XT_VERDICT) {
@@ -62,6 +62,7 @@ public final class NfRecordDecoder implements RecordDecoder {
             chain = NfNetlink.hookName(hook).toUpperCase();
         }
         e.netfilter(table, chain, NfNetlink.verdictName((int) b.getLong(o + NfRecord.VERDICT))).nfFamily(family);
+        NfRecord.packetBytes(b, o, length, e);
         return true;
     }
 

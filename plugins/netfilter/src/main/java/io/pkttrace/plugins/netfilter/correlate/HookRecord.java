@@ -23,9 +23,21 @@ public final class HookRecord {
     final byte[] th = new byte[20];
     int thLen;
     int thRead;
+    /** The packet's first bytes when a sink asked for them (allocated once per pooled record). */
+    byte[] data;
+    int caplen;
 
-    /** Reads a record of kind HOOK (or the common part of a verdict record) at {@code o}. */
-    void read(ByteBuffer b, int o) {
+    /** Reads a record of kind HOOK (or the common part of a verdict record) at {@code o}, {@code length} bytes long. */
+    void read(ByteBuffer b, int o, int length) {
+        caplen = b.getShort(o + NfRecord.CAPLEN) & 0xffff;
+        if (caplen > 0 && NfRecord.DATA + caplen <= length) {
+            if (data == null || data.length < caplen) {
+                data = new byte[caplen];
+            }
+            b.get(o + NfRecord.DATA, data, 0, caplen);
+        } else {
+            caplen = 0;
+        }
         ts = b.getLong(o + NfRecord.TS_NS);
         skb = b.getLong(o + NfRecord.SKB);
         netns = b.getInt(o + NfRecord.NETNS) & 0xffffffffL;

@@ -26,10 +26,10 @@ public final class HookRecords {
     private long watermark = Long.MIN_VALUE;
     private long unclaimed;
 
-    /** Takes the record at {@code o} of the ring. */
-    public void add(ByteBuffer b, int o) {
+    /** Takes the record at {@code o} of the ring, {@code length} bytes long (with the packet's bytes, if any). */
+    public void add(ByteBuffer b, int o, int length) {
         HookRecord r = pool.isEmpty() ? new HookRecord() : pool.poll();
-        r.read(b, o);
+        r.read(b, o, length);
         ArrayDeque<HookRecord> q = queue(r.netns, r.pf, r.hook, true);
         if (q == null) {
             pool.add(r);

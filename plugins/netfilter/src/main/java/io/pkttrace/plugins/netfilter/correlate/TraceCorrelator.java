@@ -297,6 +297,9 @@ public final class TraceCorrelator implements NfNetlinkDecoder.Handler {
         int l4proto = -1;
         if (r != null) {
             e.packetId(r.skb).cpu(r.cpu).length(r.len);
+            if (r.caplen > 0) {
+                e.packetBytes(r.data, 0, r.caplen);
+            }
             int ifindex = inbound ? r.inIfindex : r.outIfindex;
             if (ifindex != 0) {
                 e.ifindex(ifindex).ifname(ifNames.name(ns.inode, ifindex, inbound ? r.inName : r.outName));

@@ -39,5 +39,9 @@ class NfRecordLayoutTest {
         for (String field : c.keySet()) {
             assertTrue(field.startsWith("_pad") || NfRecord.FIELDS.containsKey(field), "C field " + field + " is not read by Java");
         }
+        Matcher slot = Pattern.compile("STRUCT 'pt_nf_slot' size=\\d+ vlen=2\\n\\t'r' type_id=\\d+ bits_offset=0\\n"
+                + "\\t'data' type_id=\\d+ bits_offset=(\\d+)").matcher(btf);
+        assertTrue(slot.find(), "struct pt_nf_slot: the record, then the packet's bytes");
+        assertEquals(NfRecord.DATA, Integer.parseInt(slot.group(1)) / 8, "the packet's bytes follow the record");
     }
 }

@@ -94,7 +94,7 @@ class TraceCorrelatorTest {
     @Test
     void aHookPassGetsThePacketIdTimeAndDeviceOfItsRecordAndEveryChainItsRule() {
         byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, 100, true, 7, 1);
-        records.add(record(1_000, 0xffff0001L, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
+        records.add(record(1_000, 0xffff0001L, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0, NfRecord.SIZE);
         anchor(0x1234, h, 5_000);
         inputChain(0x1234, h, 5_000);
         assertEquals(3, process(5_000));
@@ -123,7 +123,7 @@ class TraceCorrelatorTest {
         anchor(0x99, h, 10_000);
         inputChain(0x99, h, 10_000);
         assertEquals(0, process(10_100), "waits: the ring has not been read past the message yet");
-        records.add(record(9_000, 0xffff0002L, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
+        records.add(record(9_000, 0xffff0002L, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0, NfRecord.SIZE);
         assertEquals(3, process(10_200));
         assertTrue(out.stream().allMatch(e -> e.packetId() == 0xffff0002L));
     }
@@ -134,7 +134,7 @@ class TraceCorrelatorTest {
         byte[][] other = TraceMessages.icmpEcho(CLIENT, SERVER, 103, true, 7, 4);
         anchor(0x55, h, 10_000);
         inputChain(0x55, h, 10_000);
-        records.add(record(10_000 + TraceCorrelator.RING_SLACK_NS + 1, 0xffff0003L, NfNetlink.NF_INET_LOCAL_IN, other[0], other[1]), 0);
+        records.add(record(10_000 + TraceCorrelator.RING_SLACK_NS + 1, 0xffff0003L, NfNetlink.NF_INET_LOCAL_IN, other[0], other[1]), 0, NfRecord.SIZE);
         assertEquals(3, process(10_500));
         assertEquals(0, out.get(0).packetId());
         assertEquals(1, correlator.withoutRecord());
@@ -155,8 +155,8 @@ class TraceCorrelatorTest {
     @Test
     void identicalPacketsAreMatchedOldestFirstAndCountedAmbiguous() {
         byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, 105, true, 7, 6);
-        records.add(record(100, 0xa1, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
-        records.add(record(200, 0xa2, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
+        records.add(record(100, 0xa1, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0, NfRecord.SIZE);
+        records.add(record(200, 0xa2, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0, NfRecord.SIZE);
         anchor(1, h, 300);
         inputChain(1, h, 300);
         anchor(2, h, 300);
@@ -171,8 +171,8 @@ class TraceCorrelatorTest {
         // A REJECT sends an ICMP error from inside the chain that rejects: its pass comes between.
         byte[][] udp = TraceMessages.icmpEcho(SERVER, CLIENT, 106, true, 1, 1);
         byte[][] icmp = TraceMessages.icmpEcho(SERVER, CLIENT, 107, false, 2, 2);
-        records.add(record(10, 0xb1, NfNetlink.NF_INET_LOCAL_IN, udp[0], udp[1]), 0);
-        records.add(record(20, 0xb2, NfNetlink.NF_INET_LOCAL_IN, icmp[0], icmp[1]), 0);
+        records.add(record(10, 0xb1, NfNetlink.NF_INET_LOCAL_IN, udp[0], udp[1]), 0, NfRecord.SIZE);
+        records.add(record(20, 0xb2, NfNetlink.NF_INET_LOCAL_IN, icmp[0], icmp[1]), 0, NfRecord.SIZE);
         anchor(1, udp, 30);
         anchor(2, icmp, 30);
         inputChain(2, icmp, 30);
@@ -185,7 +185,7 @@ class TraceCorrelatorTest {
     /** A drop by rule {@code handle}, not in the listing, after a change whose listing is still coming. */
     private void dropByAnUnlistedRule(long handle, int ipId) {
         byte[][] h = TraceMessages.icmpEcho(CLIENT, SERVER, ipId, true, 7, ipId);
-        records.add(record(1, 0xc0 + ipId, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0);
+        records.add(record(1, 0xc0 + ipId, NfNetlink.NF_INET_LOCAL_IN, h[0], h[1]), 0, NfRecord.SIZE);
         ns.requested.incrementAndGet(); // the consumer saw a change and asked for a listing
         anchor(ipId, h, 10);
         correlator.offer(ns, message("filter", "INPUT", NfNetlink.NFT_TRACETYPE_RULE, handle, NfNetlink.NF_DROP, null, ipId, h), 10);

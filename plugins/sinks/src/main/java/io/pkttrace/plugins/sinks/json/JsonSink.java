@@ -6,6 +6,7 @@ import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
 import io.pkttrace.jsonl.JsonlEventWriter;
 import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.SinkOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -18,10 +19,10 @@ import java.time.Instant;
  */
 public final class JsonSink implements Sink {
     private final JsonConfig config;
-    private final OutputStream injected;
+    private final SinkOutput output;
     private JsonlEventWriter writer;
+    private SinkOutput.Write flushWrite;
     private long offsetNs;
-    private boolean failed;
 
     /** A sink writing to the configured output, opened by {@link #start()}. */
     public JsonSink(JsonConfig config) {
@@ -31,7 +32,7 @@ public final class JsonSink implements Sink {
     /** A sink writing to {@code out} instead of the configured output (tests, embedding). */
     public JsonSink(JsonConfig config, OutputStream out) {
         this.config = config;
-        this.injected = out;
+        this.output = new SinkOutput(config.output(), out);
     }
 
     /** The offset in use (after {@link #start()}). */
@@ -41,59 +42,46 @@ public final class JsonSink implements Sink {
 
     @Override
     public void start() throws PkttraceException {
-        OutputStream out = injected != null ? injected : config.output().open();
+        OutputStream out = output.open();
         try {
             writer = new JsonlEventWriter(out);
+            flushWrite = writer::flush;
         } catch (IOException e) {
             throw new PkttraceException("sink json: cannot write to " + config.output().describe() + " (" + e.getMessage() + ")", null);
         }
-        offsetNs = config.clockOffsetNs() != null ? config.clockOffsetNs() : JsonlEventWriter.measureClockOffsetNs();
+        offsetNs = config.clockOffsetNs() != null ? config.clockOffsetNs() : JsonlEventWriter.runClockOffsetNs();
     }
 
     @Override
     public void accept(PacketEvent e) {
-        if (failed) {
+        if (output.failed()) {
             return;
         }
         try {
             writer.write(e, offsetNs);
         } catch (IOException ex) {
-            throw fail(ex);
+            throw output.fail(ex); // the generator's state is unknown now: write nothing more
         }
     }
 
     @Override
     public void flush() {
-        if (failed || writer == null) {
-            return;
-        }
-        try {
-            writer.flush();
-        } catch (IOException ex) {
-            throw fail(ex);
-        }
-    }
-
-    private RuntimeException fail(IOException ex) {
-        failed = true; // the generator's state is unknown now: write nothing more
-        return config.output().writeFailed(ex);
+        output.run(flushWrite); // null before start
     }
 
     /** Writes nothing unless {@code summary=true}: the stream stays pure events by default. */
     @Override
     public void finish(RunStats stats) {
-        if (failed || writer == null) {
+        if (writer == null) {
             return;
         }
-        try {
+        output.run(() -> {
             if (config.summary()) {
                 Instant now = Instant.now(); // when the run ended here, not derived from ts_ns (replay)
                 writer.writeSummary(stats, now.getEpochSecond() * 1_000_000_000L + now.getNano());
             }
             writer.flush();
-        } catch (IOException ex) {
-            throw fail(ex);
-        }
+        });
     }
 
     @Override

@@ -9,13 +9,17 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes the pcapng format (IETF draft-ietf-opsawg-pcapng) that Wireshark and tshark read: one
  * section, interface description blocks, and enhanced packet blocks with nanosecond timestamps and a
- * comment. Little-endian, every block padded to 32 bits. One reusable buffer: writing a packet does
- * not allocate (comments are encoded into it directly).
+ * comment. Little-endian, every block padded to 32 bits. Blocks are built in one reused buffer, which
+ * is handed to the stream only when it holds {@value #DRAIN_AT} bytes or on {@link #flush()}: writing a
+ * packet neither allocates nor calls the stream.
  */
 final class PcapngWriter {
     /** Raw IPv4 or IPv6, the version nibble tells which: what pkttrace captures starts at the network header. */
     static final int LINKTYPE_RAW = 101;
+    /** The longest comment a packet block carries, in bytes (longer ones are cut). */
+    static final int MAX_COMMENT = 1024;
 
+    private static final int DRAIN_AT = 1 << 16;
     private static final int SHB = 0x0A0D0D0A;
     private static final int IDB = 0x00000001;
     private static final int EPB = 0x00000006;
@@ -33,11 +37,13 @@ final class PcapngWriter {
 
     private final OutputStream out;
     private final ByteBuffer buf;
+    private int block;
 
     /** @param maxPacket the largest captured length a packet block will carry */
     PcapngWriter(OutputStream out, int maxPacket) {
         this.out = out;
-        this.buf = ByteBuffer.allocate(64 + align(maxPacket) + 4 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+        this.buf = ByteBuffer.allocate(DRAIN_AT + 64 + align(maxPacket) + align(MAX_COMMENT) + 4 * 1024)
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static int align(int n) {
@@ -65,25 +71,20 @@ final class PcapngWriter {
     /**
      * A packet.
      *
-     * @param epochNs      capture time in nanoseconds since 1970
+     * @param epochNs        capture time in nanoseconds since 1970
      * @param originalLength the packet's length on the wire (the kernel's view)
-     * @param direction    {@link #INBOUND}, {@link #OUTBOUND} or 0
-     * @param comment      shown by Wireshark as the packet comment; may be empty
+     * @param direction      {@link #INBOUND}, {@link #OUTBOUND} or 0
+     * @param comment        UTF-8 text shown by Wireshark as the packet comment ({@code commentLength} bytes, may be 0)
      */
     void packet(int interfaceId, long epochNs, byte[] data, int offset, int length, int originalLength, int direction,
-                CharSequence comment) throws IOException {
+                byte[] comment, int commentLength) throws IOException {
         begin(EPB);
         buf.putInt(interfaceId).putInt((int) (epochNs >>> 32)).putInt((int) epochNs).putInt(length).putInt(originalLength);
         buf.put(data, offset, length);
         pad();
-        if (comment.length() > 0) {
-            int at = buf.position();
-            buf.putShort((short) OPT_COMMENT).putShort((short) 0);
-            int start = buf.position();
-            for (int i = 0; i < comment.length() && buf.remaining() > 16; i++) {
-                putUtf8(comment.charAt(i));
-            }
-            buf.putShort(at + 2, (short) (buf.position() - start));
+        int n = Math.min(commentLength, MAX_COMMENT);
+        if (n > 0) {
+            buf.putShort((short) OPT_COMMENT).putShort((short) n).put(comment, 0, n);
             pad();
         }
         if (direction != 0) {
@@ -92,22 +93,33 @@ final class PcapngWriter {
         end();
     }
 
+    /** Hands every complete block to the stream and flushes it. */
     void flush() throws IOException {
+        drain();
         out.flush();
     }
 
     private void begin(int type) {
-        buf.clear();
+        block = buf.position();
         buf.putInt(type).putInt(0); // length filled in by end()
     }
 
-    /** Ends the options and the block; writes it. */
+    /** Ends the options and the block; the stream gets it once enough is buffered. */
     private void end() throws IOException {
         buf.putShort((short) OPT_END).putShort((short) 0);
-        int total = buf.position() + 4;
+        int total = buf.position() + 4 - block;
         buf.putInt(total);
-        buf.putInt(4, total);
-        out.write(buf.array(), 0, total);
+        buf.putInt(block + 4, total);
+        if (buf.position() >= DRAIN_AT) {
+            drain();
+        }
+    }
+
+    private void drain() throws IOException {
+        if (buf.position() > 0) {
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
+        }
     }
 
     private void option(int code, String value) {
@@ -119,19 +131,6 @@ final class PcapngWriter {
     private void pad() {
         while ((buf.position() & 3) != 0) {
             buf.put((byte) 0);
-        }
-    }
-
-    /** UTF-8 of one char (surrogates become '?': comments are ASCII in practice). */
-    private void putUtf8(char c) {
-        if (c < 0x80) {
-            buf.put((byte) c);
-        } else if (c < 0x800) {
-            buf.put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
-        } else if (Character.isSurrogate(c)) {
-            buf.put((byte) '?');
-        } else {
-            buf.put((byte) (0xE0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3F))).put((byte) (0x80 | (c & 0x3F)));
         }
     }
 }

@@ -84,6 +84,11 @@ class JsonRoundTripTest {
         if (r.nextInt(4) == 0) {
             callFields(r, e);
         }
+        if (r.nextInt(3) == 0) { // what a pcapng sink asked the probe for
+            byte[] b = new byte[1 + r.nextInt(PacketEvent.MAX_PACKET_BYTES)];
+            r.nextBytes(b);
+            e.packetBytes(b, 0, b.length);
+        }
         return e;
     }
 
@@ -173,6 +178,10 @@ class JsonRoundTripTest {
         assertArrayEquals(Arrays.copyOf(a.outerSrcBytes(), o), Arrays.copyOf(b.outerSrcBytes(), o), m);
         assertArrayEquals(Arrays.copyOf(a.outerDstBytes(), o), Arrays.copyOf(b.outerDstBytes(), o), m);
         assertEquals(a.outerProtocol(), b.outerProtocol(), m);
+        assertEquals(a.packetBytesLength(), b.packetBytesLength(), m);
+        if (a.packetBytesLength() > 0) {
+            assertArrayEquals(Arrays.copyOf(a.packetBytes(), a.packetBytesLength()), Arrays.copyOf(b.packetBytes(), b.packetBytesLength()), m);
+        }
         assertEquals(a.outerSrcPort(), b.outerSrcPort(), m);
         assertEquals(a.outerDstPort(), b.outerDstPort(), m);
         assertEquals(a.encap(), b.encap(), m);

@@ -1,15 +1,14 @@
 package io.pkttrace.plugins.sinks.pcapng;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pkttrace.core.testing.Tshark;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,27 +25,6 @@ class PcapngWriterTest {
     @TempDir
     Path dir;
 
-    private static List<String> tshark(Path file, String... fields) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-E", "separator=|"));
-        for (String f : fields) {
-            argv.add("-e");
-            argv.add(f);
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start(); // stderr: "running as root"
-        } catch (java.io.IOException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("tshark is missing (CI=true): scripts/setup.sh installs it");
-            }
-            Assumptions.abort("tshark is missing: scripts/setup.sh installs it");
-            return List.of();
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
-        return out.lines().toList();
-    }
-
     @Test
     void tsharkReadsInterfacesPacketsTimesAndComments() throws Exception {
         Path file = dir.resolve("t.pcapng");
@@ -55,13 +33,14 @@ class PcapngWriterTest {
             w.sectionHeader("pkttrace test");
             w.interfaceDescription(PcapngWriter.LINKTYPE_RAW, 128, "ptns-a/eth0", "netns 4026532177 (ptns-a), eth0");
             w.interfaceDescription(PcapngWriter.LINKTYPE_RAW, 128, "host/ptdoc0", "netns 4026531833, ptdoc0");
-            w.packet(0, 1_700_000_000_123_456_789L, ICMP4, 0, ICMP4.length, 84, PcapngWriter.OUTBOUND,
-                    "hook tx; packet 0xffff8880; netns 4026532177 (ptns-a)");
-            w.packet(1, 1_700_000_000_123_999_001L, UDP6, 0, UDP6.length, UDP6.length, PcapngWriter.INBOUND,
-                    "hook drop; drop reason NO_SOCKET; héllo");
-            w.packet(1, 1_700_000_001_000_000_000L, ICMP4, 0, 20, 84, 0, ""); // truncated capture, no comment
+            byte[] c1 = "hook tx; packet 0xffff8880; netns 4026532177 (ptns-a)".getBytes(StandardCharsets.UTF_8);
+            byte[] c2 = "hook drop; drop reason NO_SOCKET; héllo".getBytes(StandardCharsets.UTF_8);
+            w.packet(0, 1_700_000_000_123_456_789L, ICMP4, 0, ICMP4.length, 84, PcapngWriter.OUTBOUND, c1, c1.length);
+            w.packet(1, 1_700_000_000_123_999_001L, UDP6, 0, UDP6.length, UDP6.length, PcapngWriter.INBOUND, c2, c2.length);
+            w.packet(1, 1_700_000_001_000_000_000L, ICMP4, 0, 20, 84, 0, c1, 0); // truncated capture, no comment
+            w.flush();
         }
-        List<String> rows = tshark(file, "frame.interface_name", "frame.time_epoch", "ip.src", "ip.dst", "icmp.seq",
+        List<String> rows = Tshark.fields(file, "frame.interface_name", "frame.time_epoch", "ip.src", "ip.dst", "icmp.seq",
                 "ipv6.dst", "udp.dstport", "frame.len", "frame.cap_len", "frame.comment");
         assertEquals(List.of(
                 "ptns-a/eth0|1700000000.123456789|198.18.1.2|198.18.2.2|7|||84|28|hook tx; packet 0xffff8880; netns 4026532177 (ptns-a)",
