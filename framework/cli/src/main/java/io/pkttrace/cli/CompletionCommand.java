@@ -1,6 +1,7 @@
 package io.pkttrace.cli;
 
 import io.pkttrace.api.PkttraceException;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +25,16 @@ final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "SHELL", description = "bash or zsh")
+    @Parameters(paramLabel = "SHELL", description = "bash or zsh", completionCandidates = Shells.class)
     String shell;
+
+    /** What SHELL completes to. */
+    static final class Shells implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return CompletionScript.SHELLS.iterator();
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -3,6 +3,7 @@ package io.pkttrace.cli;
 import io.pkttrace.api.ComponentFactory;
 import io.pkttrace.core.plugins.PluginRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -43,7 +44,11 @@ final class CompletionScript {
                 + "fi\n";
     }
 
-    /** Gives each component option (in every command) the types of its kind as completion candidates. */
+    /**
+     * Gives each component option (in every command) the types of its kind as completion candidates.
+     * Each also gets its own parameter label (SINK[:k=v,...]): picocli names the script's list of
+     * candidates after the label, and options sharing one would all offer the last one's.
+     */
     private static void addComponentCandidates(CommandLine cl, PluginRegistry registry) {
         CommandSpec spec = cl.getCommandSpec();
         for (Map.Entry<String, String> e : COMPONENT_OPTIONS.entrySet()) {
@@ -51,7 +56,8 @@ final class CompletionScript {
             if (option != null) {
                 List<String> types = registry.factories(e.getValue()).stream().map(ComponentFactory::type).sorted().toList();
                 spec.remove(option);
-                spec.addOption(option.toBuilder().completionCandidates(types).build());
+                String label = e.getValue().toUpperCase(Locale.ROOT) + "[:k=v,...]";
+                spec.addOption(option.toBuilder().completionCandidates(types).paramLabel(label).build());
             }
         }
         cl.getSubcommands().values().forEach(sub -> addComponentCandidates(sub, registry));

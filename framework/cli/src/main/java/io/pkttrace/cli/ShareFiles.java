@@ -3,9 +3,12 @@ package io.pkttrace.cli;
 import io.pkttrace.api.PkttraceException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.codegen.docgen.manpage.ManPageGenerator;
 
@@ -17,6 +20,11 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * {@code pkttrace completion}, made at run time.
  */
 public final class ShareFiles {
+    private static final int SYNOPSIS_WIDTH = 10_000;
+
+    /** AsciiDoc takes a bracket inside italics (_PORT[-PORT]_) for an attribute list: such brackets become {startsb}/{endsb}. */
+    private static final Pattern ITALIC_WITH_BRACKETS = Pattern.compile("_([^_\\s]*[\\[\\]][^_\\s]*)_");
+
     private ShareFiles() {
     }
 
@@ -28,18 +36,25 @@ public final class ShareFiles {
         PkttraceCommand root = new PkttraceCommand();
         CommandLine cl = Main.commandLine(root, "--plugins", home.resolve("plugins").toString(), "completion");
         String name = cl.getCommandName();
-        write(share.resolve("bash-completion/completions/" + name), CompletionScript.of("bash", cl, root.registry()));
-        write(share.resolve("zsh/vendor-completions/_" + name), CompletionScript.of("zsh", cl, root.registry()));
+        // The man pages first: they show the options as --help does (completion changes some labels).
         Files.createDirectories(adoc);
         manPages(cl, adoc);
+        write(share.resolve("bash-completion/completions/" + name), CompletionScript.of("bash", cl, root.registry()));
+        write(share.resolve("zsh/vendor-completions/_" + name), CompletionScript.of("zsh", cl, root.registry()));
     }
 
     /** One page per command, named as man expects: pkttrace, pkttrace-trace, ... (not for help). */
     private static void manPages(CommandLine cl, Path dir) throws IOException {
         String page = cl.getCommandSpec().qualifiedName("-");
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve(page + ".adoc"), StandardCharsets.UTF_8))) {
+        // One synopsis line: picocli's wrapping at the terminal width would split AsciiDoc's italics; man wraps it.
+        cl.getCommandSpec().usageMessage().width(SYNOPSIS_WIDTH);
+        StringWriter adoc = new StringWriter();
+        try (PrintWriter w = new PrintWriter(adoc)) {
             ManPageGenerator.writeSingleManPage(w, cl.getCommandSpec());
         }
+        String text = ITALIC_WITH_BRACKETS.matcher(adoc.toString())
+                .replaceAll(m -> Matcher.quoteReplacement("_" + m.group(1).replace("[", "{startsb}").replace("]", "{endsb}") + "_"));
+        write(dir.resolve(page + ".adoc"), text);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (!sub.getCommandSpec().helpCommand()) {
                 manPages(sub, dir);
