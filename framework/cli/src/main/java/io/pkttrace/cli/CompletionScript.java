@@ -23,6 +23,8 @@ final class CompletionScript {
     private static final Map<String, String> COMPONENT_OPTIONS =
             Map.of("--probe", "probe", "--filter", "filter", "--enrich", "enricher", "--sink", "sink");
 
+    private static final String PICOCLI_ZSH_COMPOPT = "alias compopt=complete";
+
     private CompletionScript() {
     }
 
@@ -37,7 +39,13 @@ final class CompletionScript {
         if (shell.equals("bash")) {
             return script;
         }
-        return "#compdef " + root.getCommandName() + "\n" + script
+        // zsh has no compopt, and picocli's alias to complete is not seen by the functions of an
+        // autoloaded file (parsed before the alias exists): a no-op instead (its per-call options do not apply).
+        String zsh = script.replace(PICOCLI_ZSH_COMPOPT, "compopt() { return 0; }");
+        if (zsh.equals(script)) {
+            throw new IllegalStateException("picocli's completion script changed: no '" + PICOCLI_ZSH_COMPOPT + "' to replace");
+        }
+        return "#compdef " + root.getCommandName() + "\n" + zsh
                 + "\n# Autoloaded from fpath (as _" + root.getCommandName() + "): complete the word that loaded this file too.\n"
                 + "if [[ -n \"$ZSH_VERSION\" && \"${funcstack[1]}\" == _" + root.getCommandName() + " ]]; then\n"
                 + "  _bash_complete -F _complete_" + root.getCommandName() + "\n"
@@ -51,12 +59,13 @@ final class CompletionScript {
      */
     private static void addComponentCandidates(CommandLine cl, PluginRegistry registry) {
         CommandSpec spec = cl.getCommandSpec();
-        for (Map.Entry<String, String> e : COMPONENT_OPTIONS.entrySet()) {
-            OptionSpec option = spec.findOption(e.getKey());
-            if (option != null) {
-                List<String> types = registry.factories(e.getValue()).stream().map(ComponentFactory::type).sorted().toList();
+        // In the command's order (not the map's), so that the script is the same from run to run.
+        for (OptionSpec option : List.copyOf(spec.options())) {
+            String kind = COMPONENT_OPTIONS.get(option.longestName());
+            if (kind != null) {
+                List<String> types = registry.factories(kind).stream().map(ComponentFactory::type).sorted().toList();
+                String label = kind.toUpperCase(Locale.ROOT) + "[:k=v,...]";
                 spec.remove(option);
-                String label = e.getValue().toUpperCase(Locale.ROOT) + "[:k=v,...]";
                 spec.addOption(option.toBuilder().completionCandidates(types).paramLabel(label).build());
             }
         }
