@@ -115,6 +115,8 @@ class CompletionIT {
         assertTrue(trace.contains("[--probe=TYPE[:k=v,...]]..."), trace);
         assertTrue(trace.replaceAll("\\s+", " ").contains("same as -a dport=PORT (repeatable) [filter fivetuple option dport, plugin fivetuple]"), trace);
         assertFalse(trace.matches("(?s).*(=_|_\\]|\\{startsb}|\\{endsb}).*"), "AsciiDoc markup left in the page:\n" + trace);
+        String ping = man(List.of("-l", man1.resolve("pkttrace-ping.1").toString()));
+        assertTrue(ping.contains("\n       -c COUNT\n") && ping.contains("\n       -4\n"), "short-only options as man writes them:\n" + ping);
         for (String page : List.of("ping", "replay", "demo", "plugins", "completion", "vrouter")) {
             String text = man(List.of("-l", man1.resolve("pkttrace-" + page + ".1").toString()));
             assertTrue(text.startsWith("PKTTRACE-" + page.toUpperCase(java.util.Locale.ROOT) + "(1)"), text);

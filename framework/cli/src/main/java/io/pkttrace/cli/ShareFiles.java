@@ -25,6 +25,12 @@ public final class ShareFiles {
     /** AsciiDoc takes a bracket inside italics (_PORT[-PORT]_) for an attribute list: such brackets become {startsb}/{endsb}. */
     private static final Pattern ITALIC_WITH_BRACKETS = Pattern.compile("_([^_\\s]*[\\[\\]][^_\\s]*)_");
 
+    /**
+     * The generator lists an option that has only a short name as "*-c*, _COUNT_::" (and "*-4*, ::"),
+     * the comma announcing a long name that does not come: "*-c* _COUNT_::" as man pages write it.
+     */
+    private static final Pattern SHORT_ONLY_OPTION = Pattern.compile("(?m)^(\\*-[^-*]\\*), (_[^\n]*_(?:\\.\\.\\.)?)?::$");
+
     private ShareFiles() {
     }
 
@@ -54,6 +60,8 @@ public final class ShareFiles {
         }
         String text = ITALIC_WITH_BRACKETS.matcher(adoc.toString())
                 .replaceAll(m -> Matcher.quoteReplacement("_" + m.group(1).replace("[", "{startsb}").replace("]", "{endsb}") + "_"));
+        text = SHORT_ONLY_OPTION.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1)
+                + (m.group(2) == null ? "" : " " + m.group(2)) + "::"));
         write(dir.resolve(page + ".adoc"), text);
         for (CommandLine sub : cl.getSubcommands().values()) {
             if (!sub.getCommandSpec().helpCommand()) {
