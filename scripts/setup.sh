@@ -5,21 +5,23 @@
 # Usage: sudo scripts/setup.sh
 set -euo pipefail
 
-# JDK + Maven build the Java side; clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
+# JDK + Maven build the Java side (asciidoctor turns the generated man page sources into roff; dpkg-deb,
+# part of dpkg, packs the .deb); clang/llvm/libbpf-dev/bpftool build the BPF objects (CO-RE);
 # libbpf1 and libnftables1 are loaded at run time (jnr-ffi; the netfilter probe creates its table and
 # lists rules through libnftables); iproute2/iptables/nftables/iputils-ping/procps are what the demo and
 # the tests drive (util-linux's setpriv and taskset too); bpftrace, gcc and make are used by tests and
 # for debugging; chromium (headless) renders the html sink's pages in the tests; tcpdump is the
 # reference the path tests compare pkttrace's rows with, interface by interface; tshark reads the pcapng
-# sink's captures in the tests (noninteractive: its setuid dumpcap question keeps the default, no).
+# sink's captures in the tests (noninteractive: its setuid dumpcap question keeps the default, no);
+# man-db renders the man pages and zsh runs the zsh completion in the tests.
 # dwarves (pahole) turns a user-space vrouter's DWARF into BTF at run time (pkttrace vrouter --binary);
 # g++, flex, bison, libboost-dev and liburcu-dev build the real vrouter datapath the tests trace
 # (../shared/vrouter/build.sh); binutils' objcopy and readelf are used by those tests.
 packages=(
-  openjdk-17-jdk-headless maven
+  openjdk-17-jdk-headless maven asciidoctor
   clang llvm libbpf-dev libbpf1 bpftool libnftables1
   iproute2 iptables nftables iputils-ping procps util-linux
-  bpftrace gcc make tcpdump tshark
+  bpftrace gcc make tcpdump tshark man-db zsh
   chromium
   dwarves g++ flex bison libboost-dev liburcu-dev binutils
 )

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
         description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
         subcommands = {PingCommand.class, TraceCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
-                CommandLine.HelpCommand.class})
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PkttraceCommand {
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "plugin directory (repeatable); default: $PKTTRACE_PLUGINS, else <home>/plugins")
