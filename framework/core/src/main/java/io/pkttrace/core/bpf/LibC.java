@@ -26,4 +26,10 @@ public interface LibC {
     long syscall(long number, long arg1, Pointer arg2, long arg3);
 
     int close(int fd);
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int setsockopt(int fd, int level, int name, Pointer value, int length);
 }
