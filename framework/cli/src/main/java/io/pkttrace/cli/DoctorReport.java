@@ -121,7 +121,7 @@ record DoctorReport(String kernel, boolean privileged, List<Line> features, List
                 bpffs != null ? "mounted at " + bpffs : "not mounted", "pkttrace pins nothing: it needs no bpffs"));
         out.add(cap("CAP_BPF", caps, CAP_BPF, "load BPF programs and create maps (or CAP_SYS_ADMIN)"));
         out.add(cap("CAP_PERFMON", caps, CAP_PERFMON, "attach tracing programs and read kernel memory (or CAP_SYS_ADMIN)"));
-        out.add(cap("CAP_NET_ADMIN", caps, CAP_NET_ADMIN, "nftables tracing and netfilter links (netfilter probe)"));
+        out.add(cap("CAP_NET_ADMIN", caps, CAP_NET_ADMIN, "trace nftables rules and attach netfilter links (netfilter probe)"));
         out.add(cap("CAP_SYS_ADMIN", caps, CAP_SYS_ADMIN, "enter other network namespaces (netfilter probe, stacked-device taps)"));
         String lockdown = read(Path.of("/sys/kernel/security/lockdown"), null);
         if (lockdown == null) {
@@ -147,7 +147,7 @@ record DoctorReport(String kernel, boolean privileged, List<Line> features, List
     private static Line cap(String name, long caps, int bit, String forWhat) {
         boolean has = (caps & bit(bit)) != 0;
         return new Line(name, has ? KernelProbes.State.PRESENT : KernelProbes.State.ABSENT,
-                has ? "effective" : "not effective", (has ? "can " : "cannot ") + forWhat);
+                has ? "effective" : "not effective", (has ? "pkttrace may " : "pkttrace may not ") + forWhat);
     }
 
     private static long bit(int cap) {

@@ -73,22 +73,20 @@ public final class KernelProbes implements KernelSupport {
         return switch (feature) {
             case BTF -> btf();
             case RING_BUFFER -> ringBuffer();
-            case TP_BTF -> needsKernelBtf("tp_btf").orElseGet(() ->
-                    program("pt_feature_tp_btf", o -> o.attach("pt_feature_tp_btf").toString()));
+            case TP_BTF -> program("pt_feature_tp_btf", o -> o.attach("pt_feature_tp_btf").toString());
             case RAW_TP -> program("pt_feature_raw_tp", o -> o.attach("pt_feature_raw_tp").toString());
             case KPROBE -> program("pt_feature_kprobe",
                     o -> o.attachKprobe("pt_feature_kprobe", TEST_FUNCTION, false).toString());
             case KPROBE_MULTI -> program("pt_feature_kprobe_multi", o -> o.attachKprobeMulti("pt_feature_kprobe_multi",
                     List.of(TEST_FUNCTION), new long[] {0}, false).toString());
-            case FENTRY -> needsKernelBtf("fentry/fexit").orElseGet(() ->
-                    program("pt_feature_fentry", o -> o.attachTracing("pt_feature_fentry", 0) + TEST_FUNCTION));
+            case FENTRY -> program("pt_feature_fentry", o -> o.attachTracing("pt_feature_fentry", 0) + TEST_FUNCTION);
             case UPROBE -> program("pt_feature_uprobe", o -> o.attachUprobe("pt_feature_uprobe", libc(), "getpid", false,
                     (int) ProcessHandle.current().pid()).toString());
             case UPROBE_MULTI -> uprobeMulti();
             case NETFILTER_LINK -> program("pt_feature_netfilter", o -> o.attachNetfilter("pt_feature_netfilter",
                     NFPROTO_IPV4, NF_INET_LOCAL_OUT, Integer.MIN_VALUE + 2).toString() + " (accepts every packet; removed at once)");
             case NFTRACE -> NfTraceCheck.check();
-            case SOCKET_FILTER -> program("pt_feature_socket", o -> "loaded pt_feature_socket (socket filter)");
+            case SOCKET_FILTER -> program("pt_feature_socket", o -> "(a socket filter is attached to a socket, not to the kernel)");
         };
     }
 
@@ -106,16 +104,6 @@ public final class KernelProbes implements KernelSupport {
         } catch (PkttraceException e) {
             return new Finding(State.ABSENT, e.getMessage());
         }
-    }
-
-    /** tp_btf and fentry attach by the kernel's own type ids, which only its sysfs BTF gives (not a --btf file). */
-    private static Optional<Finding> needsKernelBtf(String what) {
-        Path sysfs = Btf.sysfsVmlinux();
-        if (Files.isReadable(sysfs)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Finding(State.ABSENT, "the kernel exposes no BTF (" + sysfs + "): " + what
-                + " attaches by the kernel's own type ids, which a --btf file cannot give"));
     }
 
     private static Finding ringBuffer() {
@@ -151,7 +139,7 @@ public final class KernelProbes implements KernelSupport {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
                 int slash = line.indexOf('/');
-                if (slash > 0 && line.substring(slash).matches(".*/libc[.-][^/]*\\.so.*")) {
+                if (slash > 0 && line.substring(slash).strip().matches(".*/libc(-[^/]*)?\\.so(\\.\\d+)*")) {
                     return line.substring(slash).strip();
                 }
             }
@@ -199,7 +187,12 @@ public final class KernelProbes implements KernelSupport {
             o.load();
             return new Finding(State.PRESENT, "loaded and attached " + attach.attach(o));
         } catch (PkttraceException e) {
-            return new Finding(State.ABSENT, e.getMessage().lines().findFirst().orElse(""));
+            String m = e.getMessage().lines().findFirst().orElse("");
+            if (m.startsWith("loading BPF programs was refused")) { // privileged, so it is the kernel that refuses
+                m = "the kernel refuses to load " + program.substring("pt_feature_".length()) + " programs although this"
+                        + " process may load BPF programs" + m.substring("loading BPF programs was refused".length());
+            }
+            return new Finding(State.ABSENT, m);
         } finally {
             if (o != null) {
                 o.close();

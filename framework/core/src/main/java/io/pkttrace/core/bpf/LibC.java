@@ -32,4 +32,7 @@ public interface LibC {
 
     @SaveError
     int setsockopt(int fd, int level, int name, Pointer value, int length);
+
+    /** 1 when the descriptor is a terminal. */
+    int isatty(int fd);
 }
