@@ -71,7 +71,8 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("PROBES");
         for (DoctorReport.ProbeLines p : r.probes()) {
             String verdict = p.runnable() == null ? "declares no mechanism choice: run it to see what it attaches (its start"
-                    + " reports it)" : p.runnable() ? "can run" : "cannot run here";
+                    + " reports it)" : p.runnable() ? "can run" : r.privileged() ? "cannot run here"
+                    : "cannot tell without privileges";
             out.printf("  %-12s [%s] %s%s%n", p.type(), p.plugin(), verdict,
                     p.configured().equals("defaults") ? "" : " (" + p.configured() + ")");
             for (MechanismChoice c : p.hooks()) {

@@ -111,10 +111,10 @@ record DoctorReport(String kernel, boolean privileged, List<Line> features, List
 
     private static List<Line> system(long caps) {
         List<Line> out = new ArrayList<>();
-        boolean tracefs = Files.isDirectory(Path.of("/sys/kernel/tracing/events"))
-                || Files.isDirectory(Path.of("/sys/kernel/debug/tracing/events"));
+        String tracefsAt = mountOf("tracefs");
+        boolean tracefs = tracefsAt != null;
         out.add(new Line("tracefs", tracefs ? KernelProbes.State.PRESENT : KernelProbes.State.ABSENT,
-                tracefs ? "mounted" : "not mounted at /sys/kernel/tracing",
+                tracefs ? "mounted at " + tracefsAt : "not mounted",
                 tracefs ? "classic tracepoints can be attached" : "pkttrace mounts it when a probe uses classic tracepoints"));
         String bpffs = mountOf("bpf");
         out.add(new Line("bpffs", bpffs != null ? KernelProbes.State.PRESENT : KernelProbes.State.ABSENT,
