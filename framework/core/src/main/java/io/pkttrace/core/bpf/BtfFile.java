@@ -22,7 +22,7 @@ public final class BtfFile {
 
     /** Returns the parsed file, or fails with one line saying what is wrong. */
     public static Btf check(Path file) throws PkttraceException {
-        String what = "--btf " + file;
+        String what = "--btf " + file + " (the kernel's own BTF)";
         if (!Files.isRegularFile(file)) {
             throw new PkttraceException(what + ": " + (Files.exists(file) ? "not a regular file" : "no such file"),
                     "give this kernel's BTF, e.g. a copy of /sys/kernel/btf/vmlinux or one from a BTF archive (btfhub)");

@@ -62,7 +62,7 @@ class BtfFileKernelTest {
     void aFileThatIsNotAKernelsBtfIsOneClearLine() throws Exception {
         Path text = Files.writeString(tmp.resolve("hostname"), "not btf\n");
         PkttraceException e = assertThrows(PkttraceException.class, () -> BtfFile.check(text));
-        assertTrue(e.getMessage().startsWith("--btf " + text + ": not a BTF file"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--btf " + text + " (the kernel's own BTF): not a BTF file"), e.getMessage());
         Path foreign = tmp.resolve("foreign.bpf.o");
         Files.write(foreign, KernelTestSupport.bpfObject("uprobe_echo.bpf.o"));
         e = assertThrows(PkttraceException.class, () -> BtfFile.check(foreign));
