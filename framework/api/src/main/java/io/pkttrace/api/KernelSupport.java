@@ -16,4 +16,23 @@ public interface KernelSupport {
     default String notUsedBecause(KernelFeature feature) {
         return feature.label() + ": " + whyNot(feature);
     }
+
+    /**
+     * A kernel assumed to have exactly {@code present}, each other feature absent because of {@code why}:
+     * for tests of a probe's mechanism choice.
+     */
+    static KernelSupport assuming(java.util.Set<KernelFeature> present, String why) {
+        java.util.Set<KernelFeature> has = java.util.Set.copyOf(present);
+        return new KernelSupport() {
+            @Override
+            public boolean has(KernelFeature feature) {
+                return has.contains(feature);
+            }
+
+            @Override
+            public String whyNot(KernelFeature feature) {
+                return has.contains(feature) ? null : why;
+            }
+        };
+    }
 }

@@ -11,19 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MechanismChoiceTest {
-    /** A kernel with exactly these features; the others are absent "for a test". */
-    static KernelSupport kernel(Set<KernelFeature> present) {
-        return new KernelSupport() {
-            @Override
-            public boolean has(KernelFeature f) {
-                return present.contains(f);
-            }
-
-            @Override
-            public String whyNot(KernelFeature f) {
-                return present.contains(f) ? null : "absent for a test";
-            }
-        };
+    private static KernelSupport kernel(Set<KernelFeature> present) {
+        return KernelSupport.assuming(present, "absent for a test");
     }
 
     @Test

@@ -15,17 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The netfilter probe's one mechanism decision on kernels with various features (the start and doctor follow it). */
 class NetfilterMechanismsTest {
     private static KernelSupport kernel(Set<KernelFeature> present) {
-        return new KernelSupport() {
-            @Override
-            public boolean has(KernelFeature f) {
-                return present.contains(f);
-            }
-
-            @Override
-            public String whyNot(KernelFeature f) {
-                return present.contains(f) ? null : "absent";
-            }
-        };
+        return KernelSupport.assuming(present, "absent");
     }
 
     private static MechanismChoice hook(List<MechanismChoice> c, String hook) {

@@ -16,17 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The vrouter probe's one mechanism decision (KernelAttacher, the uprobe path and doctor follow it). */
 class VrouterMechanismsTest {
     private static KernelSupport kernel(Set<KernelFeature> present) {
-        return new KernelSupport() {
-            @Override
-            public boolean has(KernelFeature f) {
-                return present.contains(f);
-            }
-
-            @Override
-            public String whyNot(KernelFeature f) {
-                return present.contains(f) ? null : "absent";
-            }
-        };
+        return KernelSupport.assuming(present, "absent");
     }
 
     @Test
