@@ -42,6 +42,7 @@ public final class KernelProbes implements KernelSupport {
     private static final int NFPROTO_IPV4 = 2;
     private static final int NF_INET_LOCAL_OUT = 3;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KernelProbes.class);
     private static final KernelProbes INSTANCE = new KernelProbes();
     private final Map<KernelFeature, Finding> found = new EnumMap<>(KernelFeature.class);
 
@@ -55,7 +56,15 @@ public final class KernelProbes implements KernelSupport {
 
     /** What trying {@code feature} showed (tried on first call). */
     public synchronized Finding finding(KernelFeature feature) {
-        return found.computeIfAbsent(feature, this::probe);
+        Finding f = found.get(feature);
+        if (f == null) {
+            long t0 = System.nanoTime();
+            f = probe(feature);
+            found.put(feature, f);
+            LOG.debug("kernel feature {}: {} ({}) in {} ms", feature.label(), f.state(), f.detail(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        return f;
     }
 
     @Override
