@@ -17,10 +17,11 @@ set -euo pipefail
 # dwarves (pahole) turns a user-space vrouter's DWARF into BTF at run time (pkttrace vrouter --binary);
 # g++, flex, bison, libboost-dev and liburcu-dev build the real vrouter datapath the tests trace
 # (../shared/vrouter/build.sh); binutils' objcopy and readelf are used by those tests.
+# bsdutils' script gives the status-line test a pseudo-terminal; util-linux's setpriv runs doctor unprivileged.
 packages=(
   openjdk-17-jdk-headless maven asciidoctor
   clang llvm libbpf-dev libbpf1 bpftool libnftables1
-  iproute2 iptables nftables iputils-ping procps util-linux
+  iproute2 iptables nftables iputils-ping procps util-linux bsdutils
   bpftrace gcc make tcpdump tshark man-db zsh
   chromium
   dwarves g++ flex bison libboost-dev liburcu-dev binutils

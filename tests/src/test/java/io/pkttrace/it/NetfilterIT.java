@@ -66,7 +66,8 @@ class NetfilterIT extends WithFirewallTopology {
                 NfRow.dev(r, "r0", "tx", "reply", rep, info),
                 NfRow.dev(c, "eth0", "rx", "reply", rep, info));
         assertEquals(expected, NfRow.parse(res.out()), res.toString());
-        assertTrue(res.err().contains("netfilter: verdicts and rules from nftables tracing"), "the mechanism is reported: " + res.err());
+        assertTrue(res.err().contains("netfilter: verdicts attached as nftrace (verdicts and rules from nftables tracing"),
+                "the mechanism is reported: " + res.err());
     }
 
     @Test

@@ -139,7 +139,7 @@ class ThirdPartyProbeIT {
             Cli.Result r = Cli.run(dist, List.of(), Map.of(), 60, "trace", "--probe", "xmit", "--probe", "netpath:hooks=tx",
                     "-a", "either=127.0.0.1", "--duration", "3");
             assertEquals(0, r.exit(), r.toString());
-            assertTrue(r.err().contains("pkttrace: xmit: attached as tp_btf/net_dev_xmit"), r.toString());
+            assertTrue(r.err().contains("pkttrace: xmit: xmit attached as tp_btf/net_dev_xmit"), r.toString());
             assertTrue(XMIT_ROW.matcher(r.out()).results().count() >= 4, "the third-party probe's events reached the console: " + r);
             assertTrue(TX_ROW.matcher(r.out()).results().count() >= 4, "and the built-in probe's, in the same run: " + r);
         } finally {

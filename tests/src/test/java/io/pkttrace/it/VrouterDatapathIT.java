@@ -367,7 +367,8 @@ class VrouterDatapathIT {
             VrouterRun run = VrouterRun.of(Path.of("/bin/sh"), List.of("-c", other), "vrouter", "-f", functions().toString(),
                     "--pid", Long.toString(traced.pid()), "--sink", "json");
             List<JsonNode> events = run.events();
-            assertTrue(run.err().contains(" of process " + traced.pid() + " (" + driver + ") attached as "), run.err());
+            assertTrue(run.err().contains("user-space functions attached as ") && run.err().contains(" of process " + traced.pid()
+                    + " (" + driver + ") ("), run.err());
             assertEquals(expected('E', "-O2"), packets(events).get(0).entries().stream().map(e -> e.path("hook").asText()).toList(),
                     "the traced process's scenario E: " + run);
             assertEquals(1, packets(events).size(), "nothing of the other process's scenario A: " + run);

@@ -87,4 +87,19 @@ public interface ProbeContext {
 
     /** Tells the user which mechanism was used for what, and why an alternative was not. */
     void report(String line);
+
+    /**
+     * What this kernel and process can do, found out by trying (cached per process): the input of the
+     * probe's mechanism choice ({@link ProbeFactory#mechanisms}), the same {@code pkttrace doctor} shows.
+     */
+    KernelSupport kernel();
+
+    /**
+     * Reports how a hook was attached, in the form doctor's lines are compared with:
+     * {@code PROBE: HOOK attached as MECHANISM (WHY; not BETTER: WHY NOT)}.
+     */
+    default void reportAttached(String probe, MechanismChoice choice, String detail) {
+        report(probe + ": " + choice.hook() + " attached as " + choice.mechanism() + (detail == null ? "" : " " + detail)
+                + " (" + choice.why() + choice.notUsedClause() + ")");
+    }
 }

@@ -118,9 +118,30 @@ public final class Btf {
         return parse(section);
     }
 
-    /** The running kernel's BTF. */
+    /** Where the kernel exposes its BTF; a system property so that tests can point pkttrace away from sysfs. */
+    public static final String SYSFS_PROPERTY = "pkttrace.btf";
+    /** A BTF file of the running kernel to use instead of sysfs's (pkttrace's global {@code --btf FILE}). */
+    public static final String FILE_PROPERTY = "pkttrace.btf.file";
+
+    /** The kernel's own BTF file in sysfs ({@code /sys/kernel/btf/vmlinux}); it may not exist. */
+    public static Path sysfsVmlinux() {
+        return Path.of(System.getProperty(SYSFS_PROPERTY, "/sys/kernel/btf/vmlinux"));
+    }
+
+    /** The BTF file the user gave for the running kernel ({@code --btf FILE}), if any. */
+    public static java.util.Optional<Path> givenVmlinux() {
+        String f = System.getProperty(FILE_PROPERTY);
+        return f == null || f.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(f));
+    }
+
+    /** Where every read of the running kernel's types goes: the given file, else sysfs's. */
+    public static Path vmlinuxPath() {
+        return givenVmlinux().orElseGet(Btf::sysfsVmlinux);
+    }
+
+    /** The running kernel's BTF (from {@link #vmlinuxPath()}). */
     public static Btf vmlinux() throws IOException {
-        return read(Path.of("/sys/kernel/btf/vmlinux"));
+        return read(vmlinuxPath());
     }
 
     private static ByteBuffer slice(ByteBuffer b, int offset, int length) {

@@ -30,6 +30,7 @@ public final class Main {
     public static final int EXIT_INTERNAL = 70;
 
     private static final String ALLOW_UNTRUSTED = "--allow-untrusted-plugins";
+    private static final String BTF = "--btf";
 
     /** Commands that need no plugin to be parsed. */
     private static final Set<String> PLAIN = Set.of("ping", "demo", "plugins", "help");
@@ -102,6 +103,10 @@ public final class Main {
                 pluginDirs.add(Path.of(args[++i]));
             } else if (a.startsWith("--plugins=")) {
                 pluginDirs.add(Path.of(a.substring("--plugins=".length())));
+            } else if (a.equals(BTF) && i + 1 < args.length) {
+                i++; // the kernel's BTF file: parsed with the command line
+            } else if (a.startsWith(BTF + "=")) {
+                continue;
             } else if (!a.startsWith("-")) {
                 return a;
             } else if (!Set.of("-v", "--verbose", ALLOW_UNTRUSTED).contains(a)) {

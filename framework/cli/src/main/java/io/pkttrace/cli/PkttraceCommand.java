@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
         description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
         subcommands = {PingCommand.class, TraceCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
-                CompletionCommand.class, CommandLine.HelpCommand.class})
+                DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class PkttraceCommand {
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "plugin directory (repeatable); default: $PKTTRACE_PLUGINS, else <home>/plugins")
@@ -34,6 +34,17 @@ public final class PkttraceCommand {
 
     @Option(names = {"-v", "--verbose"}, description = "log what libbpf and the engine do")
     boolean verbose;
+
+    /**
+     * The running kernel's BTF as a file, for kernels without /sys/kernel/btf/vmlinux: every probe's CO-RE
+     * relocations, drop-reason names and doctor use it. Not the vrouter module's BTF ({@code vrouter --btf}).
+     */
+    @Option(names = "--btf", paramLabel = "FILE", description = "this kernel's own (vmlinux) BTF as a file, for kernels"
+            + " without /sys/kernel/btf/vmlinux: CO-RE relocations of every probe, drop-reason names and doctor use it"
+            + " (before the command; 'pkttrace vrouter --btf FILE' after it is the vrouter module's BTF)")
+    void btf(Path file) {
+        System.setProperty(io.pkttrace.btf.Btf.FILE_PROPERTY, file.toString());
+    }
 
     private Injector injector;
     private boolean failuresShown;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -104,11 +105,23 @@ final class TraceCommand implements Callable<Integer> {
         TraceSpec spec = spec(registry, settings, true);
         Pipeline pipeline = new PipelineBuilder(registry, line -> System.err.println("pkttrace: " + line)).live(spec, List.of(), null);
         long waitMs = duration == null ? Long.MAX_VALUE : (long) (duration * 1000);
+        AtomicReference<StatusLine> status = new AtomicReference<>();
+        Runnable endStatus = () -> {
+            StatusLine s = status.getAndSet(null);
+            if (s != null) {
+                s.close(); // erased before the pipeline stops and before the final report
+            }
+        };
         RunResult result = pipeline.run(p -> {
             System.err.println("pkttrace: tracing" + (duration != null ? " for " + duration + " s" : "")
                     + (count != null ? " until " + count + " events" : "") + "; Ctrl-C to stop");
-            p.awaitDone(waitMs, TimeUnit.MILLISECONDS);
-        }, () -> { }, r -> RunReport.print(System.err, r, stats));
+            status.set(StatusLine.startIfTerminal(p::liveStats));
+            try {
+                p.awaitDone(waitMs, TimeUnit.MILLISECONDS);
+            } finally {
+                endStatus.run();
+            }
+        }, endStatus, r -> RunReport.print(System.err, r, stats));
         return RunReport.exitStatus(result, root);
     }
 }

@@ -1,7 +1,8 @@
 package com.example.pkttrace.xmit;
 
-import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.BpfObjectProbe;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import java.util.List;
@@ -13,14 +14,21 @@ final class XmitProbe extends BpfObjectProbe {
         return List.of("xmit: tp_btf/net_dev_xmit");
     }
 
+    /** How the one hook attaches on a kernel: start() follows it, and pkttrace doctor shows it. */
+    static List<MechanismChoice> mechanisms(KernelSupport kernel) {
+        return List.of(MechanismChoice.tpBtf("xmit", "net_dev_xmit", "BTF tracepoint: a driver took the packet", kernel));
+    }
+
     @Override
     public void start(ProbeContext context) throws PkttraceException {
+        List<MechanismChoice> choices = mechanisms(context.kernel());
+        MechanismChoice.requireRunnable("xmit", choices);
         object = context.openResource("xmit", XmitProbe.class, "/bpf/xmit.bpf.o");
         object.load();
         // Standard records; hook names from enum xmit_hook in the object's BTF. The engine also fills the
         // kernel filter map before anything is attached.
         context.consume(object, context.standardDecoder(object, "xmit", "xmit_hook"));
-        BpfObject.Attachment a = object.attach("pt_example_xmit");
-        context.report("xmit: attached as " + a.mechanism() + "/" + a.target());
+        object.attach("pt_example_xmit");
+        context.reportAttached("xmit", choices.get(0), null);
     }
 }

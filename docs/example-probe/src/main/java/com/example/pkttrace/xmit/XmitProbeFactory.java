@@ -1,9 +1,12 @@
 package com.example.pkttrace.xmit;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.Options;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeFactory;
+import java.util.List;
 import org.pf4j.Extension;
 
 /** {@code --probe xmit}: packets that device drivers took for transmission. */
@@ -27,6 +30,12 @@ public final class XmitProbeFactory implements ProbeFactory<XmitProbeFactory.Con
     @Override
     public Config configure(Options options) throws ConfigException {
         return new Config();
+    }
+
+    /** Optional: says how the probe attaches, for pkttrace doctor; without it doctor prints a generic line. */
+    @Override
+    public List<MechanismChoice> mechanisms(Config config, KernelSupport kernel) {
+        return XmitProbe.mechanisms(kernel);
     }
 
     @Override

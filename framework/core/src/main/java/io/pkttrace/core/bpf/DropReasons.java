@@ -24,7 +24,7 @@ public final class DropReasons {
         return new DropReasons(Map.of());
     }
 
-    /** Reads the enum from /sys/kernel/btf/vmlinux; empty when unavailable. */
+    /** Reads the enum from the kernel's BTF ({@code --btf FILE}, else sysfs); empty when unavailable. */
     public static DropReasons fromKernel() {
         try {
             return of(Btf.vmlinux());

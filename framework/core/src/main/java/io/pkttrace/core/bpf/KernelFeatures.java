@@ -6,9 +6,9 @@ import java.nio.file.Path;
 
 /** Checks for kernel features before they are used, so failures name the missing feature. */
 public final class KernelFeatures {
-    /** Where kernel BTF lives; the system property exists so tests can simulate a kernel without BTF. */
+    /** Where kernel BTF is read from: {@code --btf FILE}, else sysfs (a system property lets tests simulate a kernel without it). */
     private static Path btfPath() {
-        return Path.of(System.getProperty("pkttrace.btf", "/sys/kernel/btf/vmlinux"));
+        return io.pkttrace.btf.Btf.vmlinuxPath();
     }
 
     private KernelFeatures() {
@@ -90,9 +90,14 @@ public final class KernelFeatures {
     }
 
     static void requireBtf(Path btf) throws PkttraceException {
+        if (io.pkttrace.btf.Btf.givenVmlinux().isPresent()) {
+            BtfFile.check(btf);
+            return;
+        }
         if (!Files.isReadable(btf)) {
             throw new PkttraceException("this kernel exposes no BTF (" + btf + " is missing)",
-                    "pkttrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 5.4)");
+                    "pkttrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 5.4),"
+                            + " or this kernel's BTF as a file: pkttrace --btf FILE ...");
         }
     }
 
@@ -122,7 +127,7 @@ public final class KernelFeatures {
     }
 
     /** Parses CapEff out of /proc/self/status text; 0 when absent. */
-    static long effectiveCapabilities(String status) {
+    public static long effectiveCapabilities(String status) {
         for (String line : status.split("\n")) {
             if (line.startsWith("CapEff:")) {
                 return Long.parseUnsignedLong(line.substring(7).trim(), 16);

@@ -98,5 +98,8 @@ public interface LibBpf {
 
     int libbpf_num_possible_cpus();
 
+    /** 1 when the kernel supports the map type, 0 when not, a negative errno when it cannot tell. */
+    int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
+
     int libbpf_strerror(int err, Pointer buf, @size_t long size);
 }

@@ -26,4 +26,13 @@ public interface LibC {
     long syscall(long number, long arg1, Pointer arg2, long arg3);
 
     int close(int fd);
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int setsockopt(int fd, int level, int name, Pointer value, int length);
+
+    /** 1 when the descriptor is a terminal. */
+    int isatty(int fd);
 }

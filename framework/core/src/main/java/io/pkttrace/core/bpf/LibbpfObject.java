@@ -24,6 +24,8 @@ public final class LibbpfObject implements BpfObject {
     private static final int LOG_TAIL_LINES = 12;
     /** sizeof(struct bpf_test_run_opts) in libbpf 1.1 (x86-64 and other LP64 ABIs). */
     private static final int TEST_RUN_OPTS_SIZE = 80;
+    /** sizeof(struct bpf_object_open_opts) up to btf_custom_path, in libbpf 1.1 on LP64. */
+    private static final int OPEN_OPTS_SIZE = 56;
 
     private final NativeBpf n;
     private final LibBpf bpf;
@@ -31,6 +33,8 @@ public final class LibbpfObject implements BpfObject {
     private final Pointer elf; // libbpf reads the ELF from here until load completes
     private final byte[] elfBytes;
     private Btf btf;
+    /** The btf_custom_path string libbpf keeps a pointer to until load. */
+    private Pointer btfPath;
     private Pointer obj;
     private boolean loaded;
     private final Map<String, Pointer> logBuffers = new LinkedHashMap<>();
@@ -64,11 +68,23 @@ public final class LibbpfObject implements BpfObject {
     public static LibbpfObject open(NativeBpf n, String name, byte[] elfBytes) throws PkttraceException {
         Pointer elf = n.allocate(elfBytes.length);
         elf.put(0, elfBytes, 0, elfBytes.length);
-        Pointer opts = n.allocate(16);
+        // struct bpf_object_open_opts (libbpf 1.1, LP64): sz @0, object_name @8, relaxed_maps @16,
+        // pin_root_path @24, (removed attach_prog_fd) @32, kconfig @40, btf_custom_path @48; we set up to there
+        Pointer opts = n.allocate(OPEN_OPTS_SIZE);
         Pointer objName = n.allocate(name.length() + 1);
         objName.putString(0, name, name.length() + 1, java.nio.charset.StandardCharsets.US_ASCII);
-        opts.putLong(0, 16);         // sz: we set only the first two fields
-        opts.putPointer(8, objName); // object_name
+        opts.putLong(0, OPEN_OPTS_SIZE);
+        opts.putPointer(8, objName);
+        // CO-RE relocations against the BTF file the user gave (--btf FILE) instead of the kernel's sysfs BTF
+        java.util.Optional<Path> btfFile = io.pkttrace.btf.Btf.givenVmlinux();
+        Pointer btfPath = null;
+        if (btfFile.isPresent()) {
+            byte[] p = btfFile.get().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            btfPath = n.allocate(p.length + 1L);
+            btfPath.put(0, p, 0, p.length);
+            btfPath.putByte(p.length, (byte) 0);
+            opts.putPointer(48, btfPath);
+        }
         n.takeRecentWarnings();
         Pointer obj = n.bpf().bpf_object__open_mem(elf, elfBytes.length, opts);
         if (obj == null) {
@@ -77,6 +93,7 @@ public final class LibbpfObject implements BpfObject {
                     libbpfSaid(n, "the plugin's BPF object is damaged or was built for another architecture"));
         }
         LibbpfObject o = new LibbpfObject(n, name, elf, elfBytes, obj);
+        o.btfPath = btfPath;
         o.typeProgramsLibbpfDoesNotKnow();
         return o;
     }

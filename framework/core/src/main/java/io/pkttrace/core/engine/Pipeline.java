@@ -569,6 +569,17 @@ public final class Pipeline {
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
+    /**
+     * The run's counters while it runs, for a live display (approximate: read without stopping the
+     * consumer); null once the run is ending. Callers stop asking before {@link #stop()}.
+     */
+    public RunStats liveStats() {
+        if (phase != RUNNING || result != null) {
+            return null;
+        }
+        return counters(null);
+    }
+
     private RunStats counters(String unreadReason) {
         long produced = 0;
         long delivered = 0;

@@ -194,6 +194,12 @@ final class ProbeRuntime implements ProbeContext {
         reporter.accept(line);
     }
 
+    /** The same process-wide answers {@code pkttrace doctor} shows. */
+    @Override
+    public io.pkttrace.api.KernelSupport kernel() {
+        return io.pkttrace.core.bpf.KernelProbes.get();
+    }
+
     List<Ring> rings() {
         return rings;
     }

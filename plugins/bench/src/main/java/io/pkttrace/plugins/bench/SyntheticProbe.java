@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.bench;
 
-import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
@@ -47,8 +48,16 @@ final class SyntheticProbe extends BpfObjectProbe {
                 .putInt(cfg.offset("syscall_nr", 4), c.syscall()).array();
     }
 
+    /** The one hook and how it attaches: the decision start() follows and doctor shows. */
+    static List<MechanismChoice> mechanisms(KernelSupport kernel) {
+        return List.of(MechanismChoice.tpBtf("sys_enter", "sys_enter", "BTF tracepoint: every system call of the"
+                + " traced process, filtered in the kernel", kernel));
+    }
+
     @Override
     public void start(ProbeContext context) throws PkttraceException {
+        List<MechanismChoice> choices = mechanisms(context.kernel());
+        MechanismChoice.requireRunnable("synthetic", choices);
         byte[] elf = context.readResource("synthetic", SyntheticProbe.class, OBJECT);
         byte[] value;
         try {
@@ -61,9 +70,8 @@ final class SyntheticProbe extends BpfObjectProbe {
         // Written after load and before attach: the program traces nothing until it knows its target.
         object.updateMap(CONFIG_MAP, new byte[4], value);
         context.consume(object, context.standardDecoder(object, "synthetic", HOOK_ENUM));
-        BpfObject.Attachment a = object.attach(PROGRAM);
-        context.report("synthetic: sys_enter attached as " + a.mechanism() + "/" + a.target() + " (pid " + config.pid()
-                + ", " + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall())
-                + ", filtered in the kernel)");
+        object.attach(PROGRAM);
+        context.reportAttached("synthetic", choices.get(0), "for pid " + config.pid() + ", "
+                + (config.syscall() == SyntheticConfig.ANY_SYSCALL ? "any system call" : "system call " + config.syscall()));
     }
 }

@@ -77,6 +77,11 @@ public final class SyntheticProbeFactory implements ProbeFactory<SyntheticConfig
     }
 
     @Override
+    public java.util.List<io.pkttrace.api.MechanismChoice> mechanisms(SyntheticConfig config, io.pkttrace.api.KernelSupport kernel) {
+        return SyntheticProbe.mechanisms(kernel);
+    }
+
+    @Override
     public Probe create(SyntheticConfig config) {
         return new SyntheticProbe(config);
     }

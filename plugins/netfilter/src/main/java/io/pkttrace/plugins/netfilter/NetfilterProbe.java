@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.netfilter;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
@@ -97,33 +98,43 @@ final class NetfilterProbe implements Probe {
 
     private void startMechanisms(ProbeContext ctx) throws PkttraceException {
         requireCapabilities();
+        List<MechanismChoice> choices = NetfilterMechanisms.choose(config, ctx.kernel());
+        MechanismChoice verdicts = MechanismChoice.of(choices, NetfilterMechanisms.VERDICTS);
+        if (!verdicts.available()) {
+            throw new PkttraceException("netfilter: " + verdicts.why() + verdicts.notUsedClause(),
+                    config.mechanism() == NetfilterConfig.Mechanism.AUTO ? "see pkttrace doctor"
+                            : "use mechanism=auto (see pkttrace doctor)");
+        }
         records = new HookRecords();
         NfRecordDecoder decoder = new NfRecordDecoder(records);
-        switch (config.mechanism()) {
-            case AUTO, NFTRACE -> {
-                long t0 = System.nanoTime();
-                startNftrace(ctx, decoder);
-                LOG.debug("netfilter: nftrace started in {} ms", (System.nanoTime() - t0) / 1_000_000);
-                if (config.mechanism() == NetfilterConfig.Mechanism.AUTO) {
-                    t0 = System.nanoTime();
-                    String why = verdictPrograms(ctx, decoder, XT_FUNCTIONS, true, true);
-                    LOG.debug("netfilter: legacy verdict programs tried in {} ms", (System.nanoTime() - t0) / 1_000_000);
-                    if (why != null) {
-                        ctx.report("netfilter: legacy iptables (x_tables) verdicts are not traced: " + why);
-                    }
-                }
+        if (NetfilterMechanisms.NFTRACE.equals(verdicts.mechanism())) {
+            long t0 = System.nanoTime();
+            startNftrace(ctx, decoder, verdicts, choices);
+            LOG.debug("netfilter: nftrace started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        } else {
+            List<String> fns = new ArrayList<>(NFT_FUNCTIONS);
+            fns.addAll(XT_FUNCTIONS);
+            String why = attachVerdicts(ctx, decoder, fns, NetfilterMechanisms.KRETPROBE.equals(verdicts.mechanism()));
+            if (why != null) {
+                throw new PkttraceException("netfilter: " + verdicts.mechanism() + " could not be attached: " + why,
+                        "use mechanism=auto (nftables tracing)");
             }
-            case FEXIT, KRETPROBE -> {
-                List<String> fns = new ArrayList<>(NFT_FUNCTIONS);
-                fns.addAll(XT_FUNCTIONS);
-                boolean fexit = config.mechanism() == NetfilterConfig.Mechanism.FEXIT;
-                String why = verdictPrograms(ctx, decoder, fns, fexit, !fexit);
-                if (why != null) {
-                    throw new PkttraceException("netfilter: mechanism=" + config.mechanism().label() + " is not available: " + why,
-                            "use mechanism=auto (nftables tracing)");
-                }
-            }
+            ctx.reportAttached("netfilter", verdicts, "on " + String.join(", ", fns));
         }
+        choices.stream().filter(c -> c.hook().equals(NetfilterMechanisms.LEGACY)).findFirst().ifPresent(legacy -> {
+            if (!legacy.available()) {
+                ctx.report("netfilter: legacy iptables (x_tables) verdicts are not traced: " + String.join("; ", legacy.notUsed()));
+                return;
+            }
+            long t0 = System.nanoTime();
+            String why = attachVerdicts(ctx, decoder, XT_FUNCTIONS, NetfilterMechanisms.KRETPROBE.equals(legacy.mechanism()));
+            LOG.debug("netfilter: legacy verdict programs attached in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            if (why != null) {
+                ctx.report("netfilter: legacy iptables (x_tables) verdicts are not traced: " + legacy.mechanism() + ": " + why);
+            } else {
+                ctx.reportAttached("netfilter", legacy, "on " + String.join(", ", XT_FUNCTIONS));
+            }
+        });
     }
 
     private static void requireCapabilities() throws PkttraceException {
@@ -145,22 +156,28 @@ final class NetfilterProbe implements Probe {
         }
     }
 
-    private void startNftrace(ProbeContext ctx, NfRecordDecoder decoder) throws PkttraceException {
+    private void startNftrace(ProbeContext ctx, NfRecordDecoder decoder, MechanismChoice verdicts,
+                              List<MechanismChoice> choices) throws PkttraceException {
         Native n = Native.get();
         NamespaceWorker.HookProgram hooks = null;
-        BpfObject obj = ctx.openResource("netfilter", NetfilterProbe.class, OBJECT);
-        objects.add(obj);
-        autoload(obj, List.of(HOOK_PROGRAM));
-        try {
-            long t0 = System.nanoTime();
-            obj.load();
-            LOG.debug("netfilter: hook program loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
-            ctx.consume(obj, decoder);
-            hooks = new NamespaceWorker.HookProgram(obj, HOOK_PROGRAM, HOOK_PRIORITY);
-        } catch (PkttraceException e) {
-            obj.close(); // load failed: not handed to the engine
-            ctx.report("netfilter: verdicts are not matched to packets (no packet id; time of reading): the BPF netfilter"
-                    + " program did not load (" + e.getMessage() + "; it needs Linux >= 6.4)");
+        MechanismChoice match = MechanismChoice.of(choices, NetfilterMechanisms.PACKET_MATCH);
+        if (match.available()) {
+            BpfObject obj = ctx.openResource("netfilter", NetfilterProbe.class, OBJECT);
+            objects.add(obj);
+            autoload(obj, List.of(HOOK_PROGRAM));
+            try {
+                long t0 = System.nanoTime();
+                obj.load();
+                LOG.debug("netfilter: hook program loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                ctx.consume(obj, decoder);
+                hooks = new NamespaceWorker.HookProgram(obj, HOOK_PROGRAM, HOOK_PRIORITY);
+            } catch (PkttraceException e) {
+                obj.close(); // load failed: not handed to the engine
+                ctx.report("netfilter: verdicts are not matched to packets (no packet id; time of reading): the BPF netfilter"
+                        + " program did not load (" + e.getMessage() + ")");
+            }
+        } else {
+            ctx.report("netfilter: " + match.hook() + " not used: " + match.why() + match.notUsedClause());
         }
         worker = new NamespaceWorker(n, new Namespaces(), config, table, ctx.filterRules(), hooks, ctx::report);
         worker.start();
@@ -168,19 +185,14 @@ final class NetfilterProbe implements Probe {
         correlator = new TraceCorrelator(table, config.continues(), records, matched, worker::requestRefresh);
         source = new NetfilterSource(worker, correlator, records);
         ctx.consume(source);
-        ctx.report("netfilter: verdicts and rules from nftables tracing: table inet " + table
+        ctx.reportAttached("netfilter", verdicts, null);
+        ctx.report("netfilter: nftrace: table inet " + table
                 + (worker.ownedTables() ? " (owned by pkttrace's netlink socket: the kernel removes it when pkttrace exits,"
                 + " also on SIGKILL)" : "") + " marks the selected packets with meta nftrace at every hook that has chains,"
                 + " in " + worker.tracedCount() + (worker.tracedCount() == 1 ? " namespace" : " namespaces")
                 + " and in new ones as they appear");
         if (matched) {
-            ctx.report("netfilter: verdicts matched to packets by a BPF netfilter program at priority " + HOOK_PRIORITY
-                    + " (or the next free one, when another BPF program such as a concurrent pkttrace holds it)"
-                    + " at each of those hooks, for IPv4 and IPv6 (BPF link)");
-        }
-        if (config.mechanism() == NetfilterConfig.Mechanism.AUTO) {
-            ctx.report("netfilter: fexit/kretprobe on nft_do_chain not used: they give a chain's verdict but not the rule,"
-                    + " which nftables tracing names");
+            ctx.reportAttached("netfilter", match, null);
         }
     }
 
@@ -190,35 +202,7 @@ final class NetfilterProbe implements Probe {
         }
     }
 
-    /**
-     * Verdicts of the given functions by fexit, else by kprobe + kretprobe, as allowed.
-     *
-     * @return null when attached, else why not (one line)
-     */
-    private String verdictPrograms(ProbeContext ctx, NfRecordDecoder decoder, List<String> functions, boolean tryFexit,
-                                   boolean tryKprobe) {
-        List<String> why = new ArrayList<>();
-        if (tryFexit) {
-            String r = attachVerdicts(ctx, decoder, functions, false);
-            if (r == null) {
-                return null;
-            }
-            why.add("fexit: " + r);
-        }
-        if (tryKprobe) {
-            String r = attachVerdicts(ctx, decoder, functions, true);
-            if (r == null) {
-                return null;
-            }
-            why.add("kretprobe: " + r);
-        }
-        return String.join("; ", why);
-    }
-
     private String attachVerdicts(ProbeContext ctx, NfRecordDecoder decoder, List<String> functions, boolean kprobe) {
-        if (kprobe && !hasKprobes()) {
-            return "this kernel has no kprobe support (CONFIG_KPROBES)";
-        }
         List<String> programs = new ArrayList<>();
         for (String fn : functions) {
             String base = "pt_" + fn;
@@ -237,12 +221,12 @@ final class NetfilterProbe implements Probe {
             consumed = true;
             for (String fn : functions) {
                 String base = "pt_" + fn;
-                BpfObject.Attachment a = kprobe ? obj.attachKprobe(base + "_entry", fn, false) : obj.attach(base + "_exit");
                 if (kprobe) {
+                    obj.attachKprobe(base + "_entry", fn, false);
                     obj.attachKprobe("pt_nf_do_return", fn, true);
+                } else {
+                    obj.attach(base + "_exit");
                 }
-                ctx.report("netfilter: " + fn + " verdicts by " + (kprobe ? "kprobe + kretprobe" : a.mechanism())
-                        + " (the chain's verdict; no rule)");
             }
             objects.add(obj);
             return null;
@@ -254,13 +238,6 @@ final class NetfilterProbe implements Probe {
             }
             return e.getMessage().replace('\n', ' ');
         }
-    }
-
-    /** The same test the engine makes before attaching a kprobe. */
-    static boolean hasKprobes() {
-        return Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"))
-                || Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))
-                || Files.exists(Path.of("/sys/kernel/debug/tracing/kprobe_events"));
     }
 
     @Override

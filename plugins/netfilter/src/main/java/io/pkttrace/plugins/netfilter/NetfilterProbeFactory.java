@@ -2,6 +2,8 @@ package io.pkttrace.plugins.netfilter;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.DefaultUse;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.Option;
 import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
@@ -93,6 +95,11 @@ public final class NetfilterProbeFactory implements ProbeFactory<NetfilterConfig
         netns.remove("all");
         return new NetfilterConfig(options.get(MECHANISM), netns, options.get(RCVBUF).intValue(), options.get(CONTINUES),
                 options.get(OPTIONAL));
+    }
+
+    @Override
+    public List<MechanismChoice> mechanisms(NetfilterConfig config, KernelSupport kernel) {
+        return NetfilterMechanisms.choose(config == null ? NetfilterConfig.defaults() : config, kernel);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.pkttrace.plugins.netpath;
 
-import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.BpfObjectProbe;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
 import io.pkttrace.netns.Namespaces;
@@ -44,26 +44,33 @@ final class NetpathProbe extends BpfObjectProbe {
 
     @Override
     public void start(ProbeContext context) throws PkttraceException {
+        List<MechanismChoice> choices = NetpathMechanisms.choose(config, context.kernel());
+        MechanismChoice.requireRunnable("netpath", choices);
         object = context.openResource("netpath", NetpathProbe.class, OBJECT);
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             object.setAutoload(h.program, config.hooks().contains(h));
         }
-        boolean rx = config.hooks().contains(NetpathConfig.Hook.RX);
-        object.setAutoload(STACKED_RX_PROGRAM, rx);
-        if (rx) {
+        MechanismChoice stacked = choices.stream().filter(c -> c.hook().equals(NetpathMechanisms.STACKED_RX)).findFirst()
+                .orElse(null);
+        boolean taps = stacked != null && stacked.available();
+        object.setAutoload(STACKED_RX_PROGRAM, taps);
+        if (stacked != null && !taps) {
+            context.report("netpath: " + stacked.hook() + " (macvlan, ipvlan, VLAN, bond, team) not traced: "
+                    + String.join("; ", stacked.notUsed()));
+        }
+        if (taps) {
             beginTaps(context);
         }
         object.load();
         context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
-                BpfObject.Attachment a = object.attach(h.program);
-                context.report("netpath: " + h.label() + " attached as " + a.mechanism() + "/" + a.target()
-                        + " (BTF tracepoint: typed, stable, no kprobe needed)");
+                object.attach(h.program);
+                context.reportAttached("netpath", MechanismChoice.of(choices, h.label()), null);
             }
         }
-        if (taps != null) {
-            attachTaps(context);
+        if (taps) {
+            attachTaps(context, stacked);
         }
     }
 
@@ -77,7 +84,7 @@ final class NetpathProbe extends BpfObjectProbe {
      * Taps the stacked devices of every namespace. Without them only stacked-device receive is missing,
      * so a failure is reported and tracing goes on.
      */
-    private void attachTaps(ProbeContext context) throws PkttraceException {
+    private void attachTaps(ProbeContext context, MechanismChoice choice) throws PkttraceException {
         try {
             taps.attach(object.programFd(STACKED_RX_PROGRAM));
         } catch (PkttraceException e) {
@@ -87,13 +94,7 @@ final class NetpathProbe extends BpfObjectProbe {
             return;
         }
         List<String> now = taps.tapped();
-        context.report("netpath: rx on stacked devices attached as socket/AF_PACKET taps on "
-                + (now.isEmpty() ? "none yet" : String.join(", ", now))
-                + " (the tracepoint misses receive on a macvlan, ipvlan, VLAN, bond or team device: it is another round of"
-                + " __netif_receive_skb_core; a packet tap bound to each such device, in every namespace and also later ones,"
-                + " runs the socket filter " + STACKED_RX_PROGRAM + " in every round and costs other devices nothing;"
-                + " not tc/tcx ingress: a hook on every packet of every device; not netfilter PRE_ROUTING: it runs for every"
-                + " IP packet of the namespace)");
+        context.reportAttached("netpath", choice, "on " + (now.isEmpty() ? "none yet" : String.join(", ", now)));
     }
 
     @Override

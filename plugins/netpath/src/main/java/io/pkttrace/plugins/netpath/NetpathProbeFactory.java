@@ -2,6 +2,8 @@ package io.pkttrace.plugins.netpath;
 
 import io.pkttrace.api.ConfigException;
 import io.pkttrace.api.DefaultUse;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.Option;
 import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
@@ -51,6 +53,11 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
             hooks.add(NetpathConfig.Hook.valueOf(label.toUpperCase(java.util.Locale.ROOT)));
         }
         return new NetpathConfig(hooks);
+    }
+
+    @Override
+    public List<MechanismChoice> mechanisms(NetpathConfig config, KernelSupport kernel) {
+        return NetpathMechanisms.choose(config == null ? NetpathConfig.defaults() : config, kernel);
     }
 
     @Override

@@ -3,9 +3,9 @@ package io.pkttrace.plugins.vrouter;
 import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.ProbeContext;
-import io.pkttrace.btf.Btf;
-import io.pkttrace.btf.BtfKind;
-import java.io.IOException;
+import io.pkttrace.api.KernelFeature;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +29,6 @@ final class KernelAttacher {
     static final List<String> REGS_PROGRAMS = List.of(KPROBE, KRETPROBE, KPROBE_MULTI, KRETPROBE_MULTI);
     /** Trampoline programs: loaded once per function, in objects of their own that share the main object's maps. */
     static final List<String> TRAMPOLINE_PROGRAMS = List.of(FENTRY, FEXIT);
-    /** vmlinux functions that exist on every kernel with BPF, to learn whether trampolines load at all. */
-    private static final List<String> STAND_INS = List.of("bpf_fentry_test1", "security_bpf", "do_nanosleep");
 
     private final ProbeContext ctx;
     private final BpfObject main;
@@ -51,79 +49,65 @@ final class KernelAttacher {
 
     void attach(List<TracedFunction> functions) throws PkttraceException {
         String target = info.target().describe();
+        KernelSupport kernel = ctx.kernel();
+        MechanismChoice choice = MechanismChoice.of(VrouterMechanisms.choose(info.target(), kernel), VrouterMechanisms.KERNEL);
+        boolean loaded = info.symbols().loaded();
+        if (!choice.available()) {
+            throw new PkttraceException("vrouter: cannot trace " + target + " on this kernel: " + String.join("; ", choice.notUsed())
+                    + (loaded ? "" : "; and module " + info.target().module() + " is not loaded"),
+                    "trace a user-space (DPDK) vrouter instead, with --binary PATH or --pid PID (uprobes)");
+        }
         Map<String, List<String>> attached = new LinkedHashMap<>();
-        List<String> whyNot = new ArrayList<>();
         List<TracedFunction> left = new ArrayList<>(functions);
-
-        String trampolines = trampolinesRefused();
-        if (trampolines != null) {
-            whyNot.add("fentry/fexit: " + trampolines);
-        } else {
+        if (VrouterMechanisms.FENTRY.equals(choice.mechanism())) {
             for (TracedFunction f : functions) {
-                if (!f.hasBtf() || !info.symbols().loaded()) {
+                if (!f.hasBtf() || !loaded) {
                     continue;
                 }
                 try {
                     fentry(f);
-                    attached.computeIfAbsent("fentry/fexit (BPF trampolines: the cheapest)", k -> new ArrayList<>()).add(f.name());
+                    attached.computeIfAbsent(VrouterMechanisms.FENTRY, k -> new ArrayList<>()).add(f.name());
                     left.remove(f);
                 } catch (PkttraceException e) {
                     ctx.report("vrouter: " + f.name() + ": fentry not possible (" + e.getMessage() + "), trying kprobes");
                 }
             }
-            if (left.stream().anyMatch(f -> !f.hasBtf())) {
-                whyNot.add("fentry/fexit: no BTF for " + left.stream().filter(f -> !f.hasBtf()).count() + " functions");
-            }
         }
-        if (!left.isEmpty()) {
-            try {
-                List<String> names = left.stream().map(TracedFunction::name).toList();
-                long[] cookies = left.stream().mapToLong(TracedFunction::id).toArray();
-                main.attachKprobeMulti(KPROBE_MULTI, names, cookies, false);
-                main.attachKprobeMulti(KRETPROBE_MULTI, names, cookies, true);
-                attached.put("kprobe.multi/kretprobe.multi (one link for all)", names);
-                left.clear();
-            } catch (PkttraceException e) {
-                whyNot.add("kprobe.multi: " + e.getMessage());
-            }
+        if (!left.isEmpty() && kernel.has(KernelFeature.KPROBE_MULTI)) {
+            List<String> names = left.stream().map(TracedFunction::name).toList();
+            long[] cookies = left.stream().mapToLong(TracedFunction::id).toArray();
+            main.attachKprobeMulti(KPROBE_MULTI, names, cookies, false);
+            main.attachKprobeMulti(KRETPROBE_MULTI, names, cookies, true);
+            attached.put(VrouterMechanisms.KPROBE_MULTI, names);
+            left.clear();
         }
-        if (!left.isEmpty()) {
+        if (!left.isEmpty() && kernel.has(KernelFeature.KPROBE)) {
             List<TracedFunction> still = new ArrayList<>();
-            String noKprobes = null;
             for (TracedFunction f : left) {
-                if (noKprobes != null) {
-                    still.add(f);
-                    continue;
-                }
                 try {
                     main.attachKprobe(KPROBE, f.name(), false, f.id());
                     main.attachKprobe(KRETPROBE, f.name(), true, f.id());
-                    attached.computeIfAbsent("kprobe/kretprobe", k -> new ArrayList<>()).add(f.name());
+                    attached.computeIfAbsent(VrouterMechanisms.KPROBE, k -> new ArrayList<>()).add(f.name());
                 } catch (PkttraceException e) {
-                    if (e.getMessage().contains("no kprobe support")) {
-                        noKprobes = e.getMessage();
-                        still.add(f);
-                    } else {
-                        ctx.report("vrouter: " + f.name() + ": " + e.userLine());
-                        still.add(f);
-                    }
+                    ctx.report("vrouter: " + f.name() + ": " + e.userLine());
+                    still.add(f);
                 }
-            }
-            if (noKprobes != null) {
-                whyNot.add("kprobe: " + noKprobes);
             }
             left = still;
         }
         if (attached.isEmpty()) {
-            boolean loaded = info.symbols().loaded();
-            throw new PkttraceException("vrouter: cannot trace " + target + " on this kernel: " + String.join("; ", whyNot)
-                    + (loaded ? "" : "; and module " + info.target().module() + " is not loaded"),
-                    whyNot.isEmpty() && !loaded ? "load the module (modprobe " + info.target().module() + ")"
-                            : "trace a user-space (DPDK) vrouter instead, with --binary PATH or --pid PID (uprobes)");
+            throw new PkttraceException("vrouter: cannot trace " + target + ": no function could be attached as "
+                    + choice.mechanism() + (loaded ? "" : " (module " + info.target().module() + " is not loaded)"),
+                    loaded ? "see the lines above" : "load the module (modprobe " + info.target().module() + ")");
         }
         for (Map.Entry<String, List<String>> a : attached.entrySet()) {
-            ctx.report("vrouter: " + a.getValue().size() + " function" + (a.getValue().size() == 1 ? "" : "s") + " of "
-                    + target + " attached as " + a.getKey() + (whyNot.isEmpty() ? "" : "; not " + String.join("; not ", whyNot)));
+            String detail = "for " + a.getValue().size() + " function" + (a.getValue().size() == 1 ? "" : "s") + " of " + target;
+            if (a.getKey().equals(choice.mechanism())) {
+                ctx.reportAttached("vrouter", choice, detail);
+            } else {
+                ctx.report("vrouter: " + choice.hook() + " attached as " + a.getKey() + " " + detail
+                        + " (no BTF for them, which " + choice.mechanism() + " needs)");
+            }
         }
         if (!left.isEmpty()) {
             ctx.report("vrouter: " + left.size() + " function" + (left.size() == 1 ? "" : "s") + " could not be attached: "
@@ -131,34 +115,6 @@ final class KernelAttacher {
         }
         List<TracedFunction> notAttached = left;
         VrouterProbe.reportArguments(ctx, functions.stream().filter(f -> !notAttached.contains(f)).toList());
-    }
-
-    /**
-     * Null when this kernel loads fentry/fexit programs, else why not. Learned by loading the
-     * trampoline programs for a vmlinux function every kernel has: some kernels refuse them at
-     * load time (this project's CI kernel: EPERM before the verifier runs), others at attach time.
-     */
-    private String trampolinesRefused() {
-        String standIn;
-        try {
-            Btf vmlinux = Btf.vmlinux();
-            standIn = STAND_INS.stream().filter(n -> vmlinux.find(n, BtfKind.FUNC) >= 0).findFirst().orElse(null);
-        } catch (IOException e) {
-            return "the kernel's BTF cannot be read (" + e.getMessage() + ")";
-        }
-        if (standIn == null) {
-            return "no known vmlinux function to check trampolines with";
-        }
-        try {
-            BpfObject probe = trampolineObject("vrouter-tramp", standIn);
-            probe.close();
-            return null;
-        } catch (PkttraceException e) {
-            String m = e.getMessage();
-            int open = m.lastIndexOf('(');
-            String errno = open >= 0 && m.endsWith(")") ? m.substring(open + 1, m.length() - 1) : m;
-            return "the kernel refuses to load trampoline programs (" + errno + ", tried with " + standIn + ")";
-        }
     }
 
     /** An object with only fentry/fexit, aimed at {@code function}, sharing the main object's maps, loaded. */

@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.vrouter;
 
 import io.pkttrace.api.BpfObject;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.Probe;
 import io.pkttrace.api.ProbeContext;
@@ -122,16 +123,15 @@ final class VrouterProbe implements Probe {
         }
         long[] offs = offsets.stream().mapToLong(Long::longValue).toArray();
         long[] cks = cookies.stream().mapToLong(Long::longValue).toArray();
-        String mechanism;
-        String multi = null;
-        try {
-            main.attachUprobeMulti(UPROBE, binary, offs, cks, false, pid);
-        } catch (PkttraceException e) {
-            multi = e.getMessage();
+        MechanismChoice choice = MechanismChoice.of(VrouterMechanisms.choose(info.target(), ctx.kernel()),
+                VrouterMechanisms.USER);
+        if (!choice.available()) {
+            throw new PkttraceException("vrouter: cannot trace " + info.target().describe() + ": " + choice.why()
+                    + choice.notUsedClause(), "see pkttrace doctor");
         }
-        if (multi == null) {
-            main.attachUprobeMulti(URETPROBE, binary, offs, cks, true, pid); // entries are attached: no fallback
-            mechanism = "uprobe.multi+uretprobe.multi, one link each for all functions";
+        if (VrouterMechanisms.UPROBE_MULTI.equals(choice.mechanism())) {
+            main.attachUprobeMulti(UPROBE, binary, offs, cks, false, pid);
+            main.attachUprobeMulti(URETPROBE, binary, offs, cks, true, pid);
         } else {
             for (TracedFunction f : functions) {
                 for (long offset : f.offsets()) {
@@ -139,12 +139,10 @@ final class VrouterProbe implements Probe {
                     main.attachUprobe(URETPROBE, binary, offset, f.name(), true, pid, f.id());
                 }
             }
-            mechanism = "uprobe+uretprobe";
         }
-        ctx.report("vrouter: " + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + " of "
-                + info.target().describe() + " attached as " + mechanism + " (a user-space datapath: uprobes"
-                + (multi == null ? "" : "; not uprobe.multi: " + multi) + "); packet arguments and vr_packet layout from "
-                + info.btfSource());
+        ctx.reportAttached("vrouter", choice, "for " + functions.size() + " function" + (functions.size() == 1 ? "" : "s")
+                + " of " + info.target().describe());
+        ctx.report("vrouter: packet arguments and vr_packet layout from " + info.btfSource());
         reportArguments(ctx, functions);
     }
 

@@ -1,6 +1,8 @@
 package io.pkttrace.plugins.vrouter;
 
 import io.pkttrace.api.ConfigException;
+import io.pkttrace.api.KernelSupport;
+import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.Option;
 import io.pkttrace.api.OptionSet;
 import io.pkttrace.api.Options;
@@ -36,8 +38,10 @@ public final class VrouterProbeFactory implements ProbeFactory<VrouterConfig> {
     static final Option<Long> PID = OPTIONS.add(Option.number("pid", 1, Integer.MAX_VALUE, null, "trace one running DPDK vrouter process")
             .shortForm(ShortForm.value("--pid", "PID", "trace one running DPDK vrouter process").in(VrouterPreset.NAME)));
     static final Option<String> BTF = OPTIONS.add(Option.text("btf", "FILE", null,
-                    "the vrouter's BTF, instead of /sys/kernel/btf/vrouter or the program's debug information")
-            .shortForm(ShortForm.value("--btf", "FILE", "the vrouter's BTF (default: /sys/kernel/btf/vrouter, or the program's debug information)")
+                    "the vrouter module's or program's BTF, instead of /sys/kernel/btf/vrouter or the program's debug"
+                            + " information (the kernel's own BTF is pkttrace's global --btf)")
+            .shortForm(ShortForm.value("--btf", "FILE", "the vrouter module's (or program's) BTF (default: /sys/kernel/btf/vrouter, or the"
+                    + " program's debug information); the kernel's own BTF is given before the command: pkttrace --btf FILE vrouter ...")
                     .in(VrouterPreset.NAME)));
     static final Option<Boolean> MATCH_OUTER = OPTIONS.add(Option.custom("match", "inner|outer", VrouterProbeFactory::outer,
                     false, "inner", "which header of a tunnelled packet the five-tuple filter matches: inner (the workload's) or outer")
@@ -93,6 +97,12 @@ public final class VrouterProbeFactory implements ProbeFactory<VrouterConfig> {
             target = TargetInfo.kernel(MODULE, btfFile, KALLSYMS);
         }
         return new VrouterConfig(symbols, target, options.get(MATCH_OUTER));
+    }
+
+    /** Without a config (no symbol file): the kernel module and a user-space vrouter, either of which may be traced. */
+    @Override
+    public List<MechanismChoice> mechanisms(VrouterConfig config, KernelSupport kernel) {
+        return VrouterMechanisms.choose(config == null ? null : config.target().target(), kernel);
     }
 
     @Override
