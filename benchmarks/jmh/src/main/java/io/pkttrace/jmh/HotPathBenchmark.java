@@ -163,10 +163,15 @@ public class HotPathBenchmark {
     /** The json sink, flushed every 64 events as the engine flushes at the end of a ring batch. */
     @Benchmark
     public void sinkJson() {
-        jsonSink.accept(udpEvent);
+        acceptInBatches(jsonSink, udpEvent);
+    }
+
+    /** As the engine feeds a sink: every event, and a flush at the end of each batch of 64. */
+    private void acceptInBatches(Sink sink, PacketEvent e) {
+        sink.accept(e);
         if (++batch == 64) {
             batch = 0;
-            jsonSink.flush();
+            sink.flush();
         }
     }
 
@@ -179,11 +184,7 @@ public class HotPathBenchmark {
         flowTs += 1_000;
         boolean rx = (flowTs / 1_000 & 1) == 0;
         flowEvent.timestampNs(flowTs).hook(rx ? "rx" : "tx").packetId(0xffff888004000000L + (flowTs / 2_000) * 256);
-        flowSink.accept(flowEvent);
-        if (++batch == 64) {
-            batch = 0;
-            flowSink.flush();
-        }
+        acceptInBatches(flowSink, flowEvent);
     }
 
     /** RingSource.onRecord without enrichers: decode + no filter + null sink. */

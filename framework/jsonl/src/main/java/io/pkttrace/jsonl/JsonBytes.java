@@ -269,6 +269,15 @@ final class JsonBytes {
         out.flush();
     }
 
+    /** Runs writes, throwing the stream's IOException if one failed. */
+    static void rethrowing(Runnable writes) throws IOException {
+        try {
+            writes.run();
+        } catch (Unwritable u) {
+            throw u.getCause();
+        }
+    }
+
     void close() throws IOException {
         try {
             flush();

@@ -114,7 +114,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         try {
             writeEvent(e, clockOffsetNs);
         } catch (JsonBytes.Unwritable u) {
-            throw u.getCause();
+            throw u.getCause(); // the stream's own exception, as the caller expects
         }
     }
 
@@ -281,11 +281,7 @@ public final class JsonlEventWriter implements AutoCloseable {
      * @param endEpochNanos when the run ended, as nanoseconds since the Unix epoch
      */
     public void writeSummary(RunStats stats, long endEpochNanos) throws IOException {
-        try {
-            summary(stats, endEpochNanos);
-        } catch (JsonBytes.Unwritable u) {
-            throw u.getCause();
-        }
+        JsonBytes.rethrowing(() -> summary(stats, endEpochNanos)); // once per run: a lambda is fine here
     }
 
     private void summary(RunStats stats, long endEpochNanos) {
