@@ -4,15 +4,19 @@
 # consumer and bpftrace on a synthetic hot hook, plus the cost of tracing real UDP packets, and the
 # time to attach. Prints one table; docs/benchmarks.md explains every row and column.
 #
-# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only] [--only netfilter|vrouter]
+# Usage: sudo scripts/bench.sh [--no-build] [--seconds S] [--jmh] [--jmh-only] [--only a|b|attach|netfilter|vrouter]
 #   --no-build   use the existing distribution/target/pkttrace (default: mvn package it first)
 #   --seconds S  length of each measured phase (default 5)
 #   --jmh        also build and run the JMH microbenchmarks with the GC profiler (~2 more minutes)
 #   --jmh-only   only the JMH microbenchmarks
+#   --only a          only workload (a): the synthetic hot hook (pkttrace's sinks, C consumer, bpftrace)
+#   --only b          only workload (b): UDP over a veth (filters; the flow sink's memory under a flood)
+#   --only attach     only the times to attach (pkttrace and bpftrace) and to answer --help and plugins
 #   --only netfilter  only workload (c): the netfilter probe over a veth with a 50-rule ruleset
 #   --only vrouter    only workload (vrouter): the real vrouter datapath of ../shared traced with uprobes
 # Environment: MVN_ARGS (extra Maven arguments, e.g. -o), RUNS_ATTACH (default 5), B_ROUNDS (default 3)
-# and B_SECONDS (default 2) for workload (b), VR_ROUNDS (default 4000: driver rounds of 5 packets per
+# and B_SECONDS (default 2) for workload (b), FLOOD_SECONDS (default 60: the flow sink's flood row of
+# workload (b)), VR_ROUNDS (default 4000: driver rounds of 5 packets per
 # traced row) and PKTTRACE_SHARED (default ../shared) for workload (vrouter), BENCH_DIST (an unpacked
 # distribution to use instead of distribution/target/pkttrace).
 # Needs root (BPF, network namespaces). Everything it starts is stopped, and the namespaces it
@@ -32,13 +36,16 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift ;;
     --jmh) jmh=1 ;;
     --jmh-only) jmh=1; main=0 ;;
-    --only) only=${2:-}; shift; case "$only" in netfilter|vrouter) ;; *) echo "bench.sh: --only takes: netfilter, vrouter" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) only=${2:-}; shift; case "$only" in a|b|attach|netfilter|vrouter) ;; *) echo "bench.sh: --only takes: a, b, attach, netfilter, vrouter" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 runs_attach=${RUNS_ATTACH:-5}
+flood_seconds=${FLOOD_SECONDS:-60}
+# True when the part named $1 (a, b, attach) runs: all of them unless --only names one.
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 warmup_calls=500000   # paced at 250k/s: 2 s in which JIT-compiled consumers compile their hot path
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
@@ -115,6 +122,7 @@ plugins=$("$pt" plugins 2>&1) || die "pkttrace plugins failed: $plugins"
 has_component() { awk -v t="$1" '$1 == t { found = 1 } END { exit !found }' <<<"$plugins"; }
 has_component synthetic && has_component null || die "the bench plugin (probe synthetic, sink null) is not installed"
 has_json=0; has_component json && has_json=1
+has_flow=0; has_component flow && has_flow=1
 has_fivetuple=0; has_component fivetuple && has_fivetuple=1
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -267,7 +275,7 @@ row_a() { # NAME PRODUCED DELIVERED LOST RSS_KB
   if [ "$6" = producer ]; then evs="-"; nspe="-"; fi # nothing reads: only the production rate counts
   row "$name" "$prod" "$del" "$lost" "$check" "$rate" "$evs" "$nspe" "$((rss / 1024)) MiB"
   printf -v "R_${6}_evs" '%s' "$evs"; printf -v "R_${6}_nspe" '%s' "$nspe"; printf -v "R_${6}_lost" '%s' "$lost"
-  printf -v "R_${6}_check" '%s' "$check"; printf -v "R_${6}_rate" '%s' "$rate"
+  printf -v "R_${6}_check" '%s' "$check"; printf -v "R_${6}_rate" '%s' "$rate"; printf -v "R_${6}_rss" '%s' "$((rss / 1024))"
 }
 
 # Each configuration runs B_ROUNDS rounds of (pkttrace attached: flood; pkttrace stopped: flood), so
@@ -278,6 +286,7 @@ b_rounds=${B_ROUNDS:-3}
 flood_ns=$ns_a
 flood_dst=198.18.0.2
 flood() { ip netns exec "$flood_ns" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "$b_sec"; }
+median_of() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; } # the lower median: one of the runs
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 b_rows=()
 c_rows=()
@@ -351,6 +360,34 @@ if [ "$only" = netfilter ]; then
   exit 0
 fi
 
+# bpftrace attaches perf-event tracepoints, which need tracefs.
+ensure_tracefs() {
+  if ! grep -qs ' /sys/kernel/tracing tracefs ' /proc/mounts && ! [ -d /sys/kernel/tracing/events ]; then
+    mount -t tracefs tracefs /sys/kernel/tracing && mounted_tracefs=1
+  fi
+}
+
+# The flow sink under a long flood (FLOOD_SECONDS): its peak RSS while it follows every packet, the
+# sender's rate against the untraced median of the rows before, and the counters.
+flood_run() { # KEY NAME [pkttrace options...]
+  local key=$1 name=$2; shift 2
+  "$pt" trace --stats "$@" >/dev/null 2>"$work/fl.err" &
+  local pp=$! o on rss s
+  started+=("$pp")
+  wait_for "$work/fl.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/fl.err" >&2; die "pkttrace did not start"; }
+  sleep 1
+  o=$(ip netns exec "$flood_ns" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "$flood_seconds")
+  on=$(kv rate "$o")
+  sleep 0.2
+  rss=$(hwm_kb "$pp")
+  stop_pid "$pp"
+  s=$(grep -E 'kernel:' "$work/fl.err" | sed 's/^pkttrace: //' | paste -sd';' -)
+  local off; off=$(printf '%s\n' "${b_off_all[@]}" | median)
+  brow "$name" "$(printf '%.0f' "$on")" "$(printf '%.0f' "$off")" "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f%%", 100 * a / b }')" \
+    "peak RSS $((rss / 1024)) MiB; $s"
+  printf -v "F_${key}_rss" '%s' "$((rss / 1024))"
+}
+
 # -------------------------------------------------------------------- workload (a): synthetic hot hook
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "pkttrace benchmark on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)); measured phases of ${seconds} s" >&2
@@ -358,218 +395,291 @@ log "workload (a): getppid() loop; every row first makes ${warmup_calls} paced c
 hdr=$(printf '%-40s %10s %10s %9s %-5s %11s %11s %9s %8s' "ROW" "PRODUCED" "DELIVERED" "LOST" "D+L=P" "PRODUCED/S" "DELIVERED/S" "CPU ns/ev" "PEAK RSS")
 echo "$hdr" >&2
 
-# Untraced: the workload alone.
-start_load --seconds "$seconds"
-run_load 0
-base_rate=$(kv rate "$LOAD")
-row "(a) no tracing" "-" "-" "-" "-" "$base_rate" "-" "-" "-"
+if want a; then
+  # Untraced: the workload alone.
+  start_load --seconds "$seconds"
+  run_load 0
+  base_rate=$(kv rate "$LOAD")
+  row "(a) no tracing" "-" "-" "-" "-" "$base_rate" "-" "-" "-"
 
-# Producer limit: the program attached, nothing consuming (the ring fills, the rest is counted lost).
-c_run() { # MODE KEY NAME
-  start_load --seconds "$seconds" --warmup-calls "$warmup_calls"
-  "$work/consumer" --obj "$obj" --pid "$LOAD_PID" --mode "$1" >"$work/c.out" 2>"$work/c.err" &
-  local cp=$!
-  started+=("$cp")
-  wait_for "$work/c.err" attached 10 "$cp" || { cat "$work/c.err" >&2; die "the C consumer did not attach"; }
-  run_load "$cp"
-  sleep 0.2
-  local rss; rss=$(hwm_kb "$cp")
-  stop_pid "$cp"
-  local out; out=$(cat "$work/c.out")
-  [ -n "$out" ] || { cat "$work/c.err" >&2; die "the C consumer printed nothing"; }
-  row_a "$3" "$(kv produced "$out")" "$(kv delivered "$out")" "$(kv lost "$out")" "$rss" "$2"
-}
-c_run produce producer "(a) producer limit (attached, no reader)"
-producer_rate=$(kv rate "$LOAD")
-c_run consume c "(a) reference C consumer (libbpf)"
+  # Producer limit: the program attached, nothing consuming (the ring fills, the rest is counted lost).
+  c_run() { # MODE KEY NAME
+    start_load --seconds "$seconds" --warmup-calls "$warmup_calls"
+    "$work/consumer" --obj "$obj" --pid "$LOAD_PID" --mode "$1" >"$work/c.out" 2>"$work/c.err" &
+    local cp=$!
+    started+=("$cp")
+    wait_for "$work/c.err" attached 10 "$cp" || { cat "$work/c.err" >&2; die "the C consumer did not attach"; }
+    run_load "$cp"
+    sleep 0.2
+    local rss; rss=$(hwm_kb "$cp")
+    stop_pid "$cp"
+    local out; out=$(cat "$work/c.out")
+    [ -n "$out" ] || { cat "$work/c.err" >&2; die "the C consumer printed nothing"; }
+    row_a "$3" "$(kv produced "$out")" "$(kv delivered "$out")" "$(kv lost "$out")" "$rss" "$2"
+  }
+  c_run produce producer "(a) producer limit (attached, no reader)"
+  producer_rate=$(kv rate "$LOAD")
+  c_run consume c "(a) reference C consumer (libbpf)"
 
-# pkttrace end to end. Stats come from its --stats line; the process's CPU time from /proc.
-pt_run() { # KEY NAME SINK [LOAD OPTIONS...]
-  local key=$1 name=$2 sink=$3; shift 3
-  start_load "$@"
-  "$pt" trace --probe "synthetic:pid=$LOAD_PID" --sink "$sink" --stats >/dev/null 2>"$work/pt.err" &
-  local pp=$!
-  started+=("$pp")
-  wait_for "$work/pt.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/pt.err" >&2; die "pkttrace did not start"; }
-  run_load "$pp"
-  sleep 0.2
-  local rss; rss=$(hwm_kb "$pp")
-  stop_pid "$pp"
-  local s; s=$(grep -m1 'kernel:' "$work/pt.err") || { cat "$work/pt.err" >&2; die "pkttrace printed no counters"; }
-  local prod del lost
-  prod=$(sed -n 's/.*kernel: \([0-9]*\) produced.*/\1/p' <<<"$s")
-  del=$(sed -n 's/.* \([0-9]*\) delivered.*/\1/p' <<<"$s")
-  lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' <<<"$s")
-  row_a "$name" "$prod" "$del" "$lost" "$rss" "$key"
-}
-pt_run pt "(a) pkttrace, null sink" null --seconds "$seconds" --warmup-calls "$warmup_calls"
-if [ "$has_json" = 1 ]; then
-  pt_run json "(a) pkttrace, json sink to /dev/null" json:output=/dev/null --seconds "$seconds" --warmup-calls "$warmup_calls"
-else
-  log "no json sink installed: skipping the JSON row"
-fi
-if has_component pcapng; then
-  # Each event also carries 128 packet bytes, copied in BPF because this sink asks for them.
-  pt_run pcapng "(a) pkttrace, pcapng sink to /dev/null" pcapng:output=/dev/null --seconds "$seconds" --warmup-calls "$warmup_calls"
-else
-  log "no pcapng sink installed: skipping the pcapng row"
-fi
-pt_run cold "(a) pkttrace, null sink, no warm-up" null --seconds "$seconds"
+  # pkttrace end to end. Stats come from its --stats line; the process's CPU time from /proc.
+  pt_run() { # KEY NAME SINK [LOAD OPTIONS...]
+    local key=$1 name=$2 sink=$3; shift 3
+    start_load "$@"
+    "$pt" trace --probe "synthetic:pid=$LOAD_PID" --sink "$sink" --stats >/dev/null 2>"$work/pt.err" &
+    local pp=$!
+    started+=("$pp")
+    wait_for "$work/pt.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/pt.err" >&2; die "pkttrace did not start"; }
+    run_load "$pp"
+    sleep 0.2
+    local rss; rss=$(hwm_kb "$pp")
+    stop_pid "$pp"
+    local s; s=$(grep -m1 'kernel:' "$work/pt.err") || { cat "$work/pt.err" >&2; die "pkttrace printed no counters"; }
+    local prod del lost
+    prod=$(sed -n 's/.*kernel: \([0-9]*\) produced.*/\1/p' <<<"$s")
+    del=$(sed -n 's/.* \([0-9]*\) delivered.*/\1/p' <<<"$s")
+    lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' <<<"$s")
+    row_a "$name" "$prod" "$del" "$lost" "$rss" "$key"
+  }
+  pt_run pt "(a) pkttrace, null sink" null --seconds "$seconds" --warmup-calls "$warmup_calls"
+  if [ "$has_json" = 1 ]; then
+    pt_run json "(a) pkttrace, json sink to /dev/null" json:output=/dev/null --seconds "$seconds" --warmup-calls "$warmup_calls"
+  else
+    log "no json sink installed: skipping the JSON row"
+  fi
+  if [ "$has_flow" = 1 ]; then
+    pt_run flow "(a) pkttrace, flow sink to /dev/null" flow:output=/dev/null --seconds "$seconds" --warmup-calls "$warmup_calls"
+  else
+    log "no flow sink installed: skipping the flow row"
+  fi
+  if has_component pcapng; then
+    # Each event also carries 128 packet bytes, copied in BPF because this sink asks for them.
+    pt_run pcapng "(a) pkttrace, pcapng sink to /dev/null" pcapng:output=/dev/null --seconds "$seconds" --warmup-calls "$warmup_calls"
+  else
+    log "no pcapng sink installed: skipping the pcapng row"
+  fi
+  pt_run cold "(a) pkttrace, null sink, no warm-up" null --seconds "$seconds"
 
-# bpftrace: the same tracepoint (raw_syscalls:sys_enter; bpftrace 0.17 has no raw-tracepoint probe),
-# filtered to the same process and system call, printing the same fields to /dev/null... through
-# wc -l, which counts what it delivered. It reports its own losses ("Lost N events").
-if ! grep -qs ' /sys/kernel/tracing tracefs ' /proc/mounts && ! [ -d /sys/kernel/tracing/events ]; then
-  mount -t tracefs tracefs /sys/kernel/tracing && mounted_tracefs=1
-fi
-nr_getppid=$(printf '#include <sys/syscall.h>\nSYS_getppid\n' | cc -E -P - | tail -1)
-bt_run() { # KEY NAME [LOAD OPTIONS...]
-  local key=$1 name=$2; shift 2
-  start_load "$@"
-  local prog="tracepoint:raw_syscalls:sys_enter /pid == $LOAD_PID && args->id == $nr_getppid/ {
-    printf(\"%llu %d %d %u %s %ld\n\", nsecs, pid, cpu, curtask->nsproxy->net_ns->ns.inum, \"sys_enter\", args->id); }"
-  rm -f "$work/bt.count"
-  # On its standard output bpftrace writes the event lines (they start with a digit), "Lost N events"
-  # when its perf buffer was full, and "Attaching 1 probe...": awk counts the first two.
-  bpftrace -e "$prog" 2>"$work/bt.err" \
-    > >(LC_ALL=C awk '/^[0-9]/ { n++; next } /^Lost [0-9]+ events/ { l += $2 } END { print n + 0, l + 0 }' >"$work/bt.count") &
-  local bp=$!
-  started+=("$bp")
-  # "Attaching 1 probe..." goes into the counting pipe, so wait for the kernel side instead: the
-  # tracepoint attachment of bpftrace's process as bpftool lists it.
-  local i
-  for ((i = 0; i < 1000; i++)); do
-    kill -0 "$bp" 2>/dev/null || die "bpftrace did not start: $(cat "$work/bt.err")"
-    bpftool perf show 2>/dev/null | grep -q "^pid $bp " && break
-    sleep 0.02
-  done
-  sleep 0.5
-  run_load "$bp"
-  sleep 0.5
-  local rss; rss=$(hwm_kb "$bp")
-  kill -INT "$bp" 2>/dev/null || true
-  wait "$bp" 2>/dev/null || true
-  forget "$bp"
-  for ((i = 0; i < 250; i++)); do [ -s "$work/bt.count" ] && break; sleep 0.02; done
-  local lines lost prod
-  read -r lines lost <"$work/bt.count" || { lines=0; lost=0; }
-  prod=$(( $(kv calls "$LOAD") + $(kv warmup_calls "$LOAD") ))
-  row_a "$name" "$prod" "$lines" "$lost" "$rss" "$key"
-}
-bt_run bt "(a) bpftrace printf to /dev/null" --seconds "$seconds" --warmup-calls "$warmup_calls"
-# bpftrace loses events at full speed: find the highest rate it delivers without loss, with paced
-# runs (no warm-up: nothing to compile), bisecting between the highest lossless and the lowest lossy
-# rate tried (4 runs at most). bt_ok is a lower bound of bpftrace's lossless rate, bt_bad an upper one.
-bt_ok=""
-bt_bad=""
-if [ "${R_bt_lost:-0}" -gt 0 ]; then
-  bt_bad=$R_bt_rate
-  r=$(awk -v r="$R_bt_evs" 'BEGIN { printf "%.0f", r * 0.7 }')
-  for _ in 1 2 3 4; do
-    bt_run btp "(a) bpftrace, load paced to ${r}/s" --calls "$(awk -v r="$r" -v s="$seconds" 'BEGIN { printf "%.0f", r * s }')" --rate "$r"
-    if [ "$R_btp_lost" -eq 0 ] && [ "$R_btp_check" = ok ]; then bt_ok=$R_btp_evs; else bt_bad=$R_btp_rate; fi
-    if [ -n "$bt_ok" ]; then
-      r=$(awk -v a="$bt_ok" -v b="$bt_bad" 'BEGIN { printf "%.0f", sqrt(a * b) }')
-      awk -v a="$bt_ok" -v b="$bt_bad" 'BEGIN { exit !(b / a < 1.15) }' && break
-    else
-      r=$(awk -v r="$r" 'BEGIN { printf "%.0f", r * 0.5 }')
-    fi
-  done
-else
-  bt_ok=$R_bt_evs
+  # bpftrace: the same tracepoint (raw_syscalls:sys_enter; bpftrace 0.17 has no raw-tracepoint probe),
+  # filtered to the same process and system call, printing the same fields to /dev/null... through
+  # wc -l, which counts what it delivered. It reports its own losses ("Lost N events").
+  ensure_tracefs
+  nr_getppid=$(printf '#include <sys/syscall.h>\nSYS_getppid\n' | cc -E -P - | tail -1)
+  bt_run() { # KEY NAME [LOAD OPTIONS...]
+    local key=$1 name=$2; shift 2
+    start_load "$@"
+    local prog="tracepoint:raw_syscalls:sys_enter /pid == $LOAD_PID && args->id == $nr_getppid/ {
+      printf(\"%llu %d %d %u %s %ld\n\", nsecs, pid, cpu, curtask->nsproxy->net_ns->ns.inum, \"sys_enter\", args->id); }"
+    rm -f "$work/bt.count"
+    # On its standard output bpftrace writes the event lines (they start with a digit), "Lost N events"
+    # when its perf buffer was full, and "Attaching 1 probe...": awk counts the first two.
+    bpftrace -e "$prog" 2>"$work/bt.err" \
+      > >(LC_ALL=C awk '/^[0-9]/ { n++; next } /^Lost [0-9]+ events/ { l += $2 } END { print n + 0, l + 0 }' >"$work/bt.count") &
+    local bp=$!
+    started+=("$bp")
+    # "Attaching 1 probe..." goes into the counting pipe, so wait for the kernel side instead: the
+    # tracepoint attachment of bpftrace's process as bpftool lists it.
+    local i
+    for ((i = 0; i < 1000; i++)); do
+      kill -0 "$bp" 2>/dev/null || die "bpftrace did not start: $(cat "$work/bt.err")"
+      bpftool perf show 2>/dev/null | grep -q "^pid $bp " && break
+      sleep 0.02
+    done
+    sleep 0.5
+    run_load "$bp"
+    sleep 0.5
+    local rss; rss=$(hwm_kb "$bp")
+    kill -INT "$bp" 2>/dev/null || true
+    wait "$bp" 2>/dev/null || true
+    forget "$bp"
+    for ((i = 0; i < 250; i++)); do [ -s "$work/bt.count" ] && break; sleep 0.02; done
+    local lines lost prod
+    read -r lines lost <"$work/bt.count" || { lines=0; lost=0; }
+    prod=$(( $(kv calls "$LOAD") + $(kv warmup_calls "$LOAD") ))
+    row_a "$name" "$prod" "$lines" "$lost" "$rss" "$key"
+  }
+  bt_run bt "(a) bpftrace printf to /dev/null" --seconds "$seconds" --warmup-calls "$warmup_calls"
+  # bpftrace loses events at full speed: find the highest rate it delivers without loss, with paced
+  # runs (no warm-up: nothing to compile), bisecting between the highest lossless and the lowest lossy
+  # rate tried (4 runs at most). bt_ok is a lower bound of bpftrace's lossless rate, bt_bad an upper one.
+  bt_ok=""
+  bt_bad=""
+  if [ "${R_bt_lost:-0}" -gt 0 ]; then
+    bt_bad=$R_bt_rate
+    r=$(awk -v r="$R_bt_evs" 'BEGIN { printf "%.0f", r * 0.7 }')
+    for _ in 1 2 3 4; do
+      bt_run btp "(a) bpftrace, load paced to ${r}/s" --calls "$(awk -v r="$r" -v s="$seconds" 'BEGIN { printf "%.0f", r * s }')" --rate "$r"
+      if [ "$R_btp_lost" -eq 0 ] && [ "$R_btp_check" = ok ]; then bt_ok=$R_btp_evs; else bt_bad=$R_btp_rate; fi
+      if [ -n "$bt_ok" ]; then
+        r=$(awk -v a="$bt_ok" -v b="$bt_bad" 'BEGIN { printf "%.0f", sqrt(a * b) }')
+        awk -v a="$bt_ok" -v b="$bt_bad" 'BEGIN { exit !(b / a < 1.15) }' && break
+      else
+        r=$(awk -v r="$r" 'BEGIN { printf "%.0f", r * 0.5 }')
+      fi
+    done
+  else
+    bt_ok=$R_bt_evs
+  fi
 fi
 
 # --------------------------------------------------------------- workload (b): UDP flood over a veth
-log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${B_ROUNDS:-3} rounds per row"
-veth_pair "$ns_a" "$ns_b" 198.18.0.1/30 198.18.0.2/30
-ip netns exec "$ns_b" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
-recv_pid=$!
-started+=("$recv_pid")
-wait_for "$work/recv.out" listening 5 "$recv_pid" || die "the UDP receiver did not start"
+if want b; then
+  log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${B_ROUNDS:-3} rounds per row"
+  veth_pair "$ns_a" "$ns_b" 198.18.0.1/30 198.18.0.2/30
+  ip netns exec "$ns_b" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
+  recv_pid=$!
+  started+=("$recv_pid")
+  wait_for "$work/recv.out" listening 5 "$recv_pid" || die "the UDP receiver did not start"
 
-if [ "$has_fivetuple" = 1 ]; then
-  b_run miss "(b) tx+rx, non-matching filter (dport=9)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9
-  b_run hit "(b) tx+rx, matching filter (dport=9999)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9999
-else
-  log "no fivetuple filter installed: skipping the filtered rows"
+  if [ "$has_fivetuple" = 1 ]; then
+    b_run miss "(b) tx+rx, non-matching filter (dport=9)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9
+    b_run hit "(b) tx+rx, matching filter (dport=9999)" --probe netpath:hooks=tx,rx --filter fivetuple:dport=9999
+  else
+    log "no fivetuple filter installed: skipping the filtered rows"
+  fi
+  b_run all "(b) tx+rx, match-all (no filter)" --probe netpath:hooks=tx,rx
+  if [ "$has_flow" = 1 ]; then
+    flood_run flow "(b) tx+rx, flow sink, ${flood_seconds} s flood" --probe netpath:hooks=tx,rx --sink flow:output=/dev/null
+  fi
+  pps_off=$(printf '%s\n' "${b_off_all[@]}" | median)
+  stop_pid "$recv_pid"
+  ip netns del "$ns_a"
+  ip netns del "$ns_b"
+  if [ -z "$only" ]; then run_netfilter_workload; fi
 fi
-b_run all "(b) tx+rx, match-all (no filter)" --probe netpath:hooks=tx,rx
-pps_off=$(printf '%s\n' "${b_off_all[@]}" | median)
-stop_pid "$recv_pid"
-ip netns del "$ns_a"
-ip netns del "$ns_b"
-run_netfilter_workload
 
 # ------------------------------------------------------------------------------------ time to attach
 # From just before the process is started to the moment "pkttrace: tracing" (printed once every
 # probe is attached) appears on its standard error: JVM start, plugin loading, BTF, BPF load, attach.
-attach=()
-for ((i = 0; i < runs_attach; i++)); do
-  rm -f "$work/att.fifo"; mkfifo "$work/att.fifo"
-  t0=$EPOCHREALTIME
-  "$pt" trace --probe netpath --sink null 2>"$work/att.fifo" >/dev/null &
-  ap=$!
-  started+=("$ap")
-  exec {afd}<"$work/att.fifo"
-  t1=""
-  while IFS= read -r -t 30 line <&"$afd"; do
-    case $line in *"pkttrace: tracing"*) t1=$EPOCHREALTIME; break ;; esac
+if want attach; then
+  attach=()
+  for ((i = 0; i < runs_attach; i++)); do
+    rm -f "$work/att.fifo"; mkfifo "$work/att.fifo"
+    t0=$EPOCHREALTIME
+    "$pt" trace --probe netpath --sink null 2>"$work/att.fifo" >/dev/null &
+    ap=$!
+    started+=("$ap")
+    exec {afd}<"$work/att.fifo"
+    t1=""
+    while IFS= read -r -t 30 line <&"$afd"; do
+      case $line in *"pkttrace: tracing"*) t1=$EPOCHREALTIME; break ;; esac
+    done
+    kill -TERM "$ap" 2>/dev/null || true
+    cat <&"$afd" >/dev/null || true
+    exec {afd}<&-
+    wait "$ap" 2>/dev/null || true
+    forget "$ap"
+    [ -n "$t1" ] || die "pkttrace never said 'tracing'"
+    attach+=("$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.3f", b - a }')")
   done
-  kill -TERM "$ap" 2>/dev/null || true
-  cat <&"$afd" >/dev/null || true
-  exec {afd}<&-
-  wait "$ap" 2>/dev/null || true
-  forget "$ap"
-  [ -n "$t1" ] || die "pkttrace never said 'tracing'"
-  attach+=("$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.3f", b - a }')")
-done
-attach_median=$(printf '%s\n' "${attach[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  attach_median=$(printf '%s\n' "${attach[@]}" | median_of)
+  # bpftrace, the equivalent probe: the same four kernel tracepoints as netpath's default hooks, printing
+  # the skb's fields. Attached when bpftool lists its perf-event links for all four (polled every 10 ms).
+  ensure_tracefs
+  bt_prog='tracepoint:net:net_dev_queue, tracepoint:net:netif_receive_skb, tracepoint:skb:kfree_skb, tracepoint:skb:consume_skb
+    { printf("%llu %d %s %llx %u\n", nsecs, cpu, probe, args->skbaddr, curtask->nsproxy->net_ns->ns.inum); }'
+  bt_attach=()
+  for ((i = 0; i < runs_attach; i++)); do
+    t0=$EPOCHREALTIME
+    bpftrace -e "$bt_prog" >/dev/null 2>"$work/bta.err" &
+    bp=$!
+    started+=("$bp")
+    t1=""
+    for ((j = 0; j < 3000; j++)); do
+      kill -0 "$bp" 2>/dev/null || die "bpftrace did not start: $(cat "$work/bta.err")"
+      if [ "$(bpftool perf show 2>/dev/null | grep -c "^pid $bp ")" -ge 4 ]; then t1=$EPOCHREALTIME; break; fi
+      sleep 0.01
+    done
+    kill -INT "$bp" 2>/dev/null || true
+    wait "$bp" 2>/dev/null || true
+    forget "$bp"
+    [ -n "$t1" ] || die "bpftrace did not attach its four probes"
+    bt_attach+=("$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.3f", b - a }')")
+  done
+  bt_attach_median=$(printf '%s\n' "${bt_attach[@]}" | median_of)
+  # Commands that load no BPF: the whole process, start to exit.
+  timed() { local t0=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; awk -v a="${t0/,/.}" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.3f", b - a }'; }
+  help_t=(); plugins_t=()
+  for ((i = 0; i < runs_attach; i++)); do help_t+=("$(timed "$pt" --help)"); plugins_t+=("$(timed "$pt" plugins)"); done
+  help_median=$(printf '%s\n' "${help_t[@]}" | median_of)
+  plugins_median=$(printf '%s\n' "${plugins_t[@]}" | median_of)
+fi
 
 # ---------------------------------------------------------------------------------------------- table
 verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = dir == ">=" ? v >= t : v <= t; print ok ? "MET" : "MISSED" }'; }
+# A sink row of (a) against the producer limit: >= 90% of it, D+L=P, nothing lost.
+sink_target() { # KEY LABEL
+  local evs="R_${1}_evs" lost="R_${1}_lost" check="R_${1}_check" r
+  [ -n "${!evs:-}" ] || { echo "  $2 >= 90% of the producer limit, 0 lost: not measured (no such sink installed)"; return; }
+  r=$(awk -v a="${!evs}" -v b="$producer_rate" 'BEGIN { printf "%.3f", a / b }')
+  local ok; ok=$(verdict "$r" 0.9 '>=')
+  [ "${!lost}" = 0 ] && [ "${!check}" = ok ] || ok=MISSED
+  printf '  %-45s %5.1f%% (%s of %s events/s), D+L=P %s, lost %s: %s\n' "$2 >= 90% of the producer limit, 0 lost:" \
+    "$(awk -v r="$r" 'BEGIN { print 100 * r }')" "${!evs}" "$producer_rate" "${!check}" "${!lost}" "$ok"
+}
 echo
 echo "pkttrace benchmark: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r), $(java -version 2>&1 | head -1)"
 echo "load average (1, 5, 15 min) at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
-echo "workload (a): getppid() loop, synthetic probe tp_btf/sys_enter filtered in the kernel to that process;"
-echo "  ${warmup_calls} paced warm-up calls, then ${seconds} s at full speed: the counts cover the whole run, PRODUCED/S,"
-echo "  DELIVERED/S and CPU ns/ev the ${seconds} s; LOST is counted in the kernel (bpftrace: its \"Lost N events\")"
-echo "$hdr"
-printf '%s\n' "${rows[@]}"
-echo
-echo "workload (b): UDP flood, 18-byte datagrams over a veth pair between two namespaces, probe netpath:hooks=tx,rx, sink null;"
-echo "  ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced per row (medians); sender untraced over all rounds: $(printf '%.0f' "$pps_off") packets/s"
-printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
-printf '%s\n' "${b_rows[@]}"
-print_netfilter_table
-echo
-echo "time from 'pkttrace trace --probe netpath' start to 'pkttrace: tracing' (all probes attached): ${attach[*]} s; median ${attach_median} s"
+if want a; then
+  echo "workload (a): getppid() loop, synthetic probe tp_btf/sys_enter filtered in the kernel to that process;"
+  echo "  ${warmup_calls} paced warm-up calls, then ${seconds} s at full speed: the counts cover the whole run, PRODUCED/S,"
+  echo "  DELIVERED/S and CPU ns/ev the ${seconds} s; LOST is counted in the kernel (bpftrace: its \"Lost N events\")"
+  echo "$hdr"
+  printf '%s\n' "${rows[@]}"
+fi
+if want b; then
+  echo
+  echo "workload (b): UDP flood, 18-byte datagrams over a veth pair between two namespaces, probe netpath:hooks=tx,rx, sink null;"
+  echo "  ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced per row (medians); sender untraced over all rounds: $(printf '%.0f' "$pps_off") packets/s"
+  printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
+  printf '%s\n' "${b_rows[@]}"
+  if [ -z "$only" ]; then print_netfilter_table; fi
+fi
+if want attach; then
+  echo
+  echo "time from 'pkttrace trace --probe netpath' start to 'pkttrace: tracing' (all probes attached): ${attach[*]} s; median ${attach_median} s"
+  echo "time from bpftrace start to its 4 tracepoints (netpath's hooks) attached:                       ${bt_attach[*]} s; median ${bt_attach_median} s"
+  echo "time of 'pkttrace --help': ${help_t[*]} s; median ${help_median} s; of 'pkttrace plugins': ${plugins_t[*]} s; median ${plugins_median} s"
+fi
 echo
 echo "targets"
-r1=$(awk -v a="$R_pt_evs" -v b="$producer_rate" 'BEGIN { printf "%.3f", a / b }')
-echo "  pkttrace >= 90% of the producer limit:        $(printf '%5.1f%%' "$(awk -v r="$r1" 'BEGIN { print 100 * r }')") ($R_pt_evs of $producer_rate events/s), D+L=P $R_pt_check, lost $R_pt_lost: $(verdict "$r1" 0.9 '>=')"
-echo "  consumer CPU <= 100 ns/event (null sink):      ${R_pt_nspe} ns: $(verdict "$R_pt_nspe" 100 '<=')"
-if [ -n "${R_pcapng_evs:-}" ]; then
-  rp=$(awk -v a="$R_pcapng_evs" -v b="$producer_rate" 'BEGIN { printf "%.3f", a / b }')
-  lossless=$([ "$R_pcapng_lost" = 0 ] && echo 1 || echo 0)
-  echo "  pcapng sink >= 90% of the producer limit, 0 lost: $(printf '%5.1f%%' "$(awk -v r="$rp" 'BEGIN { print 100 * r }')") ($R_pcapng_evs of $producer_rate events/s), D+L=P $R_pcapng_check, lost $R_pcapng_lost: $(verdict "$(awk -v r="$rp" -v l="$lossless" 'BEGIN { print (l ? r : 0) }')" 0.9 '>=')"
+if want a; then
+  r1=$(awk -v a="$R_pt_evs" -v b="$producer_rate" 'BEGIN { printf "%.3f", a / b }')
+  echo "  pkttrace >= 90% of the producer limit:        $(printf '%5.1f%%' "$(awk -v r="$r1" 'BEGIN { print 100 * r }')") ($R_pt_evs of $producer_rate events/s), D+L=P $R_pt_check, lost $R_pt_lost: $(verdict "$r1" 0.9 '>=')"
+  echo "  consumer CPU <= 100 ns/event (null sink):      ${R_pt_nspe} ns: $(verdict "$R_pt_nspe" 100 '<=')"
+  sink_target json "json sink"
+  if [ -n "${R_json_nspe:-}" ]; then
+    echo "  consumer CPU <= 200 ns/event (json sink):      ${R_json_nspe} ns: $(verdict "$R_json_nspe" 200 '<=')"
+  fi
+  sink_target flow "flow sink"
+  sink_target pcapng "pcapng sink"
+  echo "  no warm-up: 0 lost with the default ring:      lost $R_cold_lost, D+L=P $R_cold_check: $([ "$R_cold_lost" = 0 ] && [ "$R_cold_check" = ok ] && echo MET || echo MISSED)"
+  if [ -n "$bt_ok" ]; then
+    r3=$(awk -v a="$R_pt_evs" -v b="$bt_ok" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+    bracket=""
+    [ -n "$bt_bad" ] && bracket="; bpftrace lost events at ${bt_bad}/s, ${r3/#*/$(awk -v a="$R_pt_evs" -v b="$bt_bad" 'BEGIN { printf "%.1f", a / b }')}x that"
+    echo "  >= 3x bpftrace's lossless event rate:          ${r3}x: pkttrace delivered $R_pt_evs/s (lost $R_pt_lost), bpftrace $bt_ok/s without loss${bracket}: $(verdict "$r3" 3 '>=')"
+  else
+    echo "  >= 3x bpftrace's lossless event rate:          not determined: bpftrace lost events at every rate tried, down to ${bt_bad}/s"
+  fi
+  echo "  peak RSS, null sink row:                       ${R_pt_rss} MiB (stated: no fixed target; compare runs)"
 fi
-if [ -n "$bt_ok" ]; then
-  r3=$(awk -v a="$R_pt_evs" -v b="$bt_ok" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
-  bracket=""
-  [ -n "$bt_bad" ] && bracket="; bpftrace lost events at ${bt_bad}/s, ${r3/#*/$(awk -v a="$R_pt_evs" -v b="$bt_bad" 'BEGIN { printf "%.1f", a / b }')}x that"
-  echo "  >= 3x bpftrace's lossless event rate:          ${r3}x: pkttrace delivered $R_pt_evs/s (lost $R_pt_lost), bpftrace $bt_ok/s without loss${bracket}: $(verdict "$r3" 3 '>=')"
-else
-  echo "  >= 3x bpftrace's lossless event rate:          not determined: bpftrace lost events at every rate tried, down to ${bt_bad}/s"
+if want b; then
+  if [ -n "${B_miss:-}" ]; then
+    echo "  (b) non-matching filter keeps >= 95% of pps:  $(awk -v r="$B_miss" 'BEGIN { printf "%.1f%%", 100 * r }'): $(verdict "$B_miss" 0.95 '>=')"
+  else
+    echo "  (b) non-matching filter keeps >= 95% of pps:  not measured (no fivetuple filter plugin)"
+  fi
+  if [ -n "${F_flow_rss:-}" ]; then echo "  peak RSS, flow sink, ${flood_seconds} s flood:            ${F_flow_rss} MiB (stated: no fixed target; compare runs)"; fi
 fi
-if [ -n "${B_miss:-}" ]; then
-  echo "  (b) non-matching filter keeps >= 95% of pps:  $(awk -v r="$B_miss" 'BEGIN { printf "%.1f%%", 100 * r }'): $(verdict "$B_miss" 0.95 '>=')"
-else
-  echo "  (b) non-matching filter keeps >= 95% of pps:  not measured (no fivetuple filter plugin)"
+if want attach; then
+  echo "  median time to attach < 1 s:                  ${attach_median} s: $(verdict "$attach_median" 1 '<=')"
+  echo "  median time to attach <= bpftrace's:          ${attach_median} s vs ${bt_attach_median} s: $(verdict "$attach_median" "$bt_attach_median" '<=')"
+  half=$(awk -v b="$bt_attach_median" 'BEGIN { printf "%.3f", b / 2 }')
+  echo "  --help and plugins < half of bpftrace's attach: ${help_median} s and ${plugins_median} s vs ${half} s: $(verdict "$(awk -v a="$help_median" -v b="$plugins_median" 'BEGIN { print (a > b ? a : b) }')" "$half" '<=')"
 fi
-echo "  median time to attach < 1 s:                  ${attach_median} s: $(verdict "$attach_median" 1 '<=')"
 
 echo
-run_vrouter
+if [ -z "$only" ]; then run_vrouter; fi
 
 if [ "$jmh" = 1 ]; then
   run_jmh

@@ -49,25 +49,32 @@ static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buf
 		e->sk_ino = BPF_CORE_READ(so, file, f_inode, i_ino);
 }
 
-static __always_inline void pt_parse_l4(struct pkttrace_event *e, const unsigned char *l4)
+/* Transport fields from the first 8 bytes of the L4 header (already read). */
+static __always_inline void pt_l4_from(struct pkttrace_event *e, const __u8 *h)
 {
 	if (e->proto == 6 || e->proto == 17) { /* TCP and UDP start with the two ports */
-		__u16 ports[2];
-		if (bpf_probe_read_kernel(ports, sizeof(ports), l4) == 0) {
-			e->sport = bpf_ntohs(ports[0]);
-			e->dport = bpf_ntohs(ports[1]);
-			e->flags |= PT_F_HAS_L4;
-		}
+		e->sport = ((__u16)h[0] << 8) | h[1];
+		e->dport = ((__u16)h[2] << 8) | h[3];
+		e->flags |= PT_F_HAS_L4;
 	} else if (e->proto == 1 || e->proto == 58) { /* ICMP and ICMPv6: type, code, csum, id, seq */
-		__u8 h[8];
-		if (bpf_probe_read_kernel(h, sizeof(h), l4) == 0) {
-			e->icmp_type = h[0];
-			e->icmp_code = h[1];
-			e->icmp_id = ((__u16)h[4] << 8) | h[5];
-			e->icmp_seq = ((__u16)h[6] << 8) | h[7];
-			e->flags |= PT_F_HAS_L4 | PT_F_ICMP;
-		}
+		e->icmp_type = h[0];
+		e->icmp_code = h[1];
+		e->icmp_id = ((__u16)h[4] << 8) | h[5];
+		e->icmp_seq = ((__u16)h[6] << 8) | h[7];
+		e->flags |= PT_F_HAS_L4 | PT_F_ICMP;
 	}
+}
+
+/* Reads the L4 header at l4 (its own helper call: options or extension headers came first). */
+static __always_inline void pt_parse_l4(struct pkttrace_event *e, const unsigned char *l4)
+{
+	__u8 h[8];
+
+	if (e->proto != 6 && e->proto != 17 && e->proto != 1 && e->proto != 58)
+		return;
+	/* TCP/UDP need only the 4 port bytes: a shorter read cannot fail at the end of a buffer. */
+	if (bpf_probe_read_kernel(h, (e->proto == 6 || e->proto == 17) ? 4 : 8, l4) == 0)
+		pt_l4_from(e, h);
 }
 
 /* Walks up to four IPv6 extension headers (hop-by-hop, routing, destination options) after the
@@ -111,29 +118,54 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 	if (proto != PT_ETH_P_IP && proto != PT_ETH_P_IPV6)
 		return -1;
 
+	/* The IP header and the first 8 bytes after it come in one helper call (each call costs more
+	 * than the bytes): that is the transport header unless IPv4 options or IPv6 extension headers
+	 * sit in between, which take a second read. Should the longer read fail (the header at the very
+	 * end of mapped memory), the IP header is read alone. */
 	if (proto == PT_ETH_P_IP) {
-		struct iphdr ip;
-		if (bpf_probe_read_kernel(&ip, sizeof(ip), l3) || ip.version != 4)
+		struct { struct iphdr ip; __u8 l4[8]; } h;
+		int l4_read = 1;
+		if (bpf_probe_read_kernel(&h, sizeof(h), l3)) {
+			if (bpf_probe_read_kernel(&h.ip, sizeof(h.ip), l3))
+				return -1;
+			l4_read = 0;
+		}
+		if (h.ip.version != 4)
 			return -1;
 		e->family = 4;
-		e->proto = ip.protocol;
-		__builtin_memcpy(e->saddr, &ip.saddr, 4);
-		__builtin_memcpy(e->daddr, &ip.daddr, 4);
+		e->proto = h.ip.protocol;
+		__builtin_memcpy(e->saddr, &h.ip.saddr, 4);
+		__builtin_memcpy(e->daddr, &h.ip.daddr, 4);
 		e->flags |= PT_F_HAS_L3;
 		/* Only the first fragment carries the L4 header. */
-		if ((bpf_ntohs(ip.frag_off) & 0x1fff) == 0)
-			pt_parse_l4(e, l3 + ip.ihl * 4);
+		if ((bpf_ntohs(h.ip.frag_off) & 0x1fff) != 0)
+			return 0;
+		if (h.ip.ihl == 5 && l4_read)
+			pt_l4_from(e, h.l4);
+		else
+			pt_parse_l4(e, l3 + h.ip.ihl * 4);
 		return 0;
 	}
 	if (proto == PT_ETH_P_IPV6) {
-		struct ipv6hdr ip6;
-		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3) || ip6.version != 6)
+		struct { struct ipv6hdr ip6; __u8 l4[8]; } h;
+		int l4_read = 1;
+		if (bpf_probe_read_kernel(&h, sizeof(h), l3)) {
+			if (bpf_probe_read_kernel(&h.ip6, sizeof(h.ip6), l3))
+				return -1;
+			l4_read = 0;
+		}
+		if (h.ip6.version != 6)
 			return -1;
 		e->family = 6;
-		__builtin_memcpy(e->saddr, &ip6.saddr, 16);
-		__builtin_memcpy(e->daddr, &ip6.daddr, 16);
+		__builtin_memcpy(e->saddr, &h.ip6.saddr, 16);
+		__builtin_memcpy(e->daddr, &h.ip6.daddr, 16);
 		e->flags |= PT_F_HAS_L3;
-		__u8 next = ip6.nexthdr;
+		__u8 next = h.ip6.nexthdr;
+		if (next != 0 && next != 43 && next != 60 && l4_read) {
+			e->proto = next;
+			pt_l4_from(e, h.l4);
+			return 0;
+		}
 		__u32 l4at = pt_ipv6_skip_ext(l3, &next);
 		if (!l4at)
 			return 0;

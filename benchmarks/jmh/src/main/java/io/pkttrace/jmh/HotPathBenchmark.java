@@ -16,6 +16,11 @@ import io.pkttrace.plugins.sinks.console.ConsoleSink;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import io.pkttrace.plugins.sinks.pcapng.PcapngConfig;
 import io.pkttrace.plugins.sinks.pcapng.PcapngSink;
+import io.pkttrace.plugins.sinks.flow.FlowConfig;
+import io.pkttrace.plugins.sinks.flow.FlowSink;
+import io.pkttrace.plugins.sinks.json.JsonConfig;
+import io.pkttrace.plugins.sinks.json.JsonSink;
+import java.io.Writer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -73,6 +78,11 @@ public class HotPathBenchmark {
     private final PacketEvent udpEvent = new PacketEvent();
     private final NullSink nullSink = new NullSink(false, System.err);
     private ConsoleSink consoleSink;
+    private JsonSink jsonSink;
+    private FlowSink flowSink;
+    private int batch;
+    private final PacketEvent flowEvent = new PacketEvent();
+    private long flowTs = 1_000_000_000L;
     private Path emptyNetnsDir;
     private Enricher netnsNames;
     private List<Filter> noFilters;
@@ -81,7 +91,7 @@ public class HotPathBenchmark {
     private List<Sink> sinks;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
+    public void setUp() throws Exception {
         netpathDecoder.decode(udp, Records.OFFSET, Records.SIZE, udpEvent.clear());
         consoleSink = new ConsoleSink(new ConsoleConfig(false), new PrintStream(OutputStream.nullOutputStream(), false));
         netpathDecoder.decode(udpWithBytes, Records.OFFSET, Records.SIZE + Records.SNAP, udpBytesEvent.clear());
@@ -92,6 +102,13 @@ public class HotPathBenchmark {
         } catch (io.pkttrace.api.PkttraceException e) {
             throw new IOException(e.getMessage(), e);
         }
+        OutputTarget stdout = OutputTarget.stdout("bench");
+        jsonSink = new JsonSink(new JsonConfig(stdout, false, 0L), OutputStream.nullOutputStream());
+        jsonSink.start();
+        flowSink = new FlowSink(new FlowConfig(stdout, FlowConfig.DEFAULT_IDLE_MS, FlowConfig.DEFAULT_MAX_PACKETS,
+                FlowConfig.DEFAULT_MAX_HOPS), Writer.nullWriter());
+        flowSink.start();
+        flowEvent.copyFrom(udpEvent);
         // An empty /run/netns: every lookup misses, as for the initial namespace and unnamed ones.
         emptyNetnsDir = Files.createTempDirectory("ptb-netns");
         netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
@@ -168,6 +185,33 @@ public class HotPathBenchmark {
     @Benchmark
     public void sinkConsole() {
         consoleSink.accept(udpEvent);
+    }
+
+    /** The json sink, flushed every 64 events as the engine flushes at the end of a ring batch. */
+    @Benchmark
+    public void sinkJson() {
+        acceptInBatches(jsonSink, udpEvent);
+    }
+
+    /** As the engine feeds a sink: every event, and a flush at the end of each batch of 64. */
+    private void acceptInBatches(Sink sink, PacketEvent e) {
+        sink.accept(e);
+        if (++batch == 64) {
+            batch = 0;
+            sink.flush();
+        }
+    }
+
+    /**
+     * The flow sink on a flood of one UDP flow: each packet seen at tx then rx (its two events share a
+     * packet id), 1 us apart, flushed as sinkJson; packets end and are printed as the flood goes on.
+     */
+    @Benchmark
+    public void sinkFlow() {
+        flowTs += 1_000;
+        boolean rx = (flowTs / 1_000 & 1) == 0;
+        flowEvent.timestampNs(flowTs).hook(rx ? "rx" : "tx").packetId(0xffff888004000000L + (flowTs / 2_000) * 256);
+        acceptInBatches(flowSink, flowEvent);
     }
 
     /** RingSource.onRecord without enrichers: decode + no filter + null sink. */

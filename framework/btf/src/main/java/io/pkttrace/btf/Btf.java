@@ -32,6 +32,10 @@ public final class Btf {
     private final int stringBase;
     private final int[] offsets;
     private Map<String, int[]> byName;
+    /** Lookups answered by a scan so far: the name index is built only for a BTF that is asked often. */
+    private int scans;
+    /** A scan compares bytes and allocates nothing; the index costs a String per named type (~0.3 s for vmlinux). */
+    private static final int SCANS_BEFORE_INDEX = 16;
 
     private Btf(ByteBuffer types, ByteBuffer strings, Btf base, int[] offsets) {
         this.types = types;
@@ -457,7 +461,7 @@ public final class Btf {
         if (base != null) {
             out.addAll(base.findAll(name, kind));
         }
-        int[] ids = names().get(name);
+        int[] ids = idsNamed(name);
         if (ids != null) {
             for (int id : ids) {
                 if (kind(id) == kind) {
@@ -472,6 +476,41 @@ public final class Btf {
     public int find(String name, BtfKind kind) {
         List<Integer> all = findAll(name, kind);
         return all.isEmpty() ? -1 : all.get(0);
+    }
+
+    /** This BTF's own ids of that name, or null: by a scan for the first few lookups, then by the index. */
+    private synchronized int[] idsNamed(String name) {
+        if (byName != null || ++scans > SCANS_BEFORE_INDEX) {
+            return names().get(name);
+        }
+        byte[] want = name.getBytes(StandardCharsets.UTF_8);
+        int[] found = new int[4];
+        int n = 0;
+        for (int id = firstId; id < typeCount(); id++) {
+            int offset = types.getInt(record(id));
+            boolean match = offset < stringBase ? name.equals(string(offset)) : stringIs(offset - stringBase, want);
+            if (match && want.length > 0) {
+                if (n == found.length) {
+                    found = java.util.Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = id;
+            }
+        }
+        return n == 0 ? null : java.util.Arrays.copyOf(found, n);
+    }
+
+    /** True when the NUL-terminated string at {@code start} of this BTF's string section is {@code want}. */
+    private boolean stringIs(int start, byte[] want) {
+        int lim = strings.limit();
+        if (start < 0 || start + want.length >= lim || strings.get(start + want.length) != 0) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (strings.get(start + i) != want[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private synchronized Map<String, int[]> names() {

@@ -1,10 +1,5 @@
 package io.pkttrace.jsonl;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
 import java.io.IOException;
@@ -14,8 +9,11 @@ import java.time.Instant;
 /**
  * Writes events as JSON Lines, one object per line, schema {@link JsonLines#VERSION}.
  *
- * <p>The hot path does not allocate: a Jackson generator writes straight into its own buffer, field
- * names are pre-encoded, and addresses, times and packet ids are formatted into a reused char array.
+ * <p>The hot path does not allocate and does little: every value is written as UTF-8 straight into
+ * one reused buffer ({@link JsonBytes}), drained to the stream when full and on {@link #flush()} (the
+ * json sink flushes once per ring batch); field names are pre-encoded with their quotes and commas,
+ * and addresses, times and packet ids are formatted into a reused char array. The bytes are those
+ * Jackson's generator wrote before (JsonBytesTest compares them).
  * Not thread-safe.
  *
  * <p>Wall-clock time: the kernel stamps events with CLOCK_MONOTONIC ({@code bpf_ktime_get_ns}).
@@ -25,76 +23,79 @@ import java.time.Instant;
  * if the wall clock steps.
  */
 public final class JsonlEventWriter implements AutoCloseable {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static final SerializableString V = name(JsonLines.V);
-    private static final SerializableString TYPE = name(JsonLines.TYPE);
-    private static final SerializableString TS_NS = name(JsonLines.TS_NS);
-    private static final SerializableString TIME = name(JsonLines.TIME);
-    private static final SerializableString CPU = name(JsonLines.CPU);
-    private static final SerializableString PROBE = name(JsonLines.PROBE);
-    private static final SerializableString HOOK = name(JsonLines.HOOK);
-    private static final SerializableString PACKET_ID = name(JsonLines.PACKET_ID);
-    private static final SerializableString NETNS = name(JsonLines.NETNS);
-    private static final SerializableString NETNS_NAME = name(JsonLines.NETNS_NAME);
-    private static final SerializableString IFINDEX = name(JsonLines.IFINDEX);
-    private static final SerializableString IFNAME = name(JsonLines.IFNAME);
-    private static final SerializableString PID = name(JsonLines.PID);
-    private static final SerializableString LEN = name(JsonLines.LEN);
-    private static final SerializableString SOCK_INO = name(JsonLines.SOCK_INO);
-    private static final SerializableString FAMILY = name(JsonLines.FAMILY);
-    private static final SerializableString SRC = name(JsonLines.SRC);
-    private static final SerializableString DST = name(JsonLines.DST);
-    private static final SerializableString PROTO = name(JsonLines.PROTO);
-    private static final SerializableString SPORT = name(JsonLines.SPORT);
-    private static final SerializableString DPORT = name(JsonLines.DPORT);
-    private static final SerializableString ICMP_TYPE = name(JsonLines.ICMP_TYPE);
-    private static final SerializableString ICMP_CODE = name(JsonLines.ICMP_CODE);
-    private static final SerializableString ICMP_ID = name(JsonLines.ICMP_ID);
-    private static final SerializableString ICMP_SEQ = name(JsonLines.ICMP_SEQ);
-    private static final SerializableString RET = name(JsonLines.RET);
-    private static final SerializableString NF_TABLE = name(JsonLines.NF_TABLE);
-    private static final SerializableString NF_CHAIN = name(JsonLines.NF_CHAIN);
-    private static final SerializableString NF_VERDICT = name(JsonLines.NF_VERDICT);
-    private static final SerializableString NF_FAMILY = name(JsonLines.NF_FAMILY);
-    private static final SerializableString NF_TARGET = name(JsonLines.NF_TARGET);
-    private static final SerializableString NF_POLICY = name(JsonLines.NF_POLICY);
-    private static final SerializableString NF_RULE_HANDLE = name(JsonLines.NF_RULE_HANDLE);
-    private static final SerializableString NF_RULE = name(JsonLines.NF_RULE);
-    private static final SerializableString NF_RULE_STALE = name(JsonLines.NF_RULE_STALE);
-    private static final SerializableString DROP_REASON = name(JsonLines.DROP_REASON);
-    private static final SerializableString DROP_REASON_NAME = name(JsonLines.DROP_REASON_NAME);
-    private static final SerializableString RET_NAME = name(JsonLines.RET_NAME);
-    private static final SerializableString CALL = name(JsonLines.CALL);
-    private static final SerializableString DEPTH = name(JsonLines.DEPTH);
-    private static final SerializableString DURATION_NS = name(JsonLines.DURATION_NS);
-    private static final SerializableString PARENT_PACKET_ID = name(JsonLines.PARENT_PACKET_ID);
-    private static final SerializableString OUTER_FAMILY = name(JsonLines.OUTER_FAMILY);
-    private static final SerializableString OUTER_SRC = name(JsonLines.OUTER_SRC);
-    private static final SerializableString OUTER_DST = name(JsonLines.OUTER_DST);
-    private static final SerializableString OUTER_PROTO = name(JsonLines.OUTER_PROTO);
-    private static final SerializableString OUTER_SPORT = name(JsonLines.OUTER_SPORT);
-    private static final SerializableString OUTER_DPORT = name(JsonLines.OUTER_DPORT);
-    private static final SerializableString ENCAP = name(JsonLines.ENCAP);
-    private static final SerializableString ATTRS = name(JsonLines.ATTRS);
-    private static final SerializableString BYTES = name(JsonLines.BYTES);
-    private static final SerializableString[] CALL_NAMES = JsonLines.CALL_VALUES.stream()
-            .map(v -> v == null ? null : name(v)).toArray(SerializableString[]::new);
+    private static final byte[] V = JsonBytes.fieldPrefix(JsonLines.V, true);
+    private static final byte[] TYPE = name(JsonLines.TYPE);
+    private static final byte[] TS_NS = name(JsonLines.TS_NS);
+    private static final byte[] TIME = name(JsonLines.TIME);
+    private static final byte[] CPU = name(JsonLines.CPU);
+    private static final byte[] PROBE = name(JsonLines.PROBE);
+    private static final byte[] HOOK = name(JsonLines.HOOK);
+    private static final byte[] PACKET_ID = name(JsonLines.PACKET_ID);
+    private static final byte[] NETNS = name(JsonLines.NETNS);
+    private static final byte[] NETNS_NAME = name(JsonLines.NETNS_NAME);
+    private static final byte[] IFINDEX = name(JsonLines.IFINDEX);
+    private static final byte[] IFNAME = name(JsonLines.IFNAME);
+    private static final byte[] PID = name(JsonLines.PID);
+    private static final byte[] LEN = name(JsonLines.LEN);
+    private static final byte[] SOCK_INO = name(JsonLines.SOCK_INO);
+    private static final byte[] FAMILY = name(JsonLines.FAMILY);
+    private static final byte[] SRC = name(JsonLines.SRC);
+    private static final byte[] DST = name(JsonLines.DST);
+    private static final byte[] PROTO = name(JsonLines.PROTO);
+    private static final byte[] SPORT = name(JsonLines.SPORT);
+    private static final byte[] DPORT = name(JsonLines.DPORT);
+    private static final byte[] ICMP_TYPE = name(JsonLines.ICMP_TYPE);
+    private static final byte[] ICMP_CODE = name(JsonLines.ICMP_CODE);
+    private static final byte[] ICMP_ID = name(JsonLines.ICMP_ID);
+    private static final byte[] ICMP_SEQ = name(JsonLines.ICMP_SEQ);
+    private static final byte[] RET = name(JsonLines.RET);
+    private static final byte[] NF_TABLE = name(JsonLines.NF_TABLE);
+    private static final byte[] NF_CHAIN = name(JsonLines.NF_CHAIN);
+    private static final byte[] NF_VERDICT = name(JsonLines.NF_VERDICT);
+    private static final byte[] NF_FAMILY = name(JsonLines.NF_FAMILY);
+    private static final byte[] NF_TARGET = name(JsonLines.NF_TARGET);
+    private static final byte[] NF_POLICY = name(JsonLines.NF_POLICY);
+    private static final byte[] NF_RULE_HANDLE = name(JsonLines.NF_RULE_HANDLE);
+    private static final byte[] NF_RULE = name(JsonLines.NF_RULE);
+    private static final byte[] NF_RULE_STALE = name(JsonLines.NF_RULE_STALE);
+    private static final byte[] DROP_REASON = name(JsonLines.DROP_REASON);
+    private static final byte[] DROP_REASON_NAME = name(JsonLines.DROP_REASON_NAME);
+    private static final byte[] RET_NAME = name(JsonLines.RET_NAME);
+    private static final byte[] CALL = name(JsonLines.CALL);
+    private static final byte[] DEPTH = name(JsonLines.DEPTH);
+    private static final byte[] DURATION_NS = name(JsonLines.DURATION_NS);
+    private static final byte[] PARENT_PACKET_ID = name(JsonLines.PARENT_PACKET_ID);
+    private static final byte[] OUTER_FAMILY = name(JsonLines.OUTER_FAMILY);
+    private static final byte[] OUTER_SRC = name(JsonLines.OUTER_SRC);
+    private static final byte[] OUTER_DST = name(JsonLines.OUTER_DST);
+    private static final byte[] OUTER_PROTO = name(JsonLines.OUTER_PROTO);
+    private static final byte[] OUTER_SPORT = name(JsonLines.OUTER_SPORT);
+    private static final byte[] OUTER_DPORT = name(JsonLines.OUTER_DPORT);
+    private static final byte[] ENCAP = name(JsonLines.ENCAP);
+    private static final byte[] ATTRS = name(JsonLines.ATTRS);
+    private static final byte[] BYTES = name(JsonLines.BYTES);
+    private static final byte[][] CALL_NAMES = JsonLines.CALL_VALUES.stream()
+            .map(v -> v == null ? null : JsonBytes.quoted(v)).toArray(byte[][]::new);
+    private static final byte[] SUMMARY_TYPE = JsonBytes.quoted(JsonLines.SUMMARY);
+    private static final byte[] OBJECT_START = {'{'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] OBJECT_END = {'}', '\n'};
+    /** Output buffer: many events between two flushes, few writes to the stream. */
+    private static final int BUFFER = 1 << 16;
 
-    private final JsonGenerator gen;
+    private final JsonBytes g;
     private final char[] chars = new char[64];
     private final IsoTime isoTime = new IsoTime();
 
     /** A writer into {@code out}; {@link #close()} closes it. */
     public JsonlEventWriter(OutputStream out) throws IOException {
-        gen = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-        // Objects are separated by our own '\n', not by Jackson's default root separator (a space).
-        gen.setRootValueSeparator(null);
+        g = new JsonBytes(out, BUFFER);
     }
 
-    private static SerializableString name(String s) {
-        return new SerializedString(s);
+    private static byte[] name(String s) {
+        return JsonBytes.fieldPrefix(s, false);
     }
 
     private static volatile Long runOffset;
@@ -131,34 +132,42 @@ public final class JsonlEventWriter implements AutoCloseable {
 
     /** One event object and its newline; {@code time} is {@code ts_ns + clockOffsetNs}. */
     public void write(PacketEvent e, long clockOffsetNs) throws IOException {
-        JsonGenerator g = startObject();
-        g.writeFieldName(TS_NS);
-        g.writeNumber(e.timestampNs());
-        g.writeFieldName(TIME);
-        g.writeString(chars, 0, isoTime.format(e.timestampNs() + clockOffsetNs, chars));
-        g.writeFieldName(CPU);
-        g.writeNumber(e.cpu());
+        try {
+            writeEvent(e, clockOffsetNs);
+        } catch (JsonBytes.Unwritable u) {
+            throw u.getCause(); // the stream's own exception, as the caller expects
+        }
+    }
+
+    private void writeEvent(PacketEvent e, long clockOffsetNs) {
+        startObject();
+        g.raw(TS_NS);
+        g.number(e.timestampNs());
+        g.raw(TIME);
+        g.asciiString(chars, isoTime.format(e.timestampNs() + clockOffsetNs, chars));
+        g.raw(CPU);
+        g.number(e.cpu());
         string(PROBE, e.probe());
         string(HOOK, e.hook());
         if (e.packetId() != 0) {
-            g.writeFieldName(PACKET_ID);
-            g.writeString(chars, 0, hex(e.packetId()));
+            g.raw(PACKET_ID);
+            g.asciiString(chars, hex(e.packetId()));
         }
         positive(NETNS, e.netnsInode());
         string(NETNS_NAME, e.netnsName());
         positive(IFINDEX, e.ifindex());
         string(IFNAME, e.ifname());
-        g.writeFieldName(PID);
-        g.writeNumber(e.pid());
-        g.writeFieldName(LEN);
-        g.writeNumber(e.length());
+        g.raw(PID);
+        g.number(e.pid());
+        g.raw(LEN);
+        g.number(e.length());
         positive(SOCK_INO, e.socketInode());
         if (e.family() == PacketEvent.FAMILY_IPV4 || e.family() == PacketEvent.FAMILY_IPV6) {
             writeIp(e);
         }
         if (e.hasReturnValue()) {
-            g.writeFieldName(RET);
-            g.writeNumber(e.returnValue());
+            g.raw(RET);
+            g.number(e.returnValue());
         }
         string(NF_TABLE, e.nfTable());
         string(NF_CHAIN, e.nfChain());
@@ -166,128 +175,127 @@ public final class JsonlEventWriter implements AutoCloseable {
         string(NF_FAMILY, e.nfFamily());
         string(NF_TARGET, e.nfTarget());
         if (e.nfPolicy()) {
-            g.writeFieldName(NF_POLICY);
-            g.writeBoolean(true);
+            g.raw(NF_POLICY);
+            g.raw(TRUE);
         }
         if (e.nfRuleHandle() >= 0) {
-            g.writeFieldName(NF_RULE_HANDLE);
-            g.writeNumber(e.nfRuleHandle());
+            g.raw(NF_RULE_HANDLE);
+            g.number(e.nfRuleHandle());
         }
         string(NF_RULE, e.nfRule());
         if (e.nfRuleStale()) {
-            g.writeFieldName(NF_RULE_STALE);
-            g.writeBoolean(true);
+            g.raw(NF_RULE_STALE);
+            g.raw(TRUE);
         }
         if (e.dropReason() >= 0) {
-            g.writeFieldName(DROP_REASON);
-            g.writeNumber(e.dropReason());
+            g.raw(DROP_REASON);
+            g.number(e.dropReason());
             string(DROP_REASON_NAME, e.dropReasonName());
         }
         writeCall(e);
         writeOuter(e);
         writeAttrs(e);
         if (e.packetBytesLength() > 0) {
-            g.writeFieldName(BYTES);
-            g.writeBinary(e.packetBytes(), 0, e.packetBytesLength()); // base64 straight into the output buffer
+            g.raw(BYTES);
+            g.base64(e.packetBytes(), 0, e.packetBytesLength());
         }
-        g.writeEndObject();
-        g.writeRaw('\n');
+        g.raw(OBJECT_END);
     }
 
     /** Function-call probes: which side of the call, its depth, duration, the return value's name, the parent packet. */
-    private void writeCall(PacketEvent e) throws IOException {
-        JsonGenerator g = gen;
+    private void writeCall(PacketEvent e) {
         string(RET_NAME, e.returnValueName());
         if (e.call() > 0 && e.call() < CALL_NAMES.length) {
-            g.writeFieldName(CALL);
-            g.writeString(CALL_NAMES[e.call()]);
-            g.writeFieldName(DEPTH);
-            g.writeNumber(e.callDepth());
+            g.raw(CALL);
+            g.raw(CALL_NAMES[e.call()]);
+            g.raw(DEPTH);
+            g.number(e.callDepth());
             if (e.call() == PacketEvent.CALL_RETURN) {
-                g.writeFieldName(DURATION_NS);
-                g.writeNumber(e.durationNs());
+                g.raw(DURATION_NS);
+                g.number(e.durationNs());
             }
         }
         if (e.parentPacketId() != 0) {
-            g.writeFieldName(PARENT_PACKET_ID);
-            g.writeString(chars, 0, hex(e.parentPacketId()));
+            g.raw(PARENT_PACKET_ID);
+            g.asciiString(chars, hex(e.parentPacketId()));
         }
     }
 
     /** The outer header of an encapsulated packet (the main fields hold the inner one). */
-    private void writeOuter(PacketEvent e) throws IOException {
-        JsonGenerator g = gen;
+    private void writeOuter(PacketEvent e) {
         if (e.outerFamily() == PacketEvent.FAMILY_IPV4 || e.outerFamily() == PacketEvent.FAMILY_IPV6) {
-            g.writeFieldName(OUTER_FAMILY);
-            g.writeNumber(e.outerFamily());
-            g.writeFieldName(OUTER_SRC);
-            g.writeString(chars, 0, AddressChars.format(e.outerSrcBytes(), e.outerFamily(), chars));
-            g.writeFieldName(OUTER_DST);
-            g.writeString(chars, 0, AddressChars.format(e.outerDstBytes(), e.outerFamily(), chars));
-            g.writeFieldName(OUTER_PROTO);
-            g.writeNumber(e.outerProtocol());
+            g.raw(OUTER_FAMILY);
+            g.number(e.outerFamily());
+            g.raw(OUTER_SRC);
+            g.asciiString(chars, AddressChars.format(e.outerSrcBytes(), e.outerFamily(), chars));
+            g.raw(OUTER_DST);
+            g.asciiString(chars, AddressChars.format(e.outerDstBytes(), e.outerFamily(), chars));
+            g.raw(OUTER_PROTO);
+            g.number(e.outerProtocol());
             if (e.outerSrcPort() != 0 || e.outerDstPort() != 0) {
-                g.writeFieldName(OUTER_SPORT);
-                g.writeNumber(e.outerSrcPort());
-                g.writeFieldName(OUTER_DPORT);
-                g.writeNumber(e.outerDstPort());
+                g.raw(OUTER_SPORT);
+                g.number(e.outerSrcPort());
+                g.raw(OUTER_DPORT);
+                g.number(e.outerDstPort());
             }
         }
         string(ENCAP, e.encap());
     }
 
     /** Probe-specific attributes as one object; addresses and hex values as canonical strings the reader recognizes. */
-    private void writeAttrs(PacketEvent e) throws IOException {
+    private void writeAttrs(PacketEvent e) {
         int n = e.attrCount();
         if (n == 0) {
             return;
         }
-        JsonGenerator g = gen;
-        g.writeFieldName(ATTRS);
-        g.writeStartObject();
+        g.raw(ATTRS);
+        g.raw((byte) '{');
         for (int i = 0; i < n; i++) {
-            g.writeFieldName(e.attrName(i));
+            if (i > 0) {
+                g.raw((byte) ',');
+            }
+            g.string(e.attrName(i));
+            g.raw((byte) ':');
             long v = e.attrValue(i);
             switch (e.attrKind(i)) {
-                case NUMBER -> g.writeNumber(v);
-                case HEX -> g.writeString(chars, 0, hex(v));
-                case MAC -> g.writeString(chars, 0, AddressChars.mac(v, chars));
-                case IPV4 -> g.writeString(chars, 0, AddressChars.ipv4(v, chars));
-                default -> g.writeString(e.attrText(i) == null ? "" : e.attrText(i));
+                case NUMBER -> g.number(v);
+                case HEX -> g.asciiString(chars, hex(v));
+                case MAC -> g.asciiString(chars, AddressChars.mac(v, chars));
+                case IPV4 -> g.asciiString(chars, AddressChars.ipv4(v, chars));
+                default -> g.string(e.attrText(i) == null ? "" : e.attrText(i));
             }
         }
-        g.writeEndObject();
+        g.raw((byte) '}');
     }
 
-    private void writeIp(PacketEvent e) throws IOException {
-        JsonGenerator g = gen;
-        g.writeFieldName(FAMILY);
-        g.writeNumber(e.family());
-        g.writeFieldName(SRC);
-        g.writeString(chars, 0, AddressChars.format(e.srcBytes(), e.family(), chars));
-        g.writeFieldName(DST);
-        g.writeString(chars, 0, AddressChars.format(e.dstBytes(), e.family(), chars));
-        g.writeFieldName(PROTO);
-        g.writeNumber(e.protocol());
+    private void writeIp(PacketEvent e) {
+        g.raw(FAMILY);
+        g.number(e.family());
+        g.raw(SRC);
+        g.asciiString(chars, AddressChars.format(e.srcBytes(), e.family(), chars));
+        g.raw(DST);
+        g.asciiString(chars, AddressChars.format(e.dstBytes(), e.family(), chars));
+        g.raw(PROTO);
+        g.number(e.protocol());
         boolean ports = e.protocol() == PacketEvent.PROTO_TCP || e.protocol() == PacketEvent.PROTO_UDP;
         // Both 0: the transport header was not read (a non-first fragment), not port 0.
         if (ports && (e.srcPort() != 0 || e.dstPort() != 0)) {
-            g.writeFieldName(SPORT);
-            g.writeNumber(e.srcPort());
-            g.writeFieldName(DPORT);
-            g.writeNumber(e.dstPort());
+            g.raw(SPORT);
+            g.number(e.srcPort());
+            g.raw(DPORT);
+            g.number(e.dstPort());
         }
         boolean icmp = e.protocol() == PacketEvent.PROTO_ICMP || e.protocol() == PacketEvent.PROTO_ICMPV6;
         if (icmp && e.icmpType() >= 0) {
-            g.writeFieldName(ICMP_TYPE);
-            g.writeNumber(e.icmpType());
-            g.writeFieldName(ICMP_CODE);
-            g.writeNumber(e.icmpCode());
+            g.raw(ICMP_TYPE);
+            g.number(e.icmpType());
+            g.raw(ICMP_CODE);
+            g.number(e.icmpCode());
             if (e.icmpId() >= 0) {
-                g.writeFieldName(ICMP_ID);
-                g.writeNumber(e.icmpId());
-                g.writeFieldName(ICMP_SEQ);
-                g.writeNumber(e.icmpSeq());
+                g.raw(ICMP_ID);
+                g.number(e.icmpId());
+                g.raw(ICMP_SEQ);
+                g.number(e.icmpSeq());
             }
         }
     }
@@ -298,41 +306,50 @@ public final class JsonlEventWriter implements AutoCloseable {
      * @param endEpochNanos when the run ended, as nanoseconds since the Unix epoch
      */
     public void writeSummary(RunStats stats, long endEpochNanos) throws IOException {
-        JsonGenerator g = startObject();
-        g.writeFieldName(TYPE);
-        g.writeString(JsonLines.SUMMARY);
-        g.writeFieldName(TIME);
-        g.writeString(chars, 0, isoTime.format(endEpochNanos, chars));
-        g.writeNumberField(JsonLines.PRODUCED, stats.produced());
-        g.writeNumberField(JsonLines.DELIVERED, stats.delivered());
-        g.writeNumberField(JsonLines.LOST_IN_KERNEL, stats.lostInKernel());
-        g.writeNumberField(JsonLines.LEFT_UNREAD, stats.leftUnread());
-        g.writeNumberField(JsonLines.FILTERED_IN_KERNEL, stats.filteredInKernel());
-        g.writeNumberField(JsonLines.FILTERED_IN_JAVA, stats.filteredInJava());
-        g.writeNumberField(JsonLines.EMITTED, stats.emitted());
-        g.writeEndObject();
-        g.writeRaw('\n');
+        JsonBytes.rethrowing(() -> summary(stats, endEpochNanos)); // once per run: a lambda is fine here
+    }
+
+    private void summary(RunStats stats, long endEpochNanos) {
+        startObject();
+        g.raw(TYPE);
+        g.raw(SUMMARY_TYPE);
+        g.raw(TIME);
+        g.asciiString(chars, isoTime.format(endEpochNanos, chars));
+        g.raw(name(JsonLines.PRODUCED));
+        g.number(stats.produced());
+        g.raw(name(JsonLines.DELIVERED));
+        g.number(stats.delivered());
+        g.raw(name(JsonLines.LOST_IN_KERNEL));
+        g.number(stats.lostInKernel());
+        g.raw(name(JsonLines.LEFT_UNREAD));
+        g.number(stats.leftUnread());
+        g.raw(name(JsonLines.FILTERED_IN_KERNEL));
+        g.number(stats.filteredInKernel());
+        g.raw(name(JsonLines.FILTERED_IN_JAVA));
+        g.number(stats.filteredInJava());
+        g.raw(name(JsonLines.EMITTED));
+        g.number(stats.emitted());
+        g.raw(OBJECT_END);
     }
 
     /** Every object starts with the schema version. */
-    private JsonGenerator startObject() throws IOException {
-        gen.writeStartObject();
-        gen.writeFieldName(V);
-        gen.writeNumber(JsonLines.VERSION);
-        return gen;
+    private void startObject() {
+        g.raw(OBJECT_START);
+        g.raw(V);
+        g.number(JsonLines.VERSION);
     }
 
-    private void string(SerializableString field, String value) throws IOException {
+    private void string(byte[] field, String value) {
         if (value != null) {
-            gen.writeFieldName(field);
-            gen.writeString(value); // Jackson escapes quotes, backslashes and control characters
+            g.raw(field);
+            g.string(value); // escapes quotes, backslashes and control characters
         }
     }
 
-    private void positive(SerializableString field, long value) throws IOException {
+    private void positive(byte[] field, long value) {
         if (value != 0) {
-            gen.writeFieldName(field);
-            gen.writeNumber(value);
+            g.raw(field);
+            g.number(value);
         }
     }
 
@@ -349,12 +366,12 @@ public final class JsonlEventWriter implements AutoCloseable {
 
     /** Writes what is buffered to the stream and flushes it. */
     public void flush() throws IOException {
-        gen.flush();
+        g.flush();
     }
 
     /** Flushes and closes the stream. */
     @Override
     public void close() throws IOException {
-        gen.close();
+        g.close();
     }
 }

@@ -3,7 +3,6 @@ package io.pkttrace.plugins.sinks.flow;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.plugins.sinks.EventText;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Formats a finished packet: a header line with its first tuple, then one line per hop in time order
@@ -121,9 +120,13 @@ final class PathPrinter {
         return sb.toString();
     }
 
-    /** Microseconds with one decimal, "12.3 µs" (Locale.ROOT: always a decimal point). */
+    /**
+     * Microseconds with one decimal, "12.3 µs", rounded half up as {@code %.1f} would (always a decimal
+     * point). Integer arithmetic: String.format cost more than the rest of printing a packet.
+     */
     static String micros(long ns) {
-        return String.format(Locale.ROOT, "%.1f µs", ns / 1000.0);
+        long tenths = (Math.abs(ns) + 50) / 100;
+        return (ns < 0 ? "-" : "") + tenths / 10 + "." + tenths % 10 + " µs";
     }
 
     private static void pad(StringBuilder out, String s, int width, boolean right) {

@@ -1,0 +1,329 @@
+package io.pkttrace.jsonl;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Compact JSON written as UTF-8 bytes straight into one reused buffer, drained to the stream only
+ * when it is full or on {@link #flush()}. It replaces a generic generator on the event writer's hot
+ * path: no per-value state checks, field names pre-encoded with their quotes and separators, and the
+ * strings an event repeats (probe, hook, interface, namespace name) encoded once and copied after.
+ * The output is what Jackson's default generator writes for the same calls: no spaces, {@code "} and
+ * {@code \} escaped, {@code \b \t \n \f \r} short, other control characters and the surrogates
+ * as a backslash, 'u' and four upper-case hex digits, everything else as UTF-8. Not thread-safe.
+ */
+final class JsonBytes {
+    private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** Room for any fixed-size value (a long, an address, a time) without a bounds check per byte. */
+    private static final int SMALL = 64;
+    /** "000" to "999": numbers are written three digits at a time. */
+    private static final byte[] TRIPLETS = new byte[3000];
+    private static final long BILLION = 1_000_000_000L;
+    private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        for (int i = 0; i < 1000; i++) {
+            TRIPLETS[3 * i] = (byte) ('0' + i / 100);
+            TRIPLETS[3 * i + 1] = (byte) ('0' + i / 10 % 10);
+            TRIPLETS[3 * i + 2] = (byte) ('0' + i % 10);
+        }
+    }
+
+    private final OutputStream out;
+    private final byte[] buf;
+    private int pos;
+
+    JsonBytes(OutputStream out, int capacity) {
+        this.out = out;
+        this.buf = new byte[Math.max(capacity, 4 * SMALL)];
+    }
+
+    /** {@code ,"name":} (or {@code "name":} when {@code first}) as bytes, made once per field. */
+    static byte[] fieldPrefix(String name, boolean first) {
+        JsonBytes b = new JsonBytes(OutputStream.nullOutputStream(), 4 * SMALL + name.length() * 6);
+        if (!first) {
+            b.raw((byte) ',');
+        }
+        b.string(name);
+        b.raw((byte) ':');
+        return b.toBytes();
+    }
+
+    /** A quoted, escaped string value as bytes, made once. */
+    static byte[] quoted(String value) {
+        JsonBytes b = new JsonBytes(OutputStream.nullOutputStream(), 4 * SMALL + value.length() * 6);
+        b.string(value);
+        return b.toBytes();
+    }
+
+    private byte[] toBytes() {
+        byte[] a = new byte[pos];
+        System.arraycopy(buf, 0, a, 0, pos);
+        return a;
+    }
+
+    /** Makes room for {@code n} more bytes, draining the buffer to the stream if needed. */
+    private void room(int n) {
+        if (pos + n > buf.length) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        if (pos > 0) {
+            try {
+                out.write(buf, 0, pos);
+            } catch (IOException e) {
+                throw new Unwritable(e);
+            }
+            pos = 0;
+        }
+    }
+
+    void raw(byte b) {
+        room(1);
+        buf[pos++] = b;
+    }
+
+    void raw(byte[] bytes) {
+        if (bytes.length > buf.length - pos) {
+            drain();
+            if (bytes.length > buf.length) {
+                writeThrough(bytes);
+                return;
+            }
+        }
+        int n = bytes.length;
+        if (n <= 16) { // field names and short values: a plain loop beats the arraycopy stub
+            byte[] b = buf;
+            int p = pos;
+            for (int i = 0; i < n; i++) {
+                b[p + i] = bytes[i];
+            }
+        } else {
+            System.arraycopy(bytes, 0, buf, pos, n);
+        }
+        pos += n;
+    }
+
+    private static final byte[] BASE64 =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code data[off, off+len)} as a quoted base64 string (RFC 4648, padded, no line breaks), as Jackson's writeBinary. */
+    void base64(byte[] data, int off, int len) {
+        room((len + 2) / 3 * 4 + 2); // callers keep len far below the buffer (packet bytes: at most 1024)
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '"';
+        int i = off;
+        int end = off + len;
+        for (; i + 3 <= end; i += 3) {
+            int v = (data[i] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff);
+            b[p++] = BASE64[v >>> 18];
+            b[p++] = BASE64[(v >>> 12) & 63];
+            b[p++] = BASE64[(v >>> 6) & 63];
+            b[p++] = BASE64[v & 63];
+        }
+        if (i < end) {
+            int v = (data[i] & 0xff) << 16 | (i + 1 < end ? (data[i + 1] & 0xff) << 8 : 0);
+            b[p++] = BASE64[v >>> 18];
+            b[p++] = BASE64[(v >>> 12) & 63];
+            b[p++] = i + 1 < end ? BASE64[(v >>> 6) & 63] : (byte) '=';
+            b[p++] = '=';
+        }
+        b[p++] = '"';
+        pos = p;
+    }
+
+    private void writeThrough(byte[] bytes) {
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new Unwritable(e);
+        }
+    }
+
+    /** A decimal number, as Jackson's writeNumber(long). */
+    void number(long v) {
+        room(SMALL);
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                raw(LONG_MIN);
+                return;
+            }
+            buf[pos++] = '-';
+            v = -v;
+        }
+        // At most two long divisions (by 10^9); the rest is int arithmetic, three digits at a time.
+        if (v < BILLION) {
+            natural((int) v);
+            return;
+        }
+        long high = v / BILLION;
+        if (high < BILLION) {
+            natural((int) high);
+        } else {
+            long top = high / BILLION;
+            natural((int) top);
+            nineDigits((int) (high - top * BILLION));
+        }
+        nineDigits((int) (v - high * BILLION));
+    }
+
+    /** 0 to 999,999,999 without leading zeros. */
+    private void natural(int v) {
+        if (v < 1000) {
+            leading(v);
+        } else if (v < 1_000_000) {
+            leading(v / 1000);
+            triplet(v % 1000);
+        } else {
+            leading(v / 1_000_000);
+            triplet(v / 1000 % 1000);
+            triplet(v % 1000);
+        }
+    }
+
+    /** Exactly nine digits, leading zeros included. */
+    private void nineDigits(int v) {
+        triplet(v / 1_000_000);
+        triplet(v / 1000 % 1000);
+        triplet(v % 1000);
+    }
+
+    private void triplet(int v) {
+        int t = v * 3;
+        buf[pos] = TRIPLETS[t];
+        buf[pos + 1] = TRIPLETS[t + 1];
+        buf[pos + 2] = TRIPLETS[t + 2];
+        pos += 3;
+    }
+
+    /** 0 to 999 without leading zeros. */
+    private void leading(int v) {
+        int t = v * 3;
+        if (v >= 100) {
+            buf[pos++] = TRIPLETS[t];
+        }
+        if (v >= 10) {
+            buf[pos++] = TRIPLETS[t + 1];
+        }
+        buf[pos++] = TRIPLETS[t + 2];
+    }
+
+    /** A quoted ASCII text from a char buffer (times, addresses, hex numbers: never needs escaping). */
+    void asciiString(char[] chars, int len) {
+        room(len + 2);
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '"';
+        for (int i = 0; i < len; i++) {
+            b[p++] = (byte) chars[i];
+        }
+        b[p++] = '"';
+        pos = p;
+    }
+
+    /** A quoted, escaped string. */
+    void string(String s) {
+        int n = s.length();
+        room(2);
+        buf[pos++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    room(1);
+                    buf[pos++] = (byte) c;
+                } else {
+                    escape(c);
+                }
+            } else if (Character.isSurrogate(c)) {
+                unicodeEscape(c);
+            } else {
+                utf8(c);
+            }
+        }
+        room(1);
+        buf[pos++] = '"';
+    }
+
+    private void escape(char c) {
+        room(6);
+        buf[pos++] = '\\';
+        switch (c) {
+            case '"', '\\' -> buf[pos++] = (byte) c;
+            case '\b' -> buf[pos++] = 'b';
+            case '\t' -> buf[pos++] = 't';
+            case '\n' -> buf[pos++] = 'n';
+            case '\f' -> buf[pos++] = 'f';
+            case '\r' -> buf[pos++] = 'r';
+            default -> {
+                pos--;
+                unicodeEscape(c);
+            }
+        }
+    }
+
+    /** Backslash, 'u', four hex digits: control characters, and surrogates (Jackson escapes them rather than pair them). */
+    private void unicodeEscape(char c) {
+        room(6);
+        buf[pos++] = '\\';
+        buf[pos++] = 'u';
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            buf[pos++] = HEX_UPPER[c >> shift & 0xf];
+        }
+    }
+
+    /** A character of U+0080 to U+FFFF (not a surrogate) as UTF-8. */
+    private void utf8(char c) {
+        room(3);
+        if (c < 0x800) {
+            buf[pos++] = (byte) (0xc0 | c >> 6);
+        } else {
+            buf[pos++] = (byte) (0xe0 | c >> 12);
+            buf[pos++] = (byte) (0x80 | (c >> 6 & 0x3f));
+        }
+        buf[pos++] = (byte) (0x80 | (c & 0x3f));
+    }
+
+    /** Writes what is buffered to the stream and flushes it. */
+    void flush() throws IOException {
+        try {
+            drain();
+        } catch (Unwritable e) {
+            throw e.getCause();
+        }
+        out.flush();
+    }
+
+    /** Runs writes, throwing the stream's IOException if one failed. */
+    static void rethrowing(Runnable writes) throws IOException {
+        try {
+            writes.run();
+        } catch (Unwritable u) {
+            throw u.getCause();
+        }
+    }
+
+    void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            out.close();
+        }
+    }
+
+    /** An IOException of the stream, carried through the writing methods (which have no throws clause). */
+    static final class Unwritable extends RuntimeException {
+        Unwritable(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+}
