@@ -13,11 +13,7 @@ struct {
 	__uint(max_entries, 4096);
 } pt_feature_ring SEC(".maps");
 
-SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(pt_feature_tp_btf, struct sk_buff *skb)
-{
-	return 0;
-}
+/* tp_btf is tried with raw bpf() calls (TpBtfCheck): libbpf would parse the kernel's BTF once more. */
 
 SEC("raw_tp/netif_receive_skb")
 int pt_feature_raw_tp(void *ctx)

@@ -33,7 +33,7 @@ public final class KernelProbes implements KernelSupport {
     }
 
     static final String OBJECT = "/bpf/features.bpf.o";
-    private static final List<String> PROGRAMS = List.of("pt_feature_tp_btf", "pt_feature_raw_tp", "pt_feature_kprobe",
+    private static final List<String> PROGRAMS = List.of("pt_feature_raw_tp", "pt_feature_kprobe",
             "pt_feature_kprobe_multi", "pt_feature_fentry", "pt_feature_uprobe", "pt_feature_uprobe_multi",
             "pt_feature_netfilter", "pt_feature_socket");
     /** A kernel function that exists for BPF's self-tests and runs only under BPF_PROG_TEST_RUN: harmless to hook. */
@@ -82,7 +82,7 @@ public final class KernelProbes implements KernelSupport {
         return switch (feature) {
             case BTF -> btf();
             case RING_BUFFER -> ringBuffer();
-            case TP_BTF -> program("pt_feature_tp_btf", o -> o.attach("pt_feature_tp_btf").toString());
+            case TP_BTF -> tpBtf();
             case RAW_TP -> program("pt_feature_raw_tp", o -> o.attach("pt_feature_raw_tp").toString());
             case KPROBE -> program("pt_feature_kprobe",
                     o -> o.attachKprobe("pt_feature_kprobe", TEST_FUNCTION, false).toString());
@@ -206,6 +206,19 @@ public final class KernelProbes implements KernelSupport {
             if (o != null) {
                 o.close();
             }
+        }
+    }
+
+    /** tp_btf with raw bpf() calls: no second parse of the kernel's BTF by libbpf on every run (see TpBtfCheck). */
+    private static Finding tpBtf() {
+        Optional<Finding> denied = unprivileged();
+        if (denied.isPresent()) {
+            return denied.get();
+        }
+        try {
+            return new Finding(State.PRESENT, "loaded and attached " + TpBtfCheck.attach(NativeBpf.get(), "netif_receive_skb"));
+        } catch (PkttraceException e) {
+            return new Finding(State.ABSENT, e.getMessage());
         }
     }
 

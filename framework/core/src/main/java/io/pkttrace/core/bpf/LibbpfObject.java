@@ -499,7 +499,7 @@ public final class LibbpfObject implements BpfObject {
         return attr;
     }
 
-    private static long sysBpf() {
+    static long sysBpf() {
         return switch (System.getProperty("os.arch")) {
             case "aarch64", "riscv64" -> 280;
             default -> 321; // x86-64
