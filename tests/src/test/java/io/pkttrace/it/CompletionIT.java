@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * made at run time from the plugins loaded then: run in a real bash and zsh, rendered by man.
  */
 class CompletionIT {
-    private static final List<String> SINKS = List.of("calls", "console", "flow", "html", "json", "null");
+    private static final List<String> SINKS = List.of("calls", "console", "flow", "html", "json", "null", "pcapng");
 
     @TempDir
     Path tmp;

@@ -27,7 +27,7 @@ class CompletionScriptTest {
     @Test
     void eachComponentOptionCompletesItsOwnKind() throws Exception {
         String bash = script("bash");
-        assertTrue(bash.contains("local SINKkv_option_args=(\"console\" \"flow\" \"html\" \"json\" \"recording\") # --sink values"), bash);
+        assertTrue(bash.contains("local SINKkv_option_args=(\"console\" \"flow\" \"html\" \"json\" \"pcapng\" \"recording\") # --sink values"), bash);
         assertTrue(bash.contains("local FILTERkv_option_args=(\"fivetuple\") # --filter values"), bash);
         assertTrue(bash.contains("'--sink')\n      local IFS=$'\\n'\n      COMPREPLY=( $( compReplyArray \"${SINKkv_option_args[@]}\" ) )"), bash);
         assertEquals(bash, script("bash"), "the same script from run to run");
