@@ -44,7 +44,7 @@ class CompletionIT {
         Path script = bashScript(Cli.home());
         assertEquals(List.of("trace"), bashComplete(script, "pkttrace", "tr"));
         // vrouter is contributed by the vrouter plugin, completion is pkttrace's own.
-        assertEquals(List.of("ping", "trace", "replay", "demo", "plugins", "completion", "help", "vrouter"),
+        assertEquals(List.of("ping", "trace", "replay", "demo", "plugins", "doctor", "completion", "help", "vrouter"),
                 bashComplete(script, "pkttrace", ""));
         assertEquals(List.of("--proto", "--probe"), bashComplete(script, "pkttrace", "trace", "--pro"));
         assertEquals(SINKS, bashComplete(script, "pkttrace", "trace", "--sink", ""));
