@@ -19,12 +19,17 @@ import org.pf4j.Extension;
 
 /** What a command runs comes from the components' declared defaults (the built-in netns-names and two test extensions). */
 class SpecBuilderTest {
-    /** A probe that declares no default. */
-    @Extension
-    public static final class CompanionProbeFactory implements ProbeFactory<Object> {
+    /** A test probe of the given type that is never run: the tests only build specs. */
+    abstract static class NotRunProbeFactory implements ProbeFactory<Object> {
+        private final String type;
+
+        NotRunProbeFactory(String type) {
+            this.type = type;
+        }
+
         @Override
         public String type() {
-            return "companion-probe";
+            return type;
         }
 
         @Override
@@ -40,6 +45,14 @@ class SpecBuilderTest {
         @Override
         public Probe create(Object config) {
             throw new UnsupportedOperationException("not run");
+        }
+    }
+
+    /** A probe that declares no default. */
+    @Extension
+    public static final class CompanionProbeFactory extends NotRunProbeFactory {
+        public CompanionProbeFactory() {
+            super("companion-probe");
         }
     }
 
@@ -74,30 +87,14 @@ class SpecBuilderTest {
 
     /** A probe ping runs next to its own, as one it can do without. */
     @Extension
-    public static final class PingExtraProbeFactory implements ProbeFactory<Object> {
-        @Override
-        public String type() {
-            return "ping-extra";
-        }
-
-        @Override
-        public String description() {
-            return "test";
+    public static final class PingExtraProbeFactory extends NotRunProbeFactory {
+        public PingExtraProbeFactory() {
+            super("ping-extra");
         }
 
         @Override
         public DefaultUse defaultUse() {
             return DefaultUse.always("ping").with("optional=true");
-        }
-
-        @Override
-        public Object configure(Options options) {
-            return "";
-        }
-
-        @Override
-        public Probe create(Object config) {
-            throw new UnsupportedOperationException("not run");
         }
     }
 
