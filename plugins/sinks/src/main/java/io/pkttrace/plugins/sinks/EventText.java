@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.jsonl.AddressChars;
 import java.net.InetAddress;
 
 /** Human-readable pieces of an event shared by the text sinks. */
@@ -42,13 +43,41 @@ public final class EventText {
 
     /** "src -> dst", with ports for TCP and UDP. */
     public static String addresses(PacketEvent e) {
+        StringBuilder sb = new StringBuilder(32);
+        appendAddresses(e, sb, new char[AddressChars.MAX]);
+        return sb.toString();
+    }
+
+    /**
+     * {@link #addresses} appended to {@code out} without building a string on the way (the flow sink
+     * prints every packet); {@code scratch} has at least {@link AddressChars#MAX} chars.
+     */
+    public static void appendAddresses(PacketEvent e, StringBuilder out, char[] scratch) {
         if (e.family() == PacketEvent.FAMILY_NONE) {
-            return "";
+            return;
         }
         boolean ports = e.protocol() == PacketEvent.PROTO_TCP || e.protocol() == PacketEvent.PROTO_UDP;
-        int len = e.family() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
-        return endpoint(java.util.Arrays.copyOf(e.srcBytes(), len), ports, e.srcPort()) + " -> "
-                + endpoint(java.util.Arrays.copyOf(e.dstBytes(), len), ports, e.dstPort());
+        endpoint(out, AddressChars.format(e.srcBytes(), e.family(), scratch), scratch, ports, e.srcPort());
+        out.append(" -> ");
+        endpoint(out, AddressChars.format(e.dstBytes(), e.family(), scratch), scratch, ports, e.dstPort());
+    }
+
+    /** The address text in {@code host[0, length)}, bracketed when it is IPv6 and a port follows. */
+    private static void endpoint(StringBuilder out, int length, char[] host, boolean withPort, int port) {
+        if (!withPort) {
+            out.append(host, 0, length);
+            return;
+        }
+        boolean v6 = false;
+        for (int i = 0; i < length && !v6; i++) {
+            v6 = host[i] == ':';
+        }
+        if (v6) {
+            out.append('[').append(host, 0, length).append(']');
+        } else {
+            out.append(host, 0, length);
+        }
+        out.append(':').append(port);
     }
 
     /** RFC 5952 text: IPv6 with the longest run of zero groups compressed ("2001:db8::2"). */

@@ -22,6 +22,9 @@ public final class FlowSink implements Sink {
     private final FlowConfig config;
     private final FlowTracker tracker;
     private final StringBuilder text = new StringBuilder(1024);
+    private final PathPrinter printer = new PathPrinter();
+    /** The text's chars on their way to the writer ({@code Writer.append} would make a String of them). */
+    private char[] chars = new char[1024];
     private Writer out;
     private boolean failed;
 
@@ -35,7 +38,7 @@ public final class FlowSink implements Sink {
         this.config = config;
         this.out = out;
         this.tracker = new FlowTracker(config.idleMs() * 1_000_000L, config.maxPackets(), config.maxHops(),
-                p -> PathPrinter.print(p, text));
+                p -> printer.print(p, text));
     }
 
     @Override
@@ -93,7 +96,12 @@ public final class FlowSink implements Sink {
         try {
             if (text.length() > 0) {
                 EventText.makePrintable(text, 0);
-                out.append(text);
+                int n = text.length();
+                if (n > chars.length) {
+                    chars = new char[Math.max(n, chars.length * 2)];
+                }
+                text.getChars(0, n, chars, 0);
+                out.write(chars, 0, n);
                 text.setLength(0);
             }
             if (flush) {
