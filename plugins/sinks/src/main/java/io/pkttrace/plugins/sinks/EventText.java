@@ -15,12 +15,31 @@ public final class EventText {
      * one must not reach the user's terminal.
      */
     public static void makePrintable(StringBuilder text, int from) {
-        for (int i = from; i < text.length(); i++) {
+        for (int i = from, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c != '\n' && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            if (!printable(c)) {
                 text.setCharAt(i, '?');
             }
         }
+    }
+
+    /** {@link #makePrintable(StringBuilder, int)} on {@code chars[from, to)}. */
+    public static void makePrintable(char[] chars, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!printable(chars[i])) {
+                chars[i] = '?';
+            }
+        }
+    }
+
+    private static boolean printable(char c) {
+        if (c >= 0x20 && c < 0x7f) {
+            return true; // printable ASCII, nearly all of it: no character table lookups
+        }
+        if (c >= 0xa0 && c <= 0xff) {
+            return c != 0xad; // the rest of Latin-1 ("µs"), but the soft hyphen, a format character
+        }
+        return c == '\n' || !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
     }
 
     /** request / reply for ICMP echo, otherwise the protocol's name. */
@@ -43,16 +62,16 @@ public final class EventText {
 
     /** "src -> dst", with ports for TCP and UDP. */
     public static String addresses(PacketEvent e) {
-        StringBuilder sb = new StringBuilder(32);
-        appendAddresses(e, sb, new char[AddressChars.MAX]);
-        return sb.toString();
+        TextBuffer text = new TextBuffer(32);
+        appendAddresses(e, text, new char[AddressChars.MAX]);
+        return text.toString();
     }
 
     /**
      * {@link #addresses} appended to {@code out} without building a string on the way (the flow sink
      * prints every packet); {@code scratch} has at least {@link AddressChars#MAX} chars.
      */
-    public static void appendAddresses(PacketEvent e, StringBuilder out, char[] scratch) {
+    public static void appendAddresses(PacketEvent e, TextBuffer out, char[] scratch) {
         if (e.family() == PacketEvent.FAMILY_NONE) {
             return;
         }
@@ -63,7 +82,7 @@ public final class EventText {
     }
 
     /** The address text in {@code host[0, length)}, bracketed when it is IPv6 and a port follows. */
-    private static void endpoint(StringBuilder out, int length, char[] host, boolean withPort, int port) {
+    private static void endpoint(TextBuffer out, int length, char[] host, boolean withPort, int port) {
         if (!withPort) {
             out.append(host, 0, length);
             return;

@@ -4,7 +4,7 @@ import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.PkttraceException;
 import io.pkttrace.api.RunStats;
 import io.pkttrace.api.Sink;
-import io.pkttrace.plugins.sinks.EventText;
+import io.pkttrace.plugins.sinks.TextBuffer;
 import io.pkttrace.plugins.sinks.OutputTarget;
 import java.io.IOException;
 import java.io.Writer;
@@ -21,10 +21,8 @@ import java.io.Writer;
 public final class FlowSink implements Sink {
     private final FlowConfig config;
     private final FlowTracker tracker;
-    private final StringBuilder text = new StringBuilder(1024);
+    private final TextBuffer text = new TextBuffer(1024);
     private final PathPrinter printer = new PathPrinter();
-    /** The text's chars on their way to the writer ({@code Writer.append} would make a String of them). */
-    private char[] chars = new char[1024];
     private Writer out;
     private boolean failed;
 
@@ -95,14 +93,7 @@ public final class FlowSink implements Sink {
     private void write(boolean flush) {
         try {
             if (text.length() > 0) {
-                EventText.makePrintable(text, 0);
-                int n = text.length();
-                if (n > chars.length) {
-                    chars = new char[Math.max(n, chars.length * 2)];
-                }
-                text.getChars(0, n, chars, 0);
-                out.write(chars, 0, n);
-                text.setLength(0);
+                text.writeTo(out);
             }
             if (flush) {
                 out.flush();

@@ -2,6 +2,7 @@ package io.pkttrace.plugins.sinks.flow;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.plugins.sinks.EventText;
+import io.pkttrace.plugins.sinks.TextBuffer;
 import io.pkttrace.jsonl.AddressChars;
 
 /**
@@ -17,7 +18,8 @@ import io.pkttrace.jsonl.AddressChars;
  * </pre>
  */
 final class PathPrinter {
-    private static final char[] SPACES = "          ".toCharArray();
+    /** Width of the time column (right-aligned). */
+    private static final int DELTA_WIDTH = 10;
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
 
@@ -26,7 +28,7 @@ final class PathPrinter {
      * on the way (column widths are computed from lengths), so printing a packet does not allocate
      * unless it carries netfilter or function-call details.
      */
-    void print(TrackedPacket p, StringBuilder out) {
+    void print(TrackedPacket p, TextBuffer out) {
         p.sortHops();
         out.append('#').append(p.number()).append(' ');
         what(p.tupleEvent(), out);
@@ -54,7 +56,7 @@ final class PathPrinter {
         if (p.answeredBy() != 0) {
             out.append("; answered by #").append(p.answeredBy());
         }
-        trimTrailingSpace(out, 0);
+        out.trimTrailingSpace(0);
         out.append('\n');
 
         int kept = p.keptHops();
@@ -77,8 +79,8 @@ final class PathPrinter {
             micros(h.timestampNs() - previous, out);
             previous = h.timestampNs();
             int deltaLength = out.length() - delta;
-            if (deltaLength < SPACES.length) {
-                out.insert(delta, SPACES, 0, SPACES.length - deltaLength); // right-aligned in 10
+            if (deltaLength < DELTA_WIDTH) {
+                out.insert(delta, ' ', DELTA_WIDTH - deltaLength);
             }
             out.append("  ");
             int column = out.length();
@@ -94,7 +96,7 @@ final class PathPrinter {
             pad(out, column, hookWidth);
             out.append("  ");
             details(h, p.change(i), out);
-            trimTrailingSpace(out, start);
+            out.trimTrailingSpace(start);
             out.append('\n');
         }
         if (p.omittedHops() > 0) {
@@ -103,7 +105,7 @@ final class PathPrinter {
     }
 
     /** "request 198.18.1.2 -> 198.18.2.2 id 7 seq 1", "tcp 10.0.0.1:5 -> 10.0.0.2:80", "non-IP packet". */
-    private void what(PacketEvent e, StringBuilder out) {
+    private void what(PacketEvent e, TextBuffer out) {
         if (e == null) {
             out.append("non-IP packet");
             return;
@@ -116,7 +118,7 @@ final class PathPrinter {
     }
 
     /** "[4026532281 (name)]" or "[4026532281]", as {@link EventText#netns}. */
-    private static void netns(PacketEvent h, StringBuilder out) {
+    private static void netns(PacketEvent h, TextBuffer out) {
         out.append('[').append(h.netnsInode());
         if (h.netnsName() != null) {
             out.append(" (").append(h.netnsName()).append(')');
@@ -125,15 +127,7 @@ final class PathPrinter {
     }
 
     private static int netnsLength(PacketEvent h) {
-        return 2 + decimalLength(h.netnsInode()) + (h.netnsName() == null ? 0 : h.netnsName().length() + 3);
-    }
-
-    private static int decimalLength(long v) {
-        int n = v < 0 ? 2 : 1; // the sign, and Long.MIN_VALUE's magnitude has 19 digits as well
-        for (long m = Math.abs(v / 10); m > 0; m /= 10) {
-            n++;
-        }
-        return n;
+        return 2 + TextBuffer.decimalLength(h.netnsInode()) + (h.netnsName() == null ? 0 : h.netnsName().length() + 3);
     }
 
     private static String hook(PacketEvent h) {
@@ -145,7 +139,7 @@ final class PathPrinter {
     }
 
     /** New tuple, drop reason, netfilter verdict and rule, the call or return value: what the hook reported beyond its place. */
-    private void details(PacketEvent h, TupleChange change, StringBuilder out) {
+    private void details(PacketEvent h, TupleChange change, TextBuffer out) {
         int start = out.length();
         if (change != TupleChange.NONE) {
             out.append(change.text()).append(": ");
@@ -173,12 +167,12 @@ final class PathPrinter {
      * point). Integer arithmetic: String.format cost more than the rest of printing a packet.
      */
     static String micros(long ns) {
-        StringBuilder sb = new StringBuilder(16);
-        micros(ns, sb);
-        return sb.toString();
+        TextBuffer text = new TextBuffer(16);
+        micros(ns, text);
+        return text.toString();
     }
 
-    private static void micros(long ns, StringBuilder out) {
+    private static void micros(long ns, TextBuffer out) {
         long tenths = (Math.abs(ns) + 50) / 100;
         if (ns < 0) {
             out.append('-');
@@ -187,17 +181,7 @@ final class PathPrinter {
     }
 
     /** Spaces after the text that starts at {@code from}, up to {@code width} chars (left-aligned). */
-    private static void pad(StringBuilder out, int from, int width) {
-        for (int i = out.length() - from; i < width; i++) {
-            out.append(' ');
-        }
-    }
-
-    private static void trimTrailingSpace(StringBuilder out, int from) {
-        int end = out.length();
-        while (end > from && out.charAt(end - 1) == ' ') {
-            end--;
-        }
-        out.setLength(end);
+    private static void pad(TextBuffer out, int from, int width) {
+        out.repeat(' ', width - (out.length() - from));
     }
 }

@@ -1,0 +1,141 @@
+package io.pkttrace.plugins.sinks;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Arrays;
+
+/**
+ * A reused char buffer for text sinks that print every event: appends without the coder checks and
+ * inflation of a {@code StringBuilder} that holds a non-Latin-1 char (the flow sink prints "µs"), and
+ * is handed to a {@link Writer} as it is, made printable on the way ({@link #writeTo}). Grows when
+ * needed, never shrinks; not thread-safe.
+ */
+public final class TextBuffer {
+    private static final long[] POWERS = new long[19];
+
+    static {
+        long p = 1;
+        for (int i = 0; i < POWERS.length; i++) {
+            POWERS[i] = p;
+            p *= 10;
+        }
+    }
+
+    private char[] chars;
+    private int length;
+
+    public TextBuffer(int capacity) {
+        chars = new char[capacity];
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public char charAt(int i) {
+        return chars[i];
+    }
+
+    /** Cuts the text to {@code n} chars. */
+    public void setLength(int n) {
+        length = n;
+    }
+
+    private char[] room(int n) {
+        if (length + n > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(length + n, chars.length * 2));
+        }
+        return chars;
+    }
+
+    public TextBuffer append(char c) {
+        room(1)[length++] = c;
+        return this;
+    }
+
+    public TextBuffer append(String s) {
+        int n = s.length();
+        s.getChars(0, n, room(n), length);
+        length += n;
+        return this;
+    }
+
+    public TextBuffer append(char[] s, int from, int n) {
+        System.arraycopy(s, from, room(n), length, n);
+        length += n;
+        return this;
+    }
+
+    /** {@code n} copies of {@code c}. */
+    public TextBuffer repeat(char c, int n) {
+        if (n > 0) {
+            Arrays.fill(room(n), length, length + n, c);
+            length += n;
+        }
+        return this;
+    }
+
+    /** A number in decimal, as {@code Long.toString}. */
+    public TextBuffer append(long v) {
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                return append(Long.toString(v));
+            }
+            append('-');
+            v = -v;
+        }
+        int digits = decimalDigits(v);
+        char[] c = room(digits);
+        for (int i = length + digits - 1; i >= length; i--) {
+            long q = v / 10;
+            c[i] = (char) ('0' + (int) (v - q * 10));
+            v = q;
+        }
+        length += digits;
+        return this;
+    }
+
+    /** Digits of a number >= 0. */
+    public static int decimalDigits(long v) {
+        int n = 1;
+        while (n < POWERS.length && v >= POWERS[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Chars of {@code Long.toString(v)}. */
+    public static int decimalLength(long v) {
+        if (v < 0) {
+            return v == Long.MIN_VALUE ? 20 : 1 + decimalDigits(-v);
+        }
+        return decimalDigits(v);
+    }
+
+    /** Inserts {@code n} copies of {@code c} at {@code at}, moving what follows. */
+    public void insert(int at, char c, int n) {
+        char[] s = room(n);
+        System.arraycopy(s, at, s, at + n, length - at);
+        Arrays.fill(s, at, at + n, c);
+        length += n;
+    }
+
+    /** Drops spaces at the end, not before {@code from}. */
+    public void trimTrailingSpace(int from) {
+        while (length > from && chars[length - 1] == ' ') {
+            length--;
+        }
+    }
+
+    /** Writes the text, control characters replaced ({@link EventText#makePrintable(char[], int, int)}), and empties it. */
+    public void writeTo(Writer out) throws IOException {
+        EventText.makePrintable(chars, 0, length);
+        out.write(chars, 0, length);
+        length = 0;
+    }
+
+    @Override
+    public String toString() {
+        return new String(chars, 0, length);
+    }
+}
