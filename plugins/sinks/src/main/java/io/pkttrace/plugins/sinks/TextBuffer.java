@@ -86,11 +86,24 @@ public final class TextBuffer {
         }
         int digits = decimalDigits(v);
         char[] c = room(digits);
-        for (int i = length + digits - 1; i >= length; i--) {
-            long q = v / 10;
-            c[i] = (char) ('0' + (int) (v - q * 10));
-            v = q;
+        int i = length + digits;
+        // Long divisions are slow: one per nine digits, the digits themselves in int arithmetic.
+        while (v > Integer.MAX_VALUE) {
+            long high = v / 1_000_000_000L;
+            int low = (int) (v - high * 1_000_000_000L);
+            for (int k = 0; k < 9; k++) {
+                int q = low / 10;
+                c[--i] = (char) ('0' + low - q * 10);
+                low = q;
+            }
+            v = high;
         }
+        int n = (int) v;
+        do {
+            int q = n / 10;
+            c[--i] = (char) ('0' + n - q * 10);
+            n = q;
+        } while (n != 0);
         length += digits;
         return this;
     }
