@@ -1,14 +1,17 @@
 package io.pkttrace.plugins.sinks;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.util.Arrays;
 
 /**
  * A reused char buffer for text sinks that print every event: appends without the coder checks and
  * inflation of a {@code StringBuilder} that holds a non-Latin-1 char (the flow sink prints "µs"), and
- * is handed to a {@link Writer} as it is, made printable on the way ({@link #writeTo}). Grows when
- * needed, never shrinks; not thread-safe.
+ * is handed to a {@link Writer} as it is, or encoded as UTF-8 into a reused byte array for an
+ * {@link OutputStream} (the JDK's encoder takes its slow path for a whole buffer once it holds one
+ * non-ASCII char), made printable on the way ({@link #writeTo}). Grows when needed, never shrinks;
+ * not thread-safe.
  */
 public final class TextBuffer {
     private static final long[] POWERS = new long[19];
@@ -23,6 +26,7 @@ public final class TextBuffer {
 
     private char[] chars;
     private int length;
+    private byte[] utf8 = new byte[0];
 
     public TextBuffer(int capacity) {
         chars = new char[capacity];
@@ -144,6 +148,44 @@ public final class TextBuffer {
     public void writeTo(Writer out) throws IOException {
         EventText.makePrintable(chars, 0, length);
         out.write(chars, 0, length);
+        length = 0;
+    }
+
+    /**
+     * {@link #writeTo(Writer)} as UTF-8 bytes: what an {@code OutputStreamWriter} would write, a lone
+     * surrogate included (as '?').
+     */
+    public void writeTo(OutputStream out) throws IOException {
+        EventText.makePrintable(chars, 0, length);
+        if (utf8.length < 3 * length) {
+            utf8 = new byte[Math.max(3 * length, 2 * utf8.length)];
+        }
+        byte[] b = utf8;
+        char[] c = chars;
+        int n = length;
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = c[i];
+            if (ch < 0x80) {
+                b[p++] = (byte) ch;
+            } else if (ch < 0x800) {
+                b[p++] = (byte) (0xc0 | ch >> 6);
+                b[p++] = (byte) (0x80 | (ch & 0x3f));
+            } else if (!Character.isSurrogate(ch)) {
+                b[p++] = (byte) (0xe0 | ch >> 12);
+                b[p++] = (byte) (0x80 | (ch >> 6 & 0x3f));
+                b[p++] = (byte) (0x80 | (ch & 0x3f));
+            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(c[i + 1])) {
+                int cp = Character.toCodePoint(ch, c[++i]);
+                b[p++] = (byte) (0xf0 | cp >> 18);
+                b[p++] = (byte) (0x80 | (cp >> 12 & 0x3f));
+                b[p++] = (byte) (0x80 | (cp >> 6 & 0x3f));
+                b[p++] = (byte) (0x80 | (cp & 0x3f));
+            } else {
+                b[p++] = '?';
+            }
+        }
+        out.write(b, 0, p);
         length = 0;
     }
 
