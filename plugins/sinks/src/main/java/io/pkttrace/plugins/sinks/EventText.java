@@ -32,7 +32,8 @@ public final class EventText {
         }
     }
 
-    private static boolean printable(char c) {
+    /** False for what {@link #makePrintable(StringBuilder, int)} replaces. */
+    static boolean printable(char c) {
         if (c >= 0x20 && c < 0x7f) {
             return true; // printable ASCII, nearly all of it: no character table lookups
         }

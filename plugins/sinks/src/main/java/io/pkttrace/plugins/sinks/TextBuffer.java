@@ -152,11 +152,10 @@ public final class TextBuffer {
     }
 
     /**
-     * {@link #writeTo(Writer)} as UTF-8 bytes: what an {@code OutputStreamWriter} would write, a lone
-     * surrogate included (as '?').
+     * {@link #writeTo(Writer)} as UTF-8 bytes, made printable in the same pass: what an
+     * {@code OutputStreamWriter} would write, a lone surrogate included (as '?').
      */
     public void writeTo(OutputStream out) throws IOException {
-        EventText.makePrintable(chars, 0, length);
         if (utf8.length < 3 * length) {
             utf8 = new byte[Math.max(3 * length, 2 * utf8.length)];
         }
@@ -166,7 +165,11 @@ public final class TextBuffer {
         int p = 0;
         for (int i = 0; i < n; i++) {
             char ch = c[i];
-            if (ch < 0x80) {
+            if (ch >= 0x20 && ch < 0x7f) {
+                b[p++] = (byte) ch; // nearly all of it: printable ASCII
+            } else if (!EventText.printable(ch)) {
+                b[p++] = '?'; // as makePrintable, in the same pass
+            } else if (ch < 0x80) {
                 b[p++] = (byte) ch;
             } else if (ch < 0x800) {
                 b[p++] = (byte) (0xc0 | ch >> 6);
