@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The packets being followed, by packet id, in order of their last activity: an open-addressing table
  * of primitive ids (linear probing, deletion by backward shift, so no tombstones and no boxed keys)
- * and a list threaded through the packets themselves ({@link TrackedPacket#older}/{@code younger}).
+ * and an {@link ActivityList} threaded through the packets themselves.
  * Looking a packet up moves it to the young end, so the idle check and eviction look at the oldest
  * only. The table grows with the number of open packets (at most half full) and never allocates per
  * lookup; id 0 marks an empty slot (packets without an id are never kept).
@@ -15,8 +15,7 @@ final class OpenPackets {
     private long[] ids = new long[64];
     private TrackedPacket[] packets = new TrackedPacket[64];
     private int size;
-    private TrackedPacket oldest;
-    private TrackedPacket youngest;
+    private final ActivityList<TrackedPacket> activity = new ActivityList<>();
 
     int size() {
         return size;
@@ -24,7 +23,7 @@ final class OpenPackets {
 
     /** The least recently active packet, or null. */
     TrackedPacket oldest() {
-        return oldest;
+        return activity.oldest();
     }
 
     /** The open packet with this id, made the youngest, or null. */
@@ -33,10 +32,7 @@ final class OpenPackets {
         for (int i = home(id, mask); ids[i] != 0; i = (i + 1) & mask) {
             if (ids[i] == id) {
                 TrackedPacket p = packets[i];
-                if (p != youngest) {
-                    unlink(p);
-                    link(p);
-                }
+                activity.touch(p);
                 return p;
             }
         }
@@ -50,7 +46,7 @@ final class OpenPackets {
         }
         insert(p);
         size++;
-        link(p);
+        activity.addYoungest(p);
     }
 
     /** Removes the open packet {@code p}. */
@@ -73,24 +69,19 @@ final class OpenPackets {
         k[i] = 0;
         packets[i] = null;
         size--;
-        unlink(p);
+        activity.remove(p);
     }
 
     /** Removes every packet; returns them (end of the run). */
     List<TrackedPacket> removeAll() {
         List<TrackedPacket> all = new ArrayList<>(size);
-        for (TrackedPacket p = oldest; p != null; p = p.younger) {
+        for (TrackedPacket p = activity.oldest(); p != null; p = activity.oldest()) {
+            activity.remove(p);
             all.add(p);
-        }
-        for (TrackedPacket p : all) {
-            p.older = null;
-            p.younger = null;
         }
         java.util.Arrays.fill(ids, 0);
         java.util.Arrays.fill(packets, null);
         size = 0;
-        oldest = null;
-        youngest = null;
         return all;
     }
 
@@ -120,31 +111,5 @@ final class OpenPackets {
     private static int home(long id, int mask) {
         long h = id * 0x9E3779B97F4A7C15L;
         return (int) (h ^ h >>> 32) & mask;
-    }
-
-    private void link(TrackedPacket p) {
-        p.older = youngest;
-        p.younger = null;
-        if (youngest != null) {
-            youngest.younger = p;
-        } else {
-            oldest = p;
-        }
-        youngest = p;
-    }
-
-    private void unlink(TrackedPacket p) {
-        if (p.older != null) {
-            p.older.younger = p.younger;
-        } else {
-            oldest = p.younger;
-        }
-        if (p.younger != null) {
-            p.younger.older = p.older;
-        } else {
-            youngest = p.older;
-        }
-        p.older = null;
-        p.younger = null;
     }
 }

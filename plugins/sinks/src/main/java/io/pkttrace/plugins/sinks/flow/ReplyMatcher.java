@@ -26,13 +26,11 @@ final class ReplyMatcher {
     static final int PER_KEY = 4;
 
     /** One tuple's request candidates, oldest first; reused once its tuple is pushed out. */
-    private static final class Waiting {
+    private static final class Waiting extends ActivityList.Node<Waiting> {
         final FlowKey key = new FlowKey();
         int hash;
         final TrackedPacket[] candidates = new TrackedPacket[PER_KEY];
         int count;
-        Waiting older;
-        Waiting younger;
     }
 
     private final int capacity;
@@ -41,8 +39,7 @@ final class ReplyMatcher {
     private Waiting[] table = new Waiting[64];
     private int size;
     /** Tuples in order of their latest request (a new candidate makes a tuple the youngest). */
-    private Waiting oldest;
-    private Waiting youngest;
+    private final ActivityList<Waiting> activity = new ActivityList<>();
     private Waiting spare;
     private final FlowKey requestKey = new FlowKey();
     private long paired;
@@ -83,8 +80,7 @@ final class ReplyMatcher {
             if (w == null) {
                 w = add(k, hash);
             } else {
-                unlink(w);
-                link(w); // the youngest now
+                activity.touch(w);
                 if (w.count == PER_KEY) {
                     pool.unpin(w.candidates[0]);
                     System.arraycopy(w.candidates, 1, w.candidates, 0, PER_KEY - 1);
@@ -94,7 +90,7 @@ final class ReplyMatcher {
             w.candidates[w.count++] = p;
             pool.pin(p);
             if (size > capacity) {
-                evict(oldest);
+                evict(activity.oldest());
             }
         }
     }
@@ -121,7 +117,7 @@ final class ReplyMatcher {
         w.count = 0;
         insert(w);
         size++;
-        link(w);
+        activity.addYoungest(w);
         return w;
     }
 
@@ -146,7 +142,7 @@ final class ReplyMatcher {
         }
         t[i] = null;
         size--;
-        unlink(w);
+        activity.remove(w);
         spare = w;
     }
 
@@ -167,32 +163,6 @@ final class ReplyMatcher {
                 insert(w);
             }
         }
-    }
-
-    private void link(Waiting w) {
-        w.older = youngest;
-        w.younger = null;
-        if (youngest != null) {
-            youngest.younger = w;
-        } else {
-            oldest = w;
-        }
-        youngest = w;
-    }
-
-    private void unlink(Waiting w) {
-        if (w.older != null) {
-            w.older.younger = w.younger;
-        } else {
-            oldest = w.younger;
-        }
-        if (w.younger != null) {
-            w.younger.older = w.older;
-        } else {
-            youngest = w.older;
-        }
-        w.older = null;
-        w.younger = null;
     }
 
     /** Replies paired so far. */

@@ -11,7 +11,7 @@ import java.util.List;
  * {@link #release} gives its event copies back; the small rest stays valid while the reply matcher
  * pins it, and is reset when the pool hands the object out again ({@link #reset}).
  */
-final class TrackedPacket {
+final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
     private static final PacketEvent[] NO_EVENTS = new PacketEvent[0];
     private static final TupleChange[] NO_CHANGES = new TupleChange[0];
 
@@ -43,9 +43,6 @@ final class TrackedPacket {
     private PacketEvent endEvent;
     private boolean released;
     private int pins;
-    /** Neighbours in the open table's activity order (least recently active first); null when not open. */
-    TrackedPacket older;
-    TrackedPacket younger;
 
     TrackedPacket() {
     }
@@ -58,30 +55,15 @@ final class TrackedPacket {
     TrackedPacket reset(long number, long packetId) {
         this.number = number;
         this.packetId = packetId;
-        kept = 0;
-        omittedHops = 0;
-        hopCount = 0;
-        crossings = 0;
+        kept = omittedHops = hopCount = crossings = pins = 0;
         rootDepth = -1;
-        hasKey = false;
-        tupleEvent = null;
-        ownTupleEvent = false;
-        lastCrossing = null;
-        ownLastCrossing = false;
-        owner = 0;
-        unownedCrossing = false;
-        rewritten = false;
+        hasKey = ownTupleEvent = ownLastCrossing = unownedCrossing = rewritten = released = false;
+        tupleEvent = lastCrossing = endEvent = null;
+        end = null;
+        owner = replyTo = replyToFirstTs = answeredBy = 0;
         firstTs = Long.MAX_VALUE;
         lastTs = Long.MIN_VALUE;
-        replyTo = 0;
-        replyToFirstTs = 0;
-        answeredBy = 0;
-        end = null;
-        endEvent = null;
-        released = false;
-        pins = 0;
-        older = null;
-        younger = null;
+        older = younger = null;
         return this;
     }
 
