@@ -25,7 +25,7 @@ final class FlowKey {
 
     /** Sets this key to the event's tuple; false (the key unchanged) when the event has no IP header. */
     boolean set(PacketEvent e) {
-        if (!hasIp(e)) {
+        if (!Continuity.hasIp(e)) {
             return false;
         }
         family = e.family();
@@ -51,10 +51,6 @@ final class FlowKey {
         icmpType = o.icmpType;
         a = o.a;
         b = o.b;
-    }
-
-    static boolean hasIp(PacketEvent e) {
-        return e.family() == PacketEvent.FAMILY_IPV4 || e.family() == PacketEvent.FAMILY_IPV6;
     }
 
     /** True when the event carries this tuple; compares without allocating. */

@@ -44,14 +44,7 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
     private boolean released;
     private int pins;
 
-    TrackedPacket() {
-    }
-
-    /** A packet as new (tests and the pool). */
-    TrackedPacket(long number, long packetId) {
-        reset(number, packetId);
-    }
-
+    /** Makes this object the packet {@code number} with id {@code packetId}, as new (the pool's). */
     TrackedPacket reset(long number, long packetId) {
         this.number = number;
         this.packetId = packetId;
