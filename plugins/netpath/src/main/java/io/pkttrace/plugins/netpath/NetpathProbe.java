@@ -43,9 +43,9 @@ final class NetpathProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         List<String> out = new ArrayList<>();
-        String as = config.mechanism() == NetpathConfig.Mechanism.AUTO ? "tp_btf (or raw_tp)" : config.mechanism().label();
+        String as = config.mechanism() == NetpathConfig.Mechanism.RAW_TP ? "raw_tp/" : "tp_btf/"; // auto: raw_tp only without tp_btf
         for (NetpathConfig.Hook h : config.hooks()) {
-            out.add(h.label() + ": " + as + "/" + h.tracepoint);
+            out.add(h.label() + ": " + as + h.tracepoint);
         }
         if (config.hooks().contains(NetpathConfig.Hook.RX)) {
             out.add("rx on stacked devices: socket filter " + STACKED_RX_PROGRAM + " on AF_PACKET taps");
