@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pkttrace.core.testing.Tshark;
 import io.pkttrace.topology.DemoTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,27 @@ class RawTracepointIT extends WithDemoTopology {
                 "(" + s + ")] eth0 drop udp " + DemoTopology.CLIENT_V4 + " -> " + DemoTopology.SERVER_V4 + ":9 drop reason NO_SOCKET")) {
             assertTrue(raw.stream().anyMatch(l -> l.contains(wanted)), "'" + wanted + "' in " + raw);
         }
+    }
+
+    /** The packet's bytes, when a sink asks for them, through the raw tracepoints' CO-RE reads: tshark reads them back. */
+    @Test
+    void rawTracepointsCopyPacketBytesForPcapng() throws Exception {
+        Path capture = tmp.resolve("raw.pcapng");
+        BackgroundTrace t = new BackgroundTrace(List.of(), "trace", "--probe", "netpath:hooks=tx,mechanism=raw_tp", "-a",
+                "either=" + DemoTopology.CLIENT_V4, "--sink", "pcapng:output=" + capture);
+        t.awaitTracing();
+        topo.client().exec("ping", "-c", "1", "-W", "2", DemoTopology.SERVER_V4);
+        Thread.sleep(300);
+        t.interrupt();
+        Cli.Result r = t.finish();
+        assertEquals(130, r.exit(), "Ctrl-C: " + r);
+        assertTrue(r.err().contains("tx attached as raw_tp/net_dev_queue"), r.err());
+        List<String> rows = Tshark.fields(capture, "ip.src", "ip.dst", "icmp.type");
+        assertEquals(List.of(DemoTopology.CLIENT_V4 + "|" + DemoTopology.SERVER_V4 + "|8",
+                DemoTopology.SERVER_V4 + "|" + DemoTopology.CLIENT_V4 + "|0",
+                DemoTopology.SERVER_V4 + "|" + DemoTopology.CLIENT_V4 + "|0",
+                DemoTopology.CLIENT_V4 + "|" + DemoTopology.SERVER_V4 + "|8").stream().sorted().toList(),
+                rows.stream().sorted().toList(), "request and reply, each at two transmits, decoded from the copied bytes");
     }
 
     @Test
