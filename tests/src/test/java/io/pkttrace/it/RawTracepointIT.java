@@ -131,10 +131,51 @@ class RawTracepointIT extends WithDemoTopology {
         assertEquals(0, run.exit(), run.toString());
         DoctorIT.sameAsRun(netpath, run);
 
-        // Insisting on tp_btf there is refused with doctor's reason, before anything loads.
+        // Insisting on tp_btf there is refused with doctor's reason, before anything loads (see the next test for why).
         Cli.Result forced = Cli.run(NO_KERNEL_BTF, Map.of(), 120, "--btf", copy.toString(), "trace", "--probe",
                 "netpath:mechanism=tp_btf", "--duration", "1");
         assertEquals(2, forced.exit(), forced.toString());
         assertTrue(forced.err().contains("tx cannot attach on this kernel"), forced.toString());
+    }
+
+    /**
+     * Where doctor calls tp_btf absent (the kernel's BTF hidden), it really cannot load: bpftool (libbpf)
+     * loading netpath.bpf.o whole, its tp_btf programs included, fails for want of the kernel's BTF;
+     * outside, the same load works. The first program is pinned by the load and removed at once.
+     */
+    @Test
+    void whereDoctorCallsTpBtfAbsentLibbpfReallyCannotLoadTheTpBtfPrograms() throws Exception {
+        Path object = tmp.resolve("netpath.bpf.o");
+        Path jar;
+        try (var plugins = Files.list(Cli.home().resolve("plugins"))) {
+            jar = plugins.filter(p -> p.getFileName().toString().startsWith("pkttrace-plugin-netpath-")).findFirst().orElseThrow();
+        }
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile());
+             var in = z.getInputStream(z.getEntry("bpf/netpath.bpf.o"))) {
+            Files.copy(in, object);
+        }
+        String pin = "/sys/fs/bpf/pt-rawtp-" + ProcessHandle.current().pid();
+        try {
+            List<String> hidden = new ArrayList<>(NO_KERNEL_BTF);
+            hidden.set(hidden.size() - 1, "mount -t tmpfs pt-no-btf /sys/kernel/btf && exec bpftool prog load \"$0\" " + pin);
+            hidden.add(object.toString());
+            String[] out = run(hidden);
+            assertTrue(!out[0].equals("0") && out[1].contains("failed to find valid kernel BTF"), String.join("\n", out));
+            out = run(List.of("bpftool", "prog", "load", object.toString(), pin));
+            assertEquals("0", out[0], "with the kernel's BTF it loads: " + out[1]);
+        } finally {
+            Files.deleteIfExists(Path.of(pin));
+        }
+    }
+
+    /** Exit status and output of a command. */
+    private static String[] run(List<String> argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(argv + " did not finish");
+        }
+        return new String[] {Integer.toString(p.exitValue()), out};
     }
 }
