@@ -29,33 +29,37 @@ static __always_inline __u32 pt_netns_of_dev(struct net_device *dev)
 	return dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
 }
 
+/* pt_fill_dev and pt_fill_sock follow pointers from the skb with plain loads (CO-RE relocated, made
+ * fault-safe by the verifier), so the skb must be a BTF-typed pointer, as for pt_parse_skb (tp_btf,
+ * fentry, a socket filter's bpf_cast_to_kern_ctx): each load costs a few ns where a bpf_probe_read_kernel
+ * call (BPF_CORE_READ) cost tens, and a record that passed the filter read eight fields that way. */
 static __always_inline void pt_fill_dev(struct pkttrace_event *e, struct sk_buff *skb)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = skb->dev;
 
 	if (dev) {
-		e->ifindex = BPF_CORE_READ(dev, ifindex);
+		e->ifindex = dev->ifindex;
 		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-		e->netns = pt_netns_of_dev(dev);
+		e->netns = dev->nd_net.net->ns.inum;
 	}
 }
 
 /* The owning socket tells a locally generated packet's process and, without a device, its namespace. */
 static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buff *skb)
 {
-	struct sock *sk = BPF_CORE_READ(skb, sk);
+	struct sock *sk = skb->sk;
 
 	if (!sk)
 		return;
 	/* Request and time-wait minisocks have no struct socket: skip them. */
-	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	__u8 state = sk->__sk_common.skc_state;
 	if (state == 12 /* TCP_NEW_SYN_RECV */ || state == 6 /* TCP_TIME_WAIT */)
 		return;
 	if (!e->netns)
-		e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	struct socket *so = BPF_CORE_READ(sk, sk_socket);
+		e->netns = sk->__sk_common.skc_net.net->ns.inum;
+	struct socket *so = sk->sk_socket;
 	if (so)
-		e->sk_ino = BPF_CORE_READ(so, file, f_inode, i_ino);
+		e->sk_ino = so->file->f_inode->i_ino;
 }
 
 /* Transport fields from the first 8 bytes of the L4 header (already read). */
