@@ -29,37 +29,44 @@ static __always_inline __u32 pt_netns_of_dev(struct net_device *dev)
 	return dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
 }
 
-/* pt_fill_dev and pt_fill_sock follow pointers from the skb with plain loads (CO-RE relocated, made
- * fault-safe by the verifier), so the skb must be a BTF-typed pointer, as for pt_parse_skb (tp_btf,
- * fentry, a socket filter's bpf_cast_to_kern_ctx): each load costs a few ns where a bpf_probe_read_kernel
- * call (BPF_CORE_READ) cost tens, and a record that passed the filter read eight fields that way. */
-static __always_inline void pt_fill_dev(struct pkttrace_event *e, struct sk_buff *skb)
+/* pt_fill_dev and pt_fill_sock follow pointers from the skb. For a BTF-typed skb they are plain loads
+ * (CO-RE relocated, made fault-safe by the verifier), a few ns each where a bpf_probe_read_kernel call
+ * (BPF_CORE_READ) costs tens, and a record that passed the filter reads eight fields this way; for an
+ * untyped one (raw_tp, kprobe) each is a CO-RE read. */
+static __always_inline void pt_fill_dev(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr)
 {
-	struct net_device *dev = skb->dev;
+	struct net_device *dev = PT_READ(skb, ptr, dev);
 
 	if (dev) {
-		e->ifindex = dev->ifindex;
+		e->ifindex = PT_READ(dev, ptr, ifindex);
 		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-		e->netns = dev->nd_net.net->ns.inum;
+		struct net *net = PT_READ(dev, ptr, nd_net.net);
+		e->netns = net ? PT_READ(net, ptr, ns.inum) : 0;
 	}
 }
 
 /* The owning socket tells a locally generated packet's process and, without a device, its namespace. */
-static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buff *skb)
+static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr)
 {
-	struct sock *sk = skb->sk;
+	struct sock *sk = PT_READ(skb, ptr, sk);
 
 	if (!sk)
 		return;
 	/* Request and time-wait minisocks have no struct socket: skip them. */
-	__u8 state = sk->__sk_common.skc_state;
+	__u8 state = PT_READ(sk, ptr, __sk_common.skc_state);
 	if (state == 12 /* TCP_NEW_SYN_RECV */ || state == 6 /* TCP_TIME_WAIT */)
 		return;
-	if (!e->netns)
-		e->netns = sk->__sk_common.skc_net.net->ns.inum;
-	struct socket *so = sk->sk_socket;
-	if (so)
-		e->sk_ino = so->file->f_inode->i_ino;
+	if (!e->netns) {
+		struct net *net = PT_READ(sk, ptr, __sk_common.skc_net.net);
+		e->netns = net ? PT_READ(net, ptr, ns.inum) : 0;
+	}
+	struct socket *so = PT_READ(sk, ptr, sk_socket);
+	if (!so)
+		return;
+	struct file *file = PT_READ(so, ptr, file);
+	struct inode *inode = file ? PT_READ(file, ptr, f_inode) : 0;
+	if (inode)
+		e->sk_ino = PT_READ(inode, ptr, i_ino);
 }
 
 /* Transport fields from the first 8 bytes of the L4 header (already read). */
@@ -217,8 +224,8 @@ static __always_inline int pt_emit_skb_as(struct sk_buff *skb, enum pt_skb_ptr p
 	pt_fill_common(&e, skb, ptr, hook);
 	e.len -= pushed;
 	e.reason = reason;
-	pt_fill_dev(&e, skb);
-	pt_fill_sock(&e, skb);
+	pt_fill_dev(&e, skb, ptr);
+	pt_fill_sock(&e, skb, ptr);
 	if (pt_snap_len) { /* a verifier constant: without a sink asking for bytes, only pt_submit remains */
 		unsigned char *l3 = pt_l3_of(skb, ptr, where);
 		/* From the network header, as far as the linear data goes (headers always are; the payload
