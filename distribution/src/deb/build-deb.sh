@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds pkttrace_VERSION_all.deb from the unpacked distribution: the tree under /opt/pkttrace,
 # /usr/bin/pkttrace, the man pages (share/man, gzipped as Debian wants), bash and zsh completion.
-# The class-data-sharing archive is left out (postinst makes it for /opt/pkttrace).
+# The class-data-sharing archives are left out (postinst makes them for /opt/pkttrace).
 # Usage: build-deb.sh DIST_DIR MAVEN_VERSION OUT_DIR
 set -euo pipefail
 dist=$1 version=$2 out=$3
@@ -16,7 +16,7 @@ rm -rf "$stage" "$out"/pkttrace_*.deb
 mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/man/man1" \
   "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/vendor-completions"
 cp -r "$dist" "$stage/opt/pkttrace"
-rm -rf "$stage/opt/pkttrace/share" "$stage/opt/pkttrace/lib/pkttrace.jsa"
+rm -rf "$stage/opt/pkttrace/share" "$stage/opt/pkttrace/lib/"*.jsa
 ln -s /opt/pkttrace/bin/pkttrace "$stage/usr/bin/pkttrace"
 for page in "$dist"/share/man/man1/*.1; do
   gzip -9n <"$page" >"$stage/usr/share/man/man1/$(basename "$page").gz"

@@ -15,38 +15,58 @@
  * (netif_receive_skb) it has not yet, and skb->data points at L3. */
 enum pt_l3_at { PT_L3_NETWORK_HEADER, PT_L3_DATA };
 
+/* How a program holds its sk_buff. TYPED: a BTF-typed pointer (tp_btf, fentry, a context cast with
+ * bpf_cast_to_kern_ctx), whose fields are plain loads the verifier checks against the kernel's BTF,
+ * ~50 ns cheaper each than a helper call. UNTYPED: a bare address (raw_tp, kprobe), whose every field
+ * is read with bpf_probe_read_kernel at an offset CO-RE relocates against the BTF libbpf is given
+ * (--btf FILE or the kernel's). A constant at every call site of these always-inlined helpers, so
+ * each program keeps only its own kind of read: a typed program's code is the same as without this. */
+enum pt_skb_ptr { PT_SKB_TYPED, PT_SKB_UNTYPED };
+#define PT_READ(p, ptr, field) ((ptr) == PT_SKB_TYPED ? (p)->field : BPF_CORE_READ(p, field))
+
 static __always_inline __u32 pt_netns_of_dev(struct net_device *dev)
 {
 	return dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
 }
 
-static __always_inline void pt_fill_dev(struct pkttrace_event *e, struct sk_buff *skb)
+/* pt_fill_dev and pt_fill_sock follow pointers from the skb. For a BTF-typed skb they are plain loads
+ * (CO-RE relocated, made fault-safe by the verifier), a few ns each where a bpf_probe_read_kernel call
+ * (BPF_CORE_READ) costs tens, and a record that passed the filter reads eight fields this way; for an
+ * untyped one (raw_tp, kprobe) each is a CO-RE read. */
+static __always_inline void pt_fill_dev(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	struct net_device *dev = PT_READ(skb, ptr, dev);
 
 	if (dev) {
-		e->ifindex = BPF_CORE_READ(dev, ifindex);
+		e->ifindex = PT_READ(dev, ptr, ifindex);
 		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-		e->netns = pt_netns_of_dev(dev);
+		struct net *net = PT_READ(dev, ptr, nd_net.net);
+		e->netns = net ? PT_READ(net, ptr, ns.inum) : 0;
 	}
 }
 
 /* The owning socket tells a locally generated packet's process and, without a device, its namespace. */
-static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buff *skb)
+static __always_inline void pt_fill_sock(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr)
 {
-	struct sock *sk = BPF_CORE_READ(skb, sk);
+	struct sock *sk = PT_READ(skb, ptr, sk);
 
 	if (!sk)
 		return;
 	/* Request and time-wait minisocks have no struct socket: skip them. */
-	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	__u8 state = PT_READ(sk, ptr, __sk_common.skc_state);
 	if (state == 12 /* TCP_NEW_SYN_RECV */ || state == 6 /* TCP_TIME_WAIT */)
 		return;
-	if (!e->netns)
-		e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	struct socket *so = BPF_CORE_READ(sk, sk_socket);
-	if (so)
-		e->sk_ino = BPF_CORE_READ(so, file, f_inode, i_ino);
+	if (!e->netns) {
+		struct net *net = PT_READ(sk, ptr, __sk_common.skc_net.net);
+		e->netns = net ? PT_READ(net, ptr, ns.inum) : 0;
+	}
+	struct socket *so = PT_READ(sk, ptr, sk_socket);
+	if (!so)
+		return;
+	struct file *file = PT_READ(so, ptr, file);
+	struct inode *inode = file ? PT_READ(file, ptr, f_inode) : 0;
+	if (inode)
+		e->sk_ino = PT_READ(inode, ptr, i_ino);
 }
 
 /* Transport fields from the first 8 bytes of the L4 header (already read). */
@@ -96,21 +116,21 @@ static __always_inline __u32 pt_ipv6_skip_ext(const unsigned char *l3, __u8 *nex
 	return off;
 }
 
-/* Returns 0 when the packet is IPv4 or IPv6 and was parsed. The skb must be a BTF-typed pointer
- * (tp_btf, fentry): its fields are then plain CO-RE loads, ~50 ns cheaper each than a
- * bpf_probe_read_kernel call; kprobe programs would have to read them with BPF_CORE_READ. */
-static __always_inline unsigned char *pt_l3_of(struct sk_buff *skb, enum pt_l3_at where)
+/* Where the packet's L3 header is (see enum pt_l3_at). */
+static __always_inline unsigned char *pt_l3_of(struct sk_buff *skb, enum pt_skb_ptr ptr, enum pt_l3_at where)
 {
 	if (where == PT_L3_DATA)
-		return skb->data;
-	__u16 nh = skb->network_header;
-	return nh == (__u16)~0U ? skb->data : skb->head + nh;
+		return PT_READ(skb, ptr, data);
+	__u16 nh = PT_READ(skb, ptr, network_header);
+	return nh == (__u16)~0U ? PT_READ(skb, ptr, data) : PT_READ(skb, ptr, head) + nh;
 }
 
-static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff *skb, enum pt_l3_at where)
+/* Returns 0 when the packet is IPv4 or IPv6 and was parsed. */
+static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr,
+					enum pt_l3_at where)
 {
-	unsigned char *l3 = pt_l3_of(skb, where);
-	__u16 proto = bpf_ntohs(skb->protocol);
+	unsigned char *l3 = pt_l3_of(skb, ptr, where);
+	__u16 proto = bpf_ntohs(PT_READ(skb, ptr, protocol));
 
 	/* skb->protocol is set on every IP path these hooks see (eth_type_trans on receive, ip(6)_output
 	 * and __ip(6)_local_out on transmit); an skb without it (netlink, unix, control buffers freed at
@@ -178,39 +198,40 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 
 /* Fields every skb probe fills once the packet passed the filter (helper calls cost tens of ns each,
  * so a filtered packet does not pay for them). */
-static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_buff *skb, __u16 hook)
+static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr, __u16 hook)
 {
 	e->ts_ns = bpf_ktime_get_ns();
 	e->skb = (__u64)skb;
 	e->hook = hook;
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
-	e->len = skb->len;
+	e->len = PT_READ(skb, ptr, len);
 }
 
 /* One record for one skb at one hook: parse, filter (before any further read), then complete and
- * submit. Returns 0, so a tp_btf program can end with it. pushed: link-layer bytes in front of the
+ * submit. Returns 0, so a tracepoint program can end with it. pushed: link-layer bytes in front of the
  * data that the record's length must not count (a packet tap's socket filter sees the Ethernet header
  * pushed back, where the receive tracepoint sees the data at L3). */
-static __always_inline int pt_emit_skb_pushed(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason,
-					      __u32 pushed)
+static __always_inline int pt_emit_skb_as(struct sk_buff *skb, enum pt_skb_ptr ptr, __u16 hook, enum pt_l3_at where,
+					  __s32 reason, __u32 pushed)
 {
 	struct pkttrace_event e = {};
 
-	if (pt_parse_skb(&e, skb, where))
+	if (pt_parse_skb(&e, skb, ptr, where))
 		return 0;
 	if (pt_filtered_out(&e))
 		return 0;
-	pt_fill_common(&e, skb, hook);
+	pt_fill_common(&e, skb, ptr, hook);
 	e.len -= pushed;
 	e.reason = reason;
-	pt_fill_dev(&e, skb);
-	pt_fill_sock(&e, skb);
+	pt_fill_dev(&e, skb, ptr);
+	pt_fill_sock(&e, skb, ptr);
 	if (pt_snap_len) { /* a verifier constant: without a sink asking for bytes, only pt_submit remains */
-		unsigned char *l3 = pt_l3_of(skb, where);
+		unsigned char *l3 = pt_l3_of(skb, ptr, where);
 		/* From the network header, as far as the linear data goes (headers always are; the payload
 		 * of a large or paged buffer may be shorter than its length). */
-		long linear = (long)(skb->len - skb->data_len) - (long)(l3 - skb->data);
+		long linear = (long)(PT_READ(skb, ptr, len) - PT_READ(skb, ptr, data_len))
+			      - (long)(l3 - PT_READ(skb, ptr, data));
 		pt_submit_bytes(&e, l3, linear > 0 ? (__u64)linear : 0);
 	} else {
 		pt_submit(&e);
@@ -218,10 +239,23 @@ static __always_inline int pt_emit_skb_pushed(struct sk_buff *skb, __u16 hook, e
 	return 0;
 }
 
-/* pt_emit_skb_pushed with nothing pushed: what the tracepoints see. */
+/* pt_emit_skb_as for a BTF-typed skb. */
+static __always_inline int pt_emit_skb_pushed(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason,
+					      __u32 pushed)
+{
+	return pt_emit_skb_as(skb, PT_SKB_TYPED, hook, where, reason, pushed);
+}
+
+/* A BTF-typed skb with nothing pushed: what tp_btf and fentry programs see. */
 static __always_inline int pt_emit_skb(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
 {
-	return pt_emit_skb_pushed(skb, hook, where, reason, 0);
+	return pt_emit_skb_as(skb, PT_SKB_TYPED, hook, where, reason, 0);
+}
+
+/* An untyped skb (a raw_tp or kprobe argument): every field read with CO-RE. */
+static __always_inline int pt_emit_skb_untyped(struct sk_buff *skb, __u16 hook, enum pt_l3_at where, __s32 reason)
+{
+	return pt_emit_skb_as(skb, PT_SKB_UNTYPED, hook, where, reason, 0);
 }
 
 #endif

@@ -16,10 +16,15 @@ final class BackgroundTrace {
     final String[] args;
 
     BackgroundTrace(String... args) throws IOException {
+        this(List.of(), args);
+    }
+
+    /** pkttrace run by {@code prefix} (e.g. unshare ...). */
+    BackgroundTrace(List<String> prefix, String... args) throws IOException {
         this.args = args;
         out = Files.createTempFile("pkttrace-bg-out", ".txt");
         err = Files.createTempFile("pkttrace-bg-err", ".txt");
-        process = new ProcessBuilder(Cli.command(List.of(), args)).redirectOutput(out.toFile()).redirectError(err.toFile())
+        process = new ProcessBuilder(Cli.command(prefix, args)).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 

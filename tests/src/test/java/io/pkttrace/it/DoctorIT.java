@@ -35,14 +35,14 @@ class DoctorIT {
         KernelTestSupport.requireBpf();
     }
 
-    private static JsonNode doctor(Cli.Result r) throws Exception {
+    static JsonNode doctor(Cli.Result r) throws Exception {
         JsonNode doc = MAPPER.readTree(r.out());
         assertEquals(1, doc.get("version").asInt(), r.toString());
         assertEquals(doc.get("ok").asBoolean() ? 0 : 1, r.exit(), "exit status follows ok: " + r);
         return doc;
     }
 
-    private static JsonNode probe(JsonNode doc, String type) {
+    static JsonNode probe(JsonNode doc, String type) {
         for (JsonNode p : doc.get("probes")) {
             if (p.get("type").asText().equals(type)) {
                 return p;
@@ -63,7 +63,7 @@ class DoctorIT {
     }
 
     /** Every hook doctor gives a mechanism is attached so in the run; no other hook of the probe is. */
-    private static void sameAsRun(JsonNode probe, Cli.Result run) {
+    static void sameAsRun(JsonNode probe, Cli.Result run) {
         String type = probe.get("type").asText();
         List<String> lines = attachedLines(run, type);
         List<String> expected = new ArrayList<>();

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pkttrace --btf FILE}: with the kernel's BTF copied to a file and pkttrace pointed away from
  * /sys/kernel/btf/vmlinux (system property pkttrace.btf), real packets are traced, and doctor says
- * where the BTF came from; with sysfs's own file it works as before. (libbpf itself still finds sysfs
- * for tp_btf attach points on this kernel; BtfFileKernelTest shows CO-RE relocations use the file.)
+ * where the BTF came from; with sysfs's own file it works as before. Pointed away, pkttrace takes the
+ * kernel for one without BTF of its own, so netpath attaches raw tracepoints (RawTracepointIT hides the
+ * BTF from libbpf too); BtfFileKernelTest shows CO-RE relocations use the file.
  */
 class KernelBtfFileIT {
     private static final Map<String, String> NO_SYSFS_BTF = Map.of("PKTTRACE_JAVA_OPTS", "-Dpkttrace.btf=/nonexistent/vmlinux");
@@ -43,7 +44,9 @@ class KernelBtfFileIT {
         String line = Cli.oneLine(Cli.run(List.of(), NO_SYSFS_BTF, 60, "ping", "-c", "1", "127.0.0.1"));
         assertTrue(line.contains("no BTF") && line.contains("--btf FILE"), "pointed away, without --btf: " + line);
 
-        pingTraced(Cli.run(List.of(), NO_SYSFS_BTF, 120, "--btf", copy.toString(), "ping", "-c", "2", "127.0.0.1"));
+        Cli.Result ping = Cli.run(List.of(), NO_SYSFS_BTF, 120, "--btf", copy.toString(), "ping", "-c", "2", "127.0.0.1");
+        pingTraced(ping);
+        assertTrue(ping.err().contains("netpath: tx attached as raw_tp/net_dev_queue"), "no kernel BTF: raw_tp: " + ping);
 
         Cli.Result d = Cli.run(List.of(), NO_SYSFS_BTF, 120, "--btf", copy.toString(), "doctor", "--json");
         JsonNode btf = null;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, security: an unprivileged local user (uid 65534, via setpriv) lays a trap, and root runs
- * pkttrace. Neither a plugin jar dropped into a directory others can write nor a symlink planted for
- * --output gives that user root's rights.
+ * pkttrace. Neither a plugin jar dropped into a directory others can write, nor a class-data-sharing
+ * archive such a user could have written, nor a symlink planted for --output gives that user root's rights.
  */
 class SecurityIT {
     private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -99,6 +99,34 @@ class SecurityIT {
         assertEquals(0, forced.exit(), forced.toString());
         assertTrue(forced.err().contains("pkttrace: WARNING: --allow-untrusted-plugins: loading them although"), forced.toString());
         assertEquals("ran as uid 0", Files.readString(marker));
+    }
+
+    @Test
+    void aClassDataArchiveAnotherUserCouldHaveWrittenIsNotMapped() throws Exception {
+        // An archive is code the JVM maps into root's process: bin/pkttrace maps only those of root (or the caller).
+        Path home = TestPlugins.distributionWith(tmp.resolve("dist"));
+        Process rec = new ProcessBuilder(home.resolve("lib/cds-archive.sh").toString(), home.toString(), "plugins")
+                .redirectErrorStream(true).start();
+        String recorded = new String(rec.getInputStream().readAllBytes());
+        assertEquals(0, rec.waitFor(), recorded);
+        assertTrue(mainSource(home).endsWith("shared objects file (top)"), recorded);
+
+        Path top = home.resolve("lib/pkttrace.jsa");
+        Path base = home.resolve("lib/pkttrace-base.jsa");
+        Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertTrue(mainSource(home).endsWith(".jar"), "a group-writable archive is not mapped");
+        Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        assertTrue(mainSource(home).endsWith(".jar"), "an archive of another user is not mapped");
+        Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+        assertTrue(mainSource(home).endsWith("shared objects file (top)"), "the check is what stood in the way");
+    }
+
+    /** Where the JVM took pkttrace's main class from: an archive, or the jar. */
+    private static String mainSource(Path home) throws Exception {
+        Cli.Result r = Cli.run(home, List.of(), java.util.Map.of("PKTTRACE_JAVA_OPTS", "-Xlog:class+load=info"), 60, "--version");
+        assertEquals(0, r.exit(), r.toString());
+        return r.out().lines().filter(l -> l.contains(" io.pkttrace.cli.Main source: ")).findFirst().orElseThrow().strip();
     }
 
     @Test

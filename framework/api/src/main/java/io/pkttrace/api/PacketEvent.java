@@ -82,6 +82,9 @@ public final class PacketEvent {
     // The packet's first bytes from its network header, when a sink asked for them; allocated on first use.
     private byte[] bytes;
     private int bytesLength;
+    // What clear() must reset besides the common fields: the addresses, and the rarely set fields.
+    private boolean addressesSet;
+    private boolean raresSet;
 
     /** Not a function-call event. */
     public static final int CALL_NONE = 0;
@@ -113,11 +116,26 @@ public final class PacketEvent {
     public PacketEvent clear() {
         timestampNs = 0; cpu = 0; hook = null; probe = null; netnsInode = 0; netnsName = null;
         ifindex = 0; ifname = null; pid = 0; family = FAMILY_NONE;
-        Arrays.fill(src, (byte) 0); Arrays.fill(dst, (byte) 0);
         protocol = 0; srcPort = 0; dstPort = 0; icmpType = -1; icmpCode = -1; icmpId = -1; icmpSeq = -1;
         length = 0; packetId = 0; socketInode = 0; hasReturnValue = false; returnValue = 0;
+        dropReason = -1; dropReasonName = null;
+        bytesLength = 0;
+        // The engine clears a pooled event for every record: what most events never set is reset only
+        // when it was set (or handed out to be filled in place), so a clear touches few cache lines.
+        if (addressesSet) {
+            Arrays.fill(src, (byte) 0); Arrays.fill(dst, (byte) 0);
+            addressesSet = false;
+        }
+        if (raresSet) {
+            clearRares();
+        }
+        return this;
+    }
+
+    /** The netfilter, function-call, outer-header and attribute fields. */
+    private void clearRares() {
         nfTable = null; nfChain = null; nfVerdict = null; nfFamily = null; nfTarget = null; nfPolicy = false;
-        nfRuleHandle = -1; nfRule = null; nfRuleStale = false; dropReason = -1; dropReasonName = null;
+        nfRuleHandle = -1; nfRule = null; nfRuleStale = false;
         call = CALL_NONE; callDepth = 0; durationNs = 0; returnValueName = null; parentPacketId = 0;
         kernelFiltered = false; outerFamily = FAMILY_NONE; Arrays.fill(outerSrc, (byte) 0); Arrays.fill(outerDst, (byte) 0);
         outerProtocol = 0; outerSrcPort = 0; outerDstPort = 0; encap = null;
@@ -125,8 +143,7 @@ public final class PacketEvent {
             attrNames[i] = null; attrTexts[i] = null;
         }
         attrCount = 0;
-        bytesLength = 0;
-        return this;
+        raresSet = false;
     }
 
     /** An independent copy, for components that keep events (flow grouping, buffering). */
@@ -155,6 +172,8 @@ public final class PacketEvent {
             attrNames[i] = null; attrTexts[i] = null; // no stale references in a pooled event
         }
         attrCount = o.attrCount;
+        addressesSet = true;
+        raresSet = true;
         if (o.bytesLength > 0) {
             packetBytes(o.bytes, 0, o.bytesLength);
         } else {
@@ -203,12 +222,12 @@ public final class PacketEvent {
     public PacketEvent family(int v) { family = v; return this; }
 
     /** Raw source address: 4 bytes (IPv4) or 16 bytes (IPv6) are meaningful. Do not modify. */
-    public byte[] srcBytes() { return src; }
+    public byte[] srcBytes() { addressesSet = true; return src; }
     /** Raw destination address, like {@link #srcBytes()}. Do not modify. */
-    public byte[] dstBytes() { return dst; }
+    public byte[] dstBytes() { addressesSet = true; return dst; }
 
-    public PacketEvent src(byte[] a) { System.arraycopy(a, 0, src, 0, Math.min(16, a.length)); return this; }
-    public PacketEvent dst(byte[] a) { System.arraycopy(a, 0, dst, 0, Math.min(16, a.length)); return this; }
+    public PacketEvent src(byte[] a) { addressesSet = true; System.arraycopy(a, 0, src, 0, Math.min(16, a.length)); return this; }
+    public PacketEvent dst(byte[] a) { addressesSet = true; System.arraycopy(a, 0, dst, 0, Math.min(16, a.length)); return this; }
 
     /** Source address, or null without an IP header. Allocates; not for hot paths. */
     public InetAddress srcAddress() { return address(src); }
@@ -289,20 +308,20 @@ public final class PacketEvent {
     public String nfChain() { return nfChain; }
     public String nfVerdict() { return nfVerdict; }
     public PacketEvent netfilter(String table, String chain, String verdict) {
-        nfTable = table; nfChain = chain; nfVerdict = verdict; return this;
+        nfTable = table; nfChain = chain; nfVerdict = verdict; raresSet = true; return this;
     }
 
     /** nftables family of the table: ip, ip6, inet, bridge, arp or netdev; null when unknown. */
     public String nfFamily() { return nfFamily; }
-    public PacketEvent nfFamily(String v) { nfFamily = v; return this; }
+    public PacketEvent nfFamily(String v) { nfFamily = v; raresSet = true; return this; }
 
     /** The chain a JUMP or GOTO verdict continues in, else null. */
     public String nfTarget() { return nfTarget; }
-    public PacketEvent nfTarget(String v) { nfTarget = v; return this; }
+    public PacketEvent nfTarget(String v) { nfTarget = v; raresSet = true; return this; }
 
     /** True when the verdict is the base chain's policy (no rule decided). */
     public boolean nfPolicy() { return nfPolicy; }
-    public PacketEvent nfPolicy(boolean v) { nfPolicy = v; return this; }
+    public PacketEvent nfPolicy(boolean v) { nfPolicy = v; raresSet = true; return this; }
 
     /** Handle of the rule that gave the verdict (as {@code nft -a list ruleset} shows it), -1 if none. */
     public long nfRuleHandle() { return nfRuleHandle; }
@@ -311,7 +330,7 @@ public final class PacketEvent {
     /** True when the rule's text may not be the one that gave the verdict (the ruleset changed meanwhile). */
     public boolean nfRuleStale() { return nfRuleStale; }
     public PacketEvent nfRule(long handle, String text, boolean stale) {
-        nfRuleHandle = handle; nfRule = text; nfRuleStale = stale; return this;
+        nfRuleHandle = handle; nfRule = text; nfRuleStale = stale; raresSet = true; return this;
     }
 
     /** Kernel drop reason (enum skb_drop_reason value), -1 when not a drop. */
@@ -324,19 +343,19 @@ public final class PacketEvent {
     public int call() { return call; }
     /** Nesting of the call among the traced calls of its thread: 0 for the outermost. */
     public int callDepth() { return callDepth; }
-    public PacketEvent call(int phase, int depth) { call = phase; callDepth = depth; return this; }
+    public PacketEvent call(int phase, int depth) { call = phase; callDepth = depth; raresSet = true; return this; }
 
     /** For {@link #CALL_RETURN}: nanoseconds from the function's entry to its return. */
     public long durationNs() { return durationNs; }
-    public PacketEvent durationNs(long v) { durationNs = v; return this; }
+    public PacketEvent durationNs(long v) { durationNs = v; raresSet = true; return this; }
 
     /** The name of the return value when the function returns an enum (from BTF), else null. */
     public String returnValueName() { return returnValueName; }
-    public PacketEvent returnValueName(String v) { returnValueName = v; return this; }
+    public PacketEvent returnValueName(String v) { returnValueName = v; raresSet = true; return this; }
 
     /** The packet this one was copied or derived from (a clone, a trapped copy), 0 if none. */
     public long parentPacketId() { return parentPacketId; }
-    public PacketEvent parentPacketId(long v) { parentPacketId = v; return this; }
+    public PacketEvent parentPacketId(long v) { parentPacketId = v; raresSet = true; return this; }
 
     /**
      * True when the probe applied the engine's kernel filter rules to this event's packet in BPF and
@@ -345,25 +364,25 @@ public final class PacketEvent {
      * then does not test this event again against the filter whose rules it pushed into the kernel.
      */
     public boolean kernelFiltered() { return kernelFiltered; }
-    public PacketEvent kernelFiltered(boolean v) { kernelFiltered = v; return this; }
+    public PacketEvent kernelFiltered(boolean v) { kernelFiltered = v; raresSet = true; return this; }
 
     /** Family of the outer header of an encapsulated packet, {@link #FAMILY_NONE} when not encapsulated. */
     public int outerFamily() { return outerFamily; }
-    public PacketEvent outerFamily(int v) { outerFamily = v; return this; }
+    public PacketEvent outerFamily(int v) { outerFamily = v; raresSet = true; return this; }
     /** Raw outer source address (4 or 16 meaningful bytes); fill it in place. */
-    public byte[] outerSrcBytes() { return outerSrc; }
+    public byte[] outerSrcBytes() { raresSet = true; return outerSrc; }
     /** Raw outer destination address, like {@link #outerSrcBytes()}. */
-    public byte[] outerDstBytes() { return outerDst; }
+    public byte[] outerDstBytes() { raresSet = true; return outerDst; }
     public int outerProtocol() { return outerProtocol; }
-    public PacketEvent outerProtocol(int v) { outerProtocol = v; return this; }
+    public PacketEvent outerProtocol(int v) { outerProtocol = v; raresSet = true; return this; }
     /** Outer TCP/UDP ports in host order, 0 if none. */
     public int outerSrcPort() { return outerSrcPort; }
     public int outerDstPort() { return outerDstPort; }
-    public PacketEvent outerPorts(int src, int dst) { outerSrcPort = src; outerDstPort = dst; return this; }
+    public PacketEvent outerPorts(int src, int dst) { outerSrcPort = src; outerDstPort = dst; raresSet = true; return this; }
 
     /** The encapsulation between the outer and the inner header, e.g. {@code mpls-udp}, {@code vxlan}; null if none. */
     public String encap() { return encap; }
-    public PacketEvent encap(String v) { encap = v; return this; }
+    public PacketEvent encap(String v) { encap = v; raresSet = true; return this; }
 
     /** The most packet bytes an event carries (the largest snap length). */
     public static final int MAX_PACKET_BYTES = 1024;
@@ -402,6 +421,7 @@ public final class PacketEvent {
 
     /** Adds a probe-specific attribute (e.g. {@code vif}, {@code vp_type}); ignored beyond {@link #MAX_ATTRS}. */
     public PacketEvent attr(String name, AttrKind kind, long value) {
+        raresSet = true;
         if (attrCount < MAX_ATTRS) {
             attrNames[attrCount] = name;
             attrKinds[attrCount] = kind;
@@ -414,6 +434,7 @@ public final class PacketEvent {
 
     /** Adds a text attribute. */
     public PacketEvent attr(String name, String text) {
+        raresSet = true;
         if (attrCount < MAX_ATTRS) {
             attrNames[attrCount] = name;
             attrKinds[attrCount] = AttrKind.TEXT;

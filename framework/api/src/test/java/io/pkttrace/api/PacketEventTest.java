@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class PacketEventTest {
@@ -106,5 +113,52 @@ class PacketEventTest {
         assertEquals(-1, used.nfRuleHandle());
         assertNull(used.encap());
         assertEquals("INPUT", used.nfChain());
+    }
+
+    /**
+     * clear() resets the rarely set fields only when one was set: after any single setter (or a
+     * fill-in-place getter), a cleared event must read exactly like a new one, through every getter.
+     */
+    @Test
+    void clearAfterAnySingleSetterLeavesANewEvent() throws Exception {
+        List<Consumer<PacketEvent>> setters = List.of(
+                e -> e.srcBytes()[3] = 1, e -> e.dstBytes()[15] = 1, e -> e.src(new byte[] {1, 2, 3, 4}),
+                e -> e.dst(new byte[] {1, 2, 3, 4}), e -> e.netfilter("t", "c", "ACCEPT"), e -> e.nfFamily("ip"),
+                e -> e.nfTarget("x"), e -> e.nfPolicy(true), e -> e.nfRule(4, "accept", true), e -> e.drop(2, "X"),
+                e -> e.call(PacketEvent.CALL_ENTRY, 1), e -> e.durationNs(5), e -> e.returnValueName("OK"),
+                e -> e.parentPacketId(9), e -> e.kernelFiltered(true), e -> e.outerFamily(4),
+                e -> e.outerSrcBytes()[0] = 8, e -> e.outerDstBytes()[0] = 8, e -> e.outerProtocol(17),
+                e -> e.outerPorts(1, 2), e -> e.encap("vxlan"), e -> e.attr("a", PacketEvent.AttrKind.HEX, 1),
+                e -> e.attr("b", "t"), e -> e.packetBytes(new byte[] {1, 2}, 0, 2), e -> e.returnValue(3),
+                e -> e.copyFrom(new PacketEvent().encap("gre").attr("c", "d").src(new byte[] {9, 9, 9, 9})));
+        PacketEvent fresh = new PacketEvent();
+        PacketEvent reused = new PacketEvent();
+        for (int i = 0; i < setters.size(); i++) {
+            setters.get(i).accept(reused.clear());
+            reused.clear();
+            assertSameState(fresh, reused, "setter " + i);
+        }
+    }
+
+    private static void assertSameState(PacketEvent expected, PacketEvent actual, String what) throws Exception {
+        Set<String> notState = Set.of("clear", "copy", "toString", "hashCode", "getClass", "srcAddress", "dstAddress",
+                "packetBytes");
+        List<String> checked = new ArrayList<>();
+        for (Method m : PacketEvent.class.getMethods()) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getReturnType() == void.class
+                    || notState.contains(m.getName())) {
+                continue;
+            }
+            Object a = m.invoke(expected);
+            Object b = m.invoke(actual);
+            if (a instanceof byte[] x) {
+                assertTrue(Arrays.equals(x, (byte[]) b), what + ": " + m.getName());
+            } else {
+                assertEquals(a, b, what + ": " + m.getName());
+            }
+            checked.add(m.getName());
+        }
+        assertTrue(checked.containsAll(List.of("nfRule", "outerSrcBytes", "encap", "attrCount", "packetBytesLength",
+                "srcBytes", "kernelFiltered")), "the getters were found: " + checked);
     }
 }

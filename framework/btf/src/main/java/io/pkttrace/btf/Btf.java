@@ -143,9 +143,24 @@ public final class Btf {
         return givenVmlinux().orElseGet(Btf::sysfsVmlinux);
     }
 
-    /** The running kernel's BTF (from {@link #vmlinuxPath()}). */
+    /** The kernel's BTF by path, parsed once per process: every probe, check and enricher asks for it at start. */
+    private static final Map<Path, Btf> KERNEL = new HashMap<>();
+
+    /**
+     * The running kernel's BTF (from {@link #vmlinuxPath()}), read and indexed once per process (5.5 MB here,
+     * ~0.1 s each time): the kernel's file cannot change while it runs, and a {@code --btf} file is read once
+     * as the user gave it. A thread that asks while another reads it waits for that read.
+     */
     public static Btf vmlinux() throws IOException {
-        return read(vmlinuxPath());
+        Path path = vmlinuxPath();
+        synchronized (KERNEL) {
+            Btf b = KERNEL.get(path);
+            if (b == null) {
+                b = read(path);
+                KERNEL.put(path, b);
+            }
+            return b;
+        }
     }
 
     private static ByteBuffer slice(ByteBuffer b, int offset, int length) {
@@ -153,7 +168,8 @@ public final class Btf {
     }
 
     private static int[] index(ByteBuffer t) throws MalformedFileException {
-        List<Integer> out = new ArrayList<>();
+        int[] out = new int[Math.max(16, t.limit() / 24)]; // vmlinux: ~25 bytes per type
+        int n = 0;
         int pos = 0;
         int end = t.limit();
         while (pos < end) {
@@ -165,13 +181,16 @@ public final class Btf {
             if (kind == null || kind == BtfKind.VOID) {
                 throw new MalformedFileException("unknown BTF kind " + ((info >>> 24) & 0x1f) + " at type offset " + pos);
             }
-            out.add(pos);
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = pos;
             pos += TYPE_RECORD + extraBytes(kind, info & 0xffff);
         }
         if (pos != end) {
             throw new MalformedFileException("BTF type section ends inside a type record");
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return java.util.Arrays.copyOf(out, n);
     }
 
     private static int extraBytes(BtfKind kind, int vlen) {

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 final class FileBytes {
     /** Mapping is capped where a ByteBuffer's int offsets end. */
     private static final long MAX = Integer.MAX_VALUE;
+    private static final int READ_CHUNK = 64 << 10;
 
     private FileBytes() {
     }
@@ -24,12 +25,16 @@ final class FileBytes {
             if (size > MAX) {
                 throw new MalformedFileException(file + " is larger than 2 GiB");
             }
-            // sysfs files (/sys/kernel/btf/*) report a size but cannot be mapped: read them.
+            // sysfs files (/sys/kernel/btf/*) report a size but cannot be mapped: read them, a chunk at a
+            // time: NIO reads into a heap buffer through a temporary direct buffer as large as the read
+            // (5.5 MB for vmlinux, kept by the thread), which would add its size to the process's memory.
             if (file.startsWith("/sys/")) {
                 ByteBuffer b = ByteBuffer.allocate((int) size);
-                while (b.hasRemaining() && ch.read(b) > 0) {
-                    // keep reading
-                }
+                int got;
+                do {
+                    got = ch.read(b.slice(b.position(), Math.min(READ_CHUNK, b.remaining())));
+                    b.position(b.position() + Math.max(got, 0));
+                } while (got > 0 && b.hasRemaining());
                 return b.flip();
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);

@@ -2,6 +2,7 @@ package io.pkttrace.btf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -38,6 +39,8 @@ class RealFilesTest {
     void kernelBtfHasTheStableNetworkHeaders() throws Exception {
         need(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")), "/sys/kernel/btf/vmlinux (kernel BTF)");
         Btf k = Btf.vmlinux();
+        assertSame(k, Btf.vmlinux(), "the kernel's BTF is read once per process");
+        assertEquals(Btf.read(Path.of("/sys/kernel/btf/vmlinux")).typeCount(), k.typeCount());
         int iphdr = k.find("iphdr", BtfKind.STRUCT);
         assertTrue(iphdr > 0);
         assertEquals(20, k.sizeOf(iphdr));

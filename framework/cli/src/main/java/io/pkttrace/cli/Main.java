@@ -2,6 +2,7 @@ package io.pkttrace.cli;
 
 import io.pkttrace.api.CommandPreset;
 import io.pkttrace.api.PkttraceException;
+import io.pkttrace.core.bpf.StartupWarmup;
 import io.pkttrace.core.plugins.Contribution;
 import io.pkttrace.core.plugins.PluginRegistry;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ public final class Main {
 
     /** Commands that need no plugin to be parsed. */
     private static final Set<String> PLAIN = Set.of("ping", "demo", "plugins", "help");
+    /** Commands that load no BPF program; the others (trace, ping, demo, doctor, the plugins' commands) do. */
+    private static final Set<String> NO_BPF = Set.of("plugins", "help", "completion", "replay");
 
     private Main() {
     }
@@ -43,6 +46,9 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        if (loadsBpf(args)) {
+            StartupWarmup.start(!List.of(args).contains(BTF) && List.of(args).stream().noneMatch(a -> a.startsWith(BTF + "=")));
+        }
         if (List.of(args).contains("-v") || List.of(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
             System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "debug");
@@ -90,6 +96,15 @@ public final class Main {
             addPluginContributions(cl, root.registry());
         }
         return cl;
+    }
+
+    /** True when the command will load BPF programs: not a command without, nor a request for help or the version. */
+    static boolean loadsBpf(String[] args) {
+        String command = commandOf(args, new ArrayList<>());
+        if (command == null || NO_BPF.contains(command)) {
+            return false;
+        }
+        return List.of(args).stream().noneMatch(a -> Set.of("-h", "--help", "-V", "--version").contains(a));
     }
 
     /**

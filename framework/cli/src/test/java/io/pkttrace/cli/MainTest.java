@@ -36,6 +36,18 @@ class MainTest {
     }
 
     @Test
+    void libbpfAndTheKernelsBtfAreMadeReadyEarlyOnlyForCommandsThatLoadBpf() {
+        for (String[] line : new String[][] {{"trace", "--probe", "netpath"}, {"--plugins", "/x", "trace"}, {"ping", "198.18.0.1"},
+                {"demo"}, {"doctor"}, {"-v", "vrouter", "--binary", "/x"}}) {
+            assertTrue(Main.loadsBpf(line), String.join(" ", line));
+        }
+        for (String[] line : new String[][] {{}, {"--help"}, {"--version"}, {"plugins"}, {"help", "trace"}, {"trace", "--help"},
+                {"trace", "-h"}, {"replay", "x.jsonl"}, {"completion", "bash"}, {"--no-such-option", "trace"}}) {
+            assertTrue(!Main.loadsBpf(line), String.join(" ", line));
+        }
+    }
+
+    @Test
     void unknownOptionIsOneLine() {
         assertEquals(2, Main.run("ping", "--bogus", "x"));
         assertTrue(errLine().startsWith("pkttrace: Unknown option: '--bogus'"), err.toString());

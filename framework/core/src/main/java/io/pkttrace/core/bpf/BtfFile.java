@@ -29,7 +29,7 @@ public final class BtfFile {
         }
         Btf btf;
         try {
-            btf = Btf.read(file);
+            btf = file.equals(Btf.vmlinuxPath()) ? Btf.vmlinux() : Btf.read(file); // the kernel's: read once per process
         } catch (IOException | RuntimeException e) {
             throw new PkttraceException(what + ": not a BTF file (" + e.getMessage() + ")",
                     "give this kernel's BTF (raw BTF, or an ELF file with a .BTF section), e.g. from btfhub");

@@ -47,7 +47,7 @@ public final class KernelFeatures {
     /** True when the running kernel's BTF has that enumerator in that enum. */
     static boolean kernelEnumHas(String enumName, String value) {
         try {
-            io.pkttrace.btf.Btf btf = io.pkttrace.btf.Btf.read(btfPath());
+            io.pkttrace.btf.Btf btf = io.pkttrace.btf.Btf.vmlinux();
             int e = btf.find(enumName, io.pkttrace.btf.BtfKind.ENUM);
             return e > 0 && btf.enumValues(e).stream().anyMatch(x -> x.name().equals(value));
         } catch (java.io.IOException | RuntimeException ex) {

@@ -209,8 +209,17 @@ public final class KernelProbes implements KernelSupport {
         }
     }
 
-    /** tp_btf with raw bpf() calls: no second parse of the kernel's BTF by libbpf on every run (see TpBtfCheck). */
+    /**
+     * tp_btf with raw bpf() calls: no second parse of the kernel's BTF by libbpf on every run (see TpBtfCheck).
+     * A tp_btf program attaches to a type id of the kernel's own BTF: a kernel that exposes none has no
+     * tp_btf, whatever --btf FILE gives (that serves CO-RE relocations and names only).
+     */
     private static Finding tpBtf() {
+        Path own = Btf.sysfsVmlinux();
+        if (!Files.isReadable(own)) {
+            return new Finding(State.ABSENT, "the kernel exposes no BTF of its own (" + own + " is missing), and a tp_btf"
+                    + " program attaches to an id in it (--btf FILE serves CO-RE relocations only)");
+        }
         Optional<Finding> denied = unprivileged();
         if (denied.isPresent()) {
             return denied.get();

@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    /** Events handed to each sink per checkout. */
-    static final int BATCH = 256;
+    /**
+     * Events handed to each sink per checkout. Small enough that the batch's pooled events (about 7
+     * cache lines each) are still in the L1 data cache when the sinks read them after the decoder
+     * wrote them: with 256 (~110 KiB) the sinks' reads of an event missed L1 (JFR: the null sink's
+     * reads were 18% of the consumer's samples, 10% with 64). One compare-and-set per 64 events.
+     */
+    static final int BATCH = 64;
     /** Events the reorder buffer holds at most (about 3 M events/s within a 5 ms window). */
     static final int REORDER_CAPACITY = 16384;
     private static final long TICK_NS = 100_000_000L;

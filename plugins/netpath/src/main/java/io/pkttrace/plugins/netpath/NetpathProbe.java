@@ -1,5 +1,6 @@
 package io.pkttrace.plugins.netpath;
 
+import io.pkttrace.api.BpfObject;
 import io.pkttrace.api.BpfObjectProbe;
 import io.pkttrace.api.MechanismChoice;
 import io.pkttrace.api.PkttraceException;
@@ -10,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads netpath.bpf.o and attaches its BTF tracepoints: one record per device transmit
+ * Loads netpath.bpf.o and attaches its BTF tracepoints (or, where the kernel lacks them, the same
+ * tracepoints raw; see {@link NetpathMechanisms}): one record per device transmit
  * (net_dev_queue) and receive (netif_receive_skb), and per freed-with-reason packet (kfree_skb).
  * Receive on stacked devices, which the tracepoint misses, comes from packet taps
  * ({@link StackedRxTaps}) running the object's socket filter.
@@ -22,9 +24,17 @@ final class NetpathProbe extends BpfObjectProbe {
     static final String HOOK_ENUM = "netpath_hook";
     /** The socket filter of the stacked-device packet taps; part of the rx hook. */
     static final String STACKED_RX_PROGRAM = "pt_stacked_rx";
+    /**
+     * Compiled from src/main/bpf/netpath_stacked.bpf.c: the taps' socket filter, apart because the kfunc
+     * it calls makes libbpf demand the kernel's own BTF for a whole object, which OBJECT must do without.
+     */
+    static final String STACKED_OBJECT = "/bpf/netpath_stacked.bpf.o";
+    /** The maps of OBJECT the stacked object uses as its own (netpath.h and the SDK's output.h and filter.h). */
+    static final List<String> SHARED_MAPS = List.of("pt_events", "pt_counters", "pt_filter", "pt_last_rx");
 
     private final NetpathConfig config;
     private StackedRxTaps taps;
+    private BpfObject stackedObject;
 
     NetpathProbe(NetpathConfig config) {
         this.config = config;
@@ -33,8 +43,9 @@ final class NetpathProbe extends BpfObjectProbe {
     @Override
     public List<String> describe() {
         List<String> out = new ArrayList<>();
+        String as = config.mechanism() == NetpathConfig.Mechanism.RAW_TP ? "raw_tp/" : "tp_btf/"; // auto: raw_tp only without tp_btf
         for (NetpathConfig.Hook h : config.hooks()) {
-            out.add(h.label() + ": tp_btf/" + h.tracepoint);
+            out.add(h.label() + ": " + as + h.tracepoint);
         }
         if (config.hooks().contains(NetpathConfig.Hook.RX)) {
             out.add("rx on stacked devices: socket filter " + STACKED_RX_PROGRAM + " on AF_PACKET taps");
@@ -46,14 +57,16 @@ final class NetpathProbe extends BpfObjectProbe {
     public void start(ProbeContext context) throws PkttraceException {
         List<MechanismChoice> choices = NetpathMechanisms.choose(config, context.kernel());
         MechanismChoice.requireRunnable("netpath", choices);
+        // Only the chosen variant of each hook loads: a kernel that refuses the other type never sees it.
+        NetpathConfig.Mechanism m = NetpathMechanisms.deviceHooks(config, context.kernel());
         object = context.openResource("netpath", NetpathProbe.class, OBJECT);
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
-            object.setAutoload(h.program, config.hooks().contains(h));
+            object.setAutoload(h.program, m == NetpathConfig.Mechanism.TP_BTF && config.hooks().contains(h));
+            object.setAutoload(h.rawProgram, m == NetpathConfig.Mechanism.RAW_TP && config.hooks().contains(h));
         }
         MechanismChoice stacked = choices.stream().filter(c -> c.hook().equals(NetpathMechanisms.STACKED_RX)).findFirst()
                 .orElse(null);
         boolean taps = stacked != null && stacked.available();
-        object.setAutoload(STACKED_RX_PROGRAM, taps);
         if (stacked != null && !taps) {
             context.report("netpath: " + stacked.hook() + " (macvlan, ipvlan, VLAN, bond, team) not traced: "
                     + String.join("; ", stacked.notUsed()));
@@ -65,7 +78,7 @@ final class NetpathProbe extends BpfObjectProbe {
         context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
-                object.attach(h.program);
+                object.attach(h.program(m));
                 context.reportAttached("netpath", MechanismChoice.of(choices, h.label()), null);
             }
         }
@@ -86,7 +99,14 @@ final class NetpathProbe extends BpfObjectProbe {
      */
     private void attachTaps(ProbeContext context, MechanismChoice choice) throws PkttraceException {
         try {
-            taps.attach(object.programFd(STACKED_RX_PROGRAM));
+            stackedObject = context.openResource("netpath-stacked", NetpathProbe.class, STACKED_OBJECT);
+            for (String map : SHARED_MAPS) {
+                stackedObject.shareMap(map, object);
+            }
+            stackedObject.load();
+            // Its records go to OBJECT's ring, decoded as OBJECT's: the engine's check of the record and hook ids.
+            context.standardDecoder(stackedObject, "netpath", HOOK_ENUM);
+            taps.attach(stackedObject.programFd(STACKED_RX_PROGRAM));
         } catch (PkttraceException e) {
             context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
             taps.close();
@@ -110,6 +130,10 @@ final class NetpathProbe extends BpfObjectProbe {
         if (taps != null) {
             taps.close();
             taps = null;
+        }
+        if (stackedObject != null) {
+            stackedObject.close();
+            stackedObject = null;
         }
         super.close();
     }

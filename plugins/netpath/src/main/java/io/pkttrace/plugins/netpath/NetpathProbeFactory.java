@@ -15,7 +15,7 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * {@code --probe netpath[:hooks=tx,rx,drop,consume]}: packets crossing devices and namespaces, and
+ * {@code --probe netpath[:hooks=tx,rx,drop,consume][,mechanism=auto|tp_btf|raw_tp]}: packets crossing devices and namespaces, and
  * drops. The probe {@code trace} and {@code ping} run when the user names none.
  */
 @Extension
@@ -25,6 +25,11 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
             Arrays.stream(NetpathConfig.Hook.values()).map(NetpathConfig.Hook::label).toList(),
             NetpathConfig.defaults().hooks().stream().sorted().map(NetpathConfig.Hook::label).toList(),
             "device hooks to attach"));
+    private static final String MECHANISMS = Arrays.stream(NetpathConfig.Mechanism.values())
+            .map(NetpathConfig.Mechanism::label).collect(java.util.stream.Collectors.joining("|"));
+    static final Option<NetpathConfig.Mechanism> MECHANISM = OPTIONS.add(Option.custom("mechanism", MECHANISMS,
+            NetpathProbeFactory::mechanism, NetpathConfig.Mechanism.AUTO, "auto", "how the device hooks attach: auto"
+                    + " (tp_btf where it works, which needs the kernel's own BTF; else raw_tp), tp_btf or raw_tp"));
 
     @Override
     public String type() {
@@ -46,13 +51,25 @@ public final class NetpathProbeFactory implements ProbeFactory<NetpathConfig> {
         return DefaultUse.whenNoneChosen("trace", "ping");
     }
 
+    /** The one mechanism the user named. */
+    private static NetpathConfig.Mechanism mechanism(String component, List<Option.Given> given) throws ConfigException {
+        String text = given.get(given.size() - 1).text().strip();
+        for (NetpathConfig.Mechanism m : NetpathConfig.Mechanism.values()) {
+            if (given.size() == 1 && m.label().equalsIgnoreCase(text)) {
+                return m;
+            }
+        }
+        throw new ConfigException(component + ": " + (given.size() == 1 ? "unknown mechanism '" + text + "'"
+                : "option 'mechanism' given more than once"), "give one of " + MECHANISMS.replace("|", ", "));
+    }
+
     @Override
     public NetpathConfig configure(Options options) throws ConfigException {
         EnumSet<NetpathConfig.Hook> hooks = EnumSet.noneOf(NetpathConfig.Hook.class);
         for (String label : options.get(HOOKS)) {
             hooks.add(NetpathConfig.Hook.valueOf(label.toUpperCase(java.util.Locale.ROOT)));
         }
-        return new NetpathConfig(hooks);
+        return new NetpathConfig(hooks, options.get(MECHANISM));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.pkttrace.btf.Btf;
 import io.pkttrace.btf.ElfFile;
 import io.pkttrace.btf.EnumConstants;
 import io.pkttrace.btf.LayoutException;
+import io.pkttrace.core.bpf.EventLayout;
 import io.pkttrace.core.testing.KernelTestSupport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hooks of the Java side ({@link NetpathConfig.Hook}) and of netpath.bpf.c are the same: each has
- * its enumerator in the object's enum netpath_hook (which names the records' hooks) and its program
- * in the section of its tracepoint; the stacked-device taps' socket filter is there as a socket
- * program. Reads the built object; needs no privilege.
+ * its enumerator in the object's enum netpath_hook (which names the records' hooks) and its programs
+ * in the sections of its tracepoint, as tp_btf and as raw_tp; the stacked-device taps' socket filter
+ * is a socket program of netpath_stacked.bpf.o, whose hook ids and record are netpath.bpf.o's.
+ * Reads the built objects; needs no privilege.
  */
 class NetpathHooksTest {
     /** Every hook of the Java side in the object, or a failure naming the first one missing. */
@@ -29,8 +31,21 @@ class NetpathHooksTest {
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             ids.value("NETPATH_HOOK_" + h.name());
             requireProgram(elf, h.program, "tp_btf/" + h.tracepoint, "hook " + h.label());
+            requireProgram(elf, h.rawProgram, "raw_tp/" + h.tracepoint, "hook " + h.label() + " (raw)");
         }
-        requireProgram(elf, NetpathProbe.STACKED_RX_PROGRAM, "socket", "the stacked-device taps");
+    }
+
+    /** Where the taps' object differs from the tracepoints' in what both declare, or "" where it does not. */
+    private static String stackedDiffers(byte[] object, byte[] stacked) throws Exception {
+        Btf main = Btf.fromElf(ByteBuffer.wrap(object), "netpath.bpf.o");
+        Btf taps = Btf.fromElf(ByteBuffer.wrap(stacked), "netpath_stacked.bpf.o");
+        if (!EnumConstants.of(main, NetpathProbe.HOOK_ENUM).values().equals(EnumConstants.of(taps, NetpathProbe.HOOK_ENUM).values())) {
+            return "enum " + NetpathProbe.HOOK_ENUM;
+        }
+        if (!EventLayout.of(main).equals(EventLayout.of(taps))) {
+            return "struct pkttrace_event";
+        }
+        return "";
     }
 
     private static void requireProgram(ElfFile elf, String program, String section, String what) throws Exception {
@@ -53,6 +68,31 @@ class NetpathHooksTest {
         List<String> labels = new ArrayList<>();
         ids.values().keySet().forEach(n -> labels.add(n.substring("NETPATH_HOOK_".length()).toLowerCase(Locale.ROOT)));
         assertEquals(List.of("tx", "rx", "drop", "consume"), labels);
+    }
+
+    @Test
+    void theTapsObjectHasTheSocketFilterAndTheTracepointsObjectsHookIdsAndRecord() throws Exception {
+        byte[] stacked = KernelTestSupport.bpfObject("netpath_stacked.bpf.o");
+        requireProgram(ElfFile.of(ByteBuffer.wrap(stacked), "netpath_stacked.bpf.o"), NetpathProbe.STACKED_RX_PROGRAM, "socket",
+                "the stacked-device taps");
+        assertEquals("", stackedDiffers(KernelTestSupport.bpfObject("netpath.bpf.o"), stacked));
+        assertEquals("enum " + NetpathProbe.HOOK_ENUM, stackedDiffers(KernelTestSupport.bpfObject("netpath_renamed_hook.bpf.o"),
+                stacked), "a difference is found");
+    }
+
+    /**
+     * netpath.bpf.o must load where the kernel has no BTF of its own: an undefined symbol (a kfunc or
+     * ksym extern, such as the taps' bpf_cast_to_kern_ctx) makes libbpf demand the kernel's BTF.
+     */
+    @Test
+    void theTracepointsObjectHasNoExternThatNeedsKernelBtf() throws Exception {
+        List<String> undefined = new ArrayList<>();
+        for (ElfFile.Symbol s : ElfFile.of(ByteBuffer.wrap(KernelTestSupport.bpfObject("netpath.bpf.o")), "netpath.bpf.o").symbols()) {
+            if (!s.isDefined() && !s.name().isEmpty()) {
+                undefined.add(s.name());
+            }
+        }
+        assertEquals(List.of(), undefined);
     }
 
     @Test

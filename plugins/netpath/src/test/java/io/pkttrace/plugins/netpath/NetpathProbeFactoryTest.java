@@ -30,6 +30,22 @@ class NetpathProbeFactoryTest {
     }
 
     @Test
+    void theMechanismIsAutoUnlessNamed() throws Exception {
+        assertEquals(NetpathConfig.Mechanism.AUTO, f.configure(Options.empty("probe netpath")).mechanism());
+        NetpathConfig raw = f.configure(Options.parse("probe netpath", List.of("mechanism=raw_tp", "hooks=tx")));
+        assertEquals(NetpathConfig.Mechanism.RAW_TP, raw.mechanism());
+        assertEquals(List.of("tx: raw_tp/net_dev_queue"), new NetpathProbe(raw).describe());
+        assertEquals(NetpathConfig.Mechanism.TP_BTF,
+                f.configure(Options.parse("probe netpath", List.of("mechanism=TP_BTF"))).mechanism());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> f.configure(Options.parse("probe netpath", List.of("mechanism=kprobe"))));
+        assertEquals("probe netpath: unknown mechanism 'kprobe': give one of auto, tp_btf, raw_tp", e.userLine());
+        e = assertThrows(ConfigException.class,
+                () -> f.configure(Options.parse("probe netpath", List.of("mechanism=raw_tp", "mechanism=tp_btf"))));
+        assertEquals("probe netpath: option 'mechanism' given more than once: give one of auto, tp_btf, raw_tp", e.userLine());
+    }
+
+    @Test
     void badInputIsOneLine() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> f.configure(Options.parse("probe netpath", List.of("hooks=tx,sideways"))));

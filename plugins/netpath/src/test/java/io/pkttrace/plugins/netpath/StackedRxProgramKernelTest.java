@@ -42,14 +42,11 @@ class StackedRxProgramKernelTest {
     void recordsTheSkBuffAsAReceiveAndAcceptsNothing() throws Exception {
         KernelTestSupport.requireBpf();
         byte[] elf;
-        try (InputStream in = NetpathProbe.class.getResourceAsStream(NetpathProbe.OBJECT)) {
+        try (InputStream in = NetpathProbe.class.getResourceAsStream(NetpathProbe.STACKED_OBJECT)) {
             elf = in.readAllBytes();
         }
         NativeBpf n = NativeBpf.get();
         try (LibbpfObject o = LibbpfObject.open(n, "netpath-taptest", elf)) {
-            for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
-                o.setAutoload(h.program, false);
-            }
             o.load();
             assertEquals(0, o.testRun(NetpathProbe.STACKED_RX_PROGRAM, frame()), "the tap's socket accepts nothing");
             List<PacketEvent> events = new ArrayList<>();
