@@ -20,7 +20,6 @@ import io.pkttrace.plugins.sinks.flow.FlowConfig;
 import io.pkttrace.plugins.sinks.flow.FlowSink;
 import io.pkttrace.plugins.sinks.json.JsonConfig;
 import io.pkttrace.plugins.sinks.json.JsonSink;
-import java.io.Writer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -106,7 +105,7 @@ public class HotPathBenchmark {
         jsonSink = new JsonSink(new JsonConfig(stdout, false, 0L), OutputStream.nullOutputStream());
         jsonSink.start();
         flowSink = new FlowSink(new FlowConfig(stdout, FlowConfig.DEFAULT_IDLE_MS, FlowConfig.DEFAULT_MAX_PACKETS,
-                FlowConfig.DEFAULT_MAX_HOPS), Writer.nullWriter());
+                FlowConfig.DEFAULT_MAX_HOPS), OutputStream.nullOutputStream());
         flowSink.start();
         flowEvent.copyFrom(udpEvent);
         // An empty /run/netns: every lookup misses, as for the initial namespace and unnamed ones.

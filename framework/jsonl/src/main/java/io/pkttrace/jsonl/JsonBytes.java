@@ -30,9 +30,17 @@ final class JsonBytes {
         }
     }
 
+    /** Slots of the {@link #repeatedString} cache, and the bytes each holds: 20 chars escaped at worst (6 each) and quotes. */
+    private static final int CACHE_SLOTS = 64;
+    private static final int CACHE_BYTES = 128;
+    private static final int CACHED_CHARS = 20;
+
     private final OutputStream out;
     private final byte[] buf;
     private int pos;
+    private final String[] cacheKey = new String[CACHE_SLOTS];
+    private final int[] cacheLength = new int[CACHE_SLOTS];
+    private final byte[] cacheBytes = new byte[CACHE_SLOTS * CACHE_BYTES];
 
     JsonBytes(OutputStream out, int capacity) {
         this.out = out;
@@ -87,14 +95,11 @@ final class JsonBytes {
     }
 
     void raw(byte[] bytes) {
-        if (bytes.length > buf.length - pos) {
-            drain();
-            if (bytes.length > buf.length) {
-                writeThrough(bytes);
-                return;
-            }
-        }
         int n = bytes.length;
+        if (n > buf.length - pos) {
+            rawAfterDrain(bytes);
+            return;
+        }
         if (n <= 16) { // field names and short values: a plain loop beats the arraycopy stub
             byte[] b = buf;
             int p = pos;
@@ -105,6 +110,47 @@ final class JsonBytes {
             System.arraycopy(bytes, 0, buf, pos, n);
         }
         pos += n;
+    }
+
+    /** The rare half of {@link #raw(byte[])}, apart so that the common one stays small enough to inline. */
+    private void rawAfterDrain(byte[] bytes) {
+        drain();
+        if (bytes.length > buf.length) {
+            writeThrough(bytes);
+            return;
+        }
+        System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        pos += bytes.length;
+    }
+
+    /**
+     * A quoted, escaped string that events repeat (probe, hook, interface and namespace names): its
+     * bytes are kept in a small direct-mapped cache by the string's hash and copied on the next event,
+     * instead of being escaped and encoded char by char again. Same bytes as {@link #string(String)}.
+     */
+    void repeatedString(String s) {
+        int slot = s.hashCode() & (CACHE_SLOTS - 1);
+        String cached = cacheKey[slot];
+        if (cached == s || s.equals(cached)) {
+            int n = cacheLength[slot];
+            if (n > buf.length - pos) {
+                drain();
+            }
+            System.arraycopy(cacheBytes, slot * CACHE_BYTES, buf, pos, n);
+            pos += n;
+            return;
+        }
+        if (s.length() > CACHED_CHARS) {
+            string(s);
+            return;
+        }
+        room(CACHE_BYTES); // the whole encoding lands in the buffer, in one piece
+        int start = pos;
+        string(s);
+        int n = pos - start;
+        System.arraycopy(buf, start, cacheBytes, slot * CACHE_BYTES, n);
+        cacheLength[slot] = n;
+        cacheKey[slot] = s;
     }
 
     private static final byte[] BASE64 =
@@ -228,25 +274,58 @@ final class JsonBytes {
     /** A quoted, escaped string. */
     void string(String s) {
         int n = s.length();
+        if (6 * n + 2 > buf.length - pos) {
+            drain();
+            if (6 * n + 2 > buf.length) {
+                longString(s);
+                return;
+            }
+        }
+        // Room for the worst case (every char escaped as six bytes): no bounds check per char.
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                b[p++] = (byte) c;
+            } else {
+                pos = p;
+                special(c);
+                p = pos;
+            }
+        }
+        b[p++] = '"';
+        pos = p;
+    }
+
+    /** A string too long for the buffer at once: a check per char, drained as it fills. */
+    private void longString(String s) {
+        int n = s.length();
         room(2);
         buf[pos++] = '"';
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c < 0x80) {
-                if (c >= 0x20 && c != '"' && c != '\\') {
-                    room(1);
-                    buf[pos++] = (byte) c;
-                } else {
-                    escape(c);
-                }
-            } else if (Character.isSurrogate(c)) {
-                unicodeEscape(c);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                room(1);
+                buf[pos++] = (byte) c;
             } else {
-                utf8(c);
+                special(c);
             }
         }
         room(1);
         buf[pos++] = '"';
+    }
+
+    /** A char that is not plain printable ASCII: escaped, or UTF-8. */
+    private void special(char c) {
+        if (c < 0x80) {
+            escape(c);
+        } else if (Character.isSurrogate(c)) {
+            unicodeEscape(c);
+        } else {
+            utf8(c);
+        }
     }
 
     private void escape(char c) {

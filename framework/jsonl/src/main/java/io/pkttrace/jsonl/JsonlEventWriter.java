@@ -147,16 +147,16 @@ public final class JsonlEventWriter implements AutoCloseable {
         g.asciiString(chars, isoTime.format(e.timestampNs() + clockOffsetNs, chars));
         g.raw(CPU);
         g.number(e.cpu());
-        string(PROBE, e.probe());
-        string(HOOK, e.hook());
+        repeated(PROBE, e.probe());
+        repeated(HOOK, e.hook());
         if (e.packetId() != 0) {
             g.raw(PACKET_ID);
             g.asciiString(chars, hex(e.packetId()));
         }
         positive(NETNS, e.netnsInode());
-        string(NETNS_NAME, e.netnsName());
+        repeated(NETNS_NAME, e.netnsName());
         positive(IFINDEX, e.ifindex());
-        string(IFNAME, e.ifname());
+        repeated(IFNAME, e.ifname());
         g.raw(PID);
         g.number(e.pid());
         g.raw(LEN);
@@ -343,6 +343,14 @@ public final class JsonlEventWriter implements AutoCloseable {
         if (value != null) {
             g.raw(field);
             g.string(value); // escapes quotes, backslashes and control characters
+        }
+    }
+
+    /** A string field whose values repeat from event to event (names): encoded once, copied after. */
+    private void repeated(byte[] field, String value) {
+        if (value != null) {
+            g.raw(field);
+            g.repeatedString(value);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pkttrace.plugins.sinks;
 
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.jsonl.AddressChars;
 import java.net.InetAddress;
 
 /** Human-readable pieces of an event shared by the text sinks. */
@@ -14,12 +15,32 @@ public final class EventText {
      * one must not reach the user's terminal.
      */
     public static void makePrintable(StringBuilder text, int from) {
-        for (int i = from; i < text.length(); i++) {
+        for (int i = from, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c != '\n' && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            if (!printable(c)) {
                 text.setCharAt(i, '?');
             }
         }
+    }
+
+    /** {@link #makePrintable(StringBuilder, int)} on {@code chars[from, to)}. */
+    public static void makePrintable(char[] chars, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!printable(chars[i])) {
+                chars[i] = '?';
+            }
+        }
+    }
+
+    /** False for what {@link #makePrintable(StringBuilder, int)} replaces. */
+    static boolean printable(char c) {
+        if (c >= 0x20 && c < 0x7f) {
+            return true; // printable ASCII, nearly all of it: no character table lookups
+        }
+        if (c >= 0xa0 && c <= 0xff) {
+            return c != 0xad; // the rest of Latin-1 ("µs"), but the soft hyphen, a format character
+        }
+        return c == '\n' || !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
     }
 
     /** request / reply for ICMP echo, otherwise the protocol's name. */
@@ -42,13 +63,41 @@ public final class EventText {
 
     /** "src -> dst", with ports for TCP and UDP. */
     public static String addresses(PacketEvent e) {
+        TextBuffer text = new TextBuffer(32);
+        appendAddresses(e, text, new char[AddressChars.MAX]);
+        return text.toString();
+    }
+
+    /**
+     * {@link #addresses} appended to {@code out} without building a string on the way (the flow sink
+     * prints every packet); {@code scratch} has at least {@link AddressChars#MAX} chars.
+     */
+    public static void appendAddresses(PacketEvent e, TextBuffer out, char[] scratch) {
         if (e.family() == PacketEvent.FAMILY_NONE) {
-            return "";
+            return;
         }
         boolean ports = e.protocol() == PacketEvent.PROTO_TCP || e.protocol() == PacketEvent.PROTO_UDP;
-        int len = e.family() == PacketEvent.FAMILY_IPV4 ? 4 : 16;
-        return endpoint(java.util.Arrays.copyOf(e.srcBytes(), len), ports, e.srcPort()) + " -> "
-                + endpoint(java.util.Arrays.copyOf(e.dstBytes(), len), ports, e.dstPort());
+        endpoint(out, AddressChars.format(e.srcBytes(), e.family(), scratch), scratch, ports, e.srcPort());
+        out.append(" -> ");
+        endpoint(out, AddressChars.format(e.dstBytes(), e.family(), scratch), scratch, ports, e.dstPort());
+    }
+
+    /** The address text in {@code host[0, length)}, bracketed when it is IPv6 and a port follows. */
+    private static void endpoint(TextBuffer out, int length, char[] host, boolean withPort, int port) {
+        if (!withPort) {
+            out.append(host, 0, length);
+            return;
+        }
+        boolean v6 = false;
+        for (int i = 0; i < length && !v6; i++) {
+            v6 = host[i] == ':';
+        }
+        if (v6) {
+            out.append('[').append(host, 0, length).append(']');
+        } else {
+            out.append(host, 0, length);
+        }
+        out.append(':').append(port);
     }
 
     /** RFC 5952 text: IPv6 with the longest run of zero groups compressed ("2001:db8::2"). */

@@ -34,9 +34,9 @@ final class Continuity {
 
     /**
      * How {@code e}'s tuple relates to {@code p}'s current one, or null when {@code e} cannot belong
-     * to {@code p} (its buffer now carries another packet).
+     * to {@code p} (its buffer now carries another packet). {@code scratch} is overwritten (no key is allocated).
      */
-    static TupleChange judge(TrackedPacket p, PacketEvent e) {
+    static TupleChange judge(TrackedPacket p, PacketEvent e, FlowKey scratch) {
         boolean ends = isEnd(e);
         if (isCrossing(e)) {
             if (p.crossesAgain(e) || !followsLastCrossing(p, e)) {
@@ -54,7 +54,8 @@ final class Continuity {
         if (ends && !hasAddresses(e)) {
             return TupleChange.NONE; // a buffer freed after its headers were consumed (seen: 0.0.0.0)
         }
-        FlowKey now = FlowKey.of(e);
+        FlowKey now = scratch;
+        now.set(e);
         if (now.headsBackTo(k)) {
             return null; // a reply, an ICMP error or a reset for it: another packet
         }

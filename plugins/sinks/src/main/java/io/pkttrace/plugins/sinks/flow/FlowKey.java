@@ -7,18 +7,50 @@ import io.pkttrace.api.PacketEvent;
  * id and sequence. Used to notice that a packet id (a reused skb address) now carries another packet,
  * and to find the request a reply answers.
  *
- * @param a TCP/UDP source port, ICMP echo id, else 0 (-1 for ICMP other than echo)
- * @param b TCP/UDP destination port, ICMP echo sequence, else 0 (-1 for ICMP other than echo)
+ * <p>Mutable and owned: each tracked packet keeps its two keys, the reply matcher its table's, and
+ * they are overwritten in place ({@link #set}), so following a packet allocates no key.
+ * {@code a}: TCP/UDP source port, ICMP echo id, else 0 (-1 for ICMP other than echo);
+ * {@code b}: TCP/UDP destination port, ICMP echo sequence, else 0 (-1 for ICMP other than echo).
  */
-record FlowKey(int family, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int icmpType, int a, int b) {
+final class FlowKey {
+    private int family;
+    private int proto;
+    private long srcHi;
+    private long srcLo;
+    private long dstHi;
+    private long dstLo;
+    private int icmpType;
+    private int a;
+    private int b;
 
-    /** The event's tuple, or null when it has no IP header. */
-    static FlowKey of(PacketEvent e) {
-        if (e.family() != PacketEvent.FAMILY_IPV4 && e.family() != PacketEvent.FAMILY_IPV6) {
-            return null;
+    /** Sets this key to the event's tuple; false (the key unchanged) when the event has no IP header. */
+    boolean set(PacketEvent e) {
+        if (!Continuity.hasIp(e)) {
+            return false;
         }
-        return new FlowKey(e.family(), e.protocol(), word(e.srcBytes(), 0), word(e.srcBytes(), 8),
-                word(e.dstBytes(), 0), word(e.dstBytes(), 8), icmpType(e), first(e), second(e));
+        family = e.family();
+        proto = e.protocol();
+        srcHi = word(e.srcBytes(), 0);
+        srcLo = word(e.srcBytes(), 8);
+        dstHi = word(e.dstBytes(), 0);
+        dstLo = word(e.dstBytes(), 8);
+        icmpType = icmpType(e);
+        a = first(e);
+        b = second(e);
+        return true;
+    }
+
+    /** Sets this key to {@code o}'s tuple. */
+    void set(FlowKey o) {
+        family = o.family;
+        proto = o.proto;
+        srcHi = o.srcHi;
+        srcLo = o.srcLo;
+        dstHi = o.dstHi;
+        dstLo = o.dstLo;
+        icmpType = o.icmpType;
+        a = o.a;
+        b = o.b;
     }
 
     /** True when the event carries this tuple; compares without allocating. */
@@ -26,6 +58,24 @@ record FlowKey(int family, int proto, long srcHi, long srcLo, long dstHi, long d
         return e.family() == family && e.protocol() == proto && word(e.srcBytes(), 0) == srcHi
                 && word(e.srcBytes(), 8) == srcLo && word(e.dstBytes(), 0) == dstHi && word(e.dstBytes(), 8) == dstLo
                 && icmpType(e) == icmpType && first(e) == a && second(e) == b;
+    }
+
+    /** Same tuple as {@code o}. */
+    boolean sameAs(FlowKey o) {
+        return family == o.family && proto == o.proto && srcHi == o.srcHi && srcLo == o.srcLo && dstHi == o.dstHi
+                && dstLo == o.dstLo && icmpType == o.icmpType && a == o.a && b == o.b;
+    }
+
+    /** A hash of the whole tuple, well mixed in its low bits (open addressing). */
+    int hash() {
+        long h = family * 31L + proto;
+        h = h * 0x9E3779B97F4A7C15L + srcHi;
+        h = h * 0x9E3779B97F4A7C15L + srcLo;
+        h = h * 0x9E3779B97F4A7C15L + dstHi;
+        h = h * 0x9E3779B97F4A7C15L + dstLo;
+        h = h * 0x9E3779B97F4A7C15L + ((long) icmpType << 40 ^ (long) a << 20 ^ b);
+        h *= 0x9E3779B97F4A7C15L;
+        return (int) (h ^ h >>> 29 ^ h >>> 47);
     }
 
     private static boolean isIcmp(int proto) {
@@ -101,17 +151,31 @@ record FlowKey(int family, int proto, long srcHi, long srcLo, long dstHi, long d
     }
 
     /**
-     * The key of the request this packet would answer: addresses reversed; for an echo reply the echo
-     * request type with the same id and sequence, for TCP/UDP the ports reversed. Null when the
-     * protocol has no notion of a reply.
+     * Sets {@code into} to the key of the request this packet would answer: addresses reversed; for an
+     * echo reply the echo request type with the same id and sequence, for TCP/UDP the ports reversed.
+     * False (nothing set) when the protocol has no notion of a reply.
      */
-    FlowKey requestKey() {
+    boolean requestKey(FlowKey into) {
         if (isEchoReply()) {
-            return new FlowKey(family, proto, dstHi, dstLo, srcHi, srcLo, proto == PacketEvent.PROTO_ICMP ? 8 : 128, a, b);
+            into.reversed(this, proto == PacketEvent.PROTO_ICMP ? 8 : 128, a, b);
+            return true;
         }
         if (hasPorts()) {
-            return new FlowKey(family, proto, dstHi, dstLo, srcHi, srcLo, icmpType, b, a);
+            into.reversed(this, icmpType, b, a);
+            return true;
         }
-        return null;
+        return false;
+    }
+
+    private void reversed(FlowKey o, int type, int first, int second) {
+        family = o.family;
+        proto = o.proto;
+        srcHi = o.dstHi;
+        srcLo = o.dstLo;
+        dstHi = o.srcHi;
+        dstLo = o.srcLo;
+        icmpType = type;
+        a = first;
+        b = second;
     }
 }

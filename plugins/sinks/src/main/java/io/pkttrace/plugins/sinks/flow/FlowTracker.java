@@ -1,10 +1,7 @@
 package io.pkttrace.plugins.sinks.flow;
 
 import io.pkttrace.api.PacketEvent;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -23,15 +20,22 @@ import java.util.function.Consumer;
  *
  * <p>At most max-packets are open; the least recently active one is evicted (finished as incomplete
  * and counted) to make room. Packets are kept in access order, so both the idle check and eviction
- * look at the head only.
+ * look at the head only ({@link OpenPackets}). Packets and their event copies are recycled
+ * ({@link PacketPool}): following packets allocates nothing in the steady state, and memory is
+ * bounded by max-packets open packets (with at most max-hops copies each) plus what the reply
+ * matcher pins.
  */
 final class FlowTracker {
+    /** Free packets and event copies kept for reuse; a burst beyond is left to the garbage collector. */
+    private static final int POOL_LIMIT = 4096;
     private final long idleNs;
     private final int maxPackets;
     private final int maxHops;
     private final Consumer<TrackedPacket> done;
-    private final LinkedHashMap<Long, TrackedPacket> open;
+    private final OpenPackets open = new OpenPackets();
+    private final PacketPool pool;
     private final ReplyMatcher matcher;
+    private final FlowKey scratch = new FlowKey();
     private long now = Long.MIN_VALUE;
     private long nextNumber = 1;
     private long evicted;
@@ -42,8 +46,8 @@ final class FlowTracker {
         this.maxPackets = maxPackets;
         this.maxHops = maxHops;
         this.done = done;
-        this.open = new LinkedHashMap<>(Math.min(maxPackets, 1 << 16) * 4 / 3 + 1, 0.75f, true);
-        this.matcher = new ReplyMatcher(maxPackets);
+        this.pool = new PacketPool(POOL_LIMIT);
+        this.matcher = new ReplyMatcher(maxPackets, pool);
     }
 
     void accept(PacketEvent e) {
@@ -63,9 +67,9 @@ final class FlowTracker {
         // Function-call probes give each packet an id of its own, never reused: no reuse to detect, and
         // their path is the calls, whatever headers each function saw.
         if (p != null && e.call() == PacketEvent.CALL_NONE) {
-            change = Continuity.judge(p, e);
+            change = Continuity.judge(p, e, scratch);
             if (change == null) {
-                open.remove(id);
+                open.remove(p);
                 reused++;
                 finish(p, PacketEnd.REUSED, null);
                 p = null;
@@ -77,24 +81,24 @@ final class FlowTracker {
                 evictOldest();
             }
             p = newPacket(id);
-            open.put(id, p);
+            open.put(p);
         }
         add(p, e, change);
         if (Continuity.isEnd(e)) {
-            open.remove(id);
+            open.remove(p);
             finish(p, Continuity.DROP.equals(e.hook()) ? PacketEnd.DROPPED : PacketEnd.CONSUMED, e);
         } else if (p.outermostReturn(e)) {
-            open.remove(id);
+            open.remove(p);
             finish(p, PacketEnd.RETURNED, e);
         }
     }
 
     private TrackedPacket newPacket(long id) {
-        return new TrackedPacket(nextNumber++, id);
+        return pool.take(nextNumber++, id);
     }
 
     private void add(TrackedPacket p, PacketEvent e, TupleChange change) {
-        if (p.add(e, change, maxHops)) {
+        if (p.add(e, change, maxHops, pool)) {
             matcher.classify(p);
         }
     }
@@ -108,29 +112,22 @@ final class FlowTracker {
 
     /** Finishes packets idle for longer than idle-ms. Cheap when none is: one look at the head. */
     void expireIdle() {
-        Iterator<TrackedPacket> it = open.values().iterator();
-        while (it.hasNext()) {
-            TrackedPacket p = it.next();
-            if (now - p.lastTs() <= idleNs) {
-                return;
-            }
-            it.remove();
+        for (TrackedPacket p = open.oldest(); p != null && now - p.lastTs() > idleNs; p = open.oldest()) {
+            open.remove(p);
             finish(p, PacketEnd.IDLE, null);
         }
     }
 
     private void evictOldest() {
-        Iterator<TrackedPacket> it = open.values().iterator();
-        TrackedPacket p = it.next();
-        it.remove();
+        TrackedPacket p = open.oldest();
+        open.remove(p);
         evicted++;
         finish(p, PacketEnd.EVICTED, null);
     }
 
     /** Finishes every open packet, oldest first (end of the run). */
     void finishAll() {
-        List<TrackedPacket> rest = new ArrayList<>(open.values());
-        open.clear();
+        List<TrackedPacket> rest = open.removeAll();
         rest.sort(Comparator.comparingLong(TrackedPacket::number));
         for (TrackedPacket p : rest) {
             finish(p, PacketEnd.AT_EXIT, null);
@@ -138,9 +135,9 @@ final class FlowTracker {
     }
 
     private void finish(TrackedPacket p, PacketEnd why, PacketEvent endEvent) {
-        p.end(why, endEvent);
+        p.end(why, endEvent, pool);
         done.accept(p);
-        p.release();
+        pool.finished(p);
     }
 
     /** Packets seen so far. */

@@ -24,10 +24,15 @@ public record PacketPath(long number, List<PacketEvent> hops, int hopCount, Pack
         hops = List.copyOf(hops);
     }
 
+    /** A snapshot of {@code p}: its events are copied, since the tracker recycles its own. */
     static PacketPath of(TrackedPacket p) {
-        List<PacketEvent> hops = p.hopsInOrder().stream().map(TrackedPacket.Hop::event).toList();
-        return new PacketPath(p.number(), hops, p.hopCount(), p.end(), p.endEvent(), p.tupleEvent(),
+        List<PacketEvent> hops = p.hopsInOrder().stream().map(h -> h.event().copy()).toList();
+        return new PacketPath(p.number(), hops, p.hopCount(), p.end(), copy(p.endEvent()), copy(p.tupleEvent()),
                 p.replyTo(), p.replyToFirstTs(), p.answeredBy());
+    }
+
+    private static PacketEvent copy(PacketEvent e) {
+        return e == null ? null : e.copy();
     }
 
     /** Hops seen but not kept (beyond max-hops). */

@@ -2,7 +2,8 @@ package io.pkttrace.plugins.sinks.flow;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.plugins.sinks.EventText;
-import java.util.List;
+import io.pkttrace.plugins.sinks.TextBuffer;
+import io.pkttrace.jsonl.AddressChars;
 
 /**
  * Formats a finished packet: a header line with its first tuple, then one line per hop in time order
@@ -17,58 +18,85 @@ import java.util.List;
  * </pre>
  */
 final class PathPrinter {
-    private PathPrinter() {
-    }
+    /** Width of the time column (right-aligned). */
+    private static final int DELTA_WIDTH = 10;
+    /** Address text, {@link AddressChars} writes it here before it is appended. */
+    private final char[] address = new char[AddressChars.MAX];
 
-    /** Appends the packet's lines, each ending with '\n'. */
-    static void print(TrackedPacket p, StringBuilder out) {
-        List<TrackedPacket.Hop> hops = p.hopsInOrder();
-        out.append('#').append(p.number()).append(' ').append(what(p.tupleEvent())).append(": ");
+    /**
+     * Appends the packet's lines, each ending with '\n', straight into {@code out}: no text is built
+     * on the way (column widths are computed from lengths), so printing a packet does not allocate
+     * unless it carries netfilter or function-call details.
+     */
+    void print(TrackedPacket p, TextBuffer out) {
+        p.sortHops();
+        out.append('#').append(p.number()).append(' ');
+        what(p.tupleEvent(), out);
+        out.append(": ");
         int n = p.hopCount();
         out.append(n).append(n == 1 ? " hop" : " hops");
         if (n > 1) {
-            out.append(" in ").append(micros(p.lastTs() - p.firstTs()));
+            out.append(" in ");
+            micros(p.lastTs() - p.firstTs(), out);
         }
         out.append(", ").append(p.end().text());
         PacketEvent end = p.endEvent();
         if (p.end() == PacketEnd.DROPPED && end != null) {
-            out.append(' ').append(end.dropReasonName() != null ? end.dropReasonName()
-                    : end.dropReason() >= 0 ? "reason " + end.dropReason() : "");
+            out.append(' ');
+            if (end.dropReasonName() != null) {
+                out.append(end.dropReasonName());
+            } else if (end.dropReason() >= 0) {
+                out.append("reason ").append(end.dropReason());
+            }
         }
         if (p.replyTo() != 0) {
-            out.append("; reply to #").append(p.replyTo()).append(" after ").append(micros(p.firstTs() - p.replyToFirstTs()));
+            out.append("; reply to #").append(p.replyTo()).append(" after ");
+            micros(p.firstTs() - p.replyToFirstTs(), out);
         }
         if (p.answeredBy() != 0) {
             out.append("; answered by #").append(p.answeredBy());
         }
-        trimTrailingSpace(out);
+        out.trimTrailingSpace(0);
         out.append('\n');
 
+        int kept = p.keptHops();
         int nsWidth = 0;
         int ifWidth = 0;
         int hookWidth = 0;
-        for (TrackedPacket.Hop hop : hops) {
-            PacketEvent h = hop.event();
-            nsWidth = Math.max(nsWidth, netns(h).length());
+        for (int i = 0; i < kept; i++) {
+            PacketEvent h = p.hop(i);
+            nsWidth = Math.max(nsWidth, netnsLength(h));
             ifWidth = Math.max(ifWidth, ifname(h).length());
             hookWidth = Math.max(hookWidth, hook(h).length());
         }
-        long previous = hops.isEmpty() ? 0 : hops.get(0).event().timestampNs();
-        for (TrackedPacket.Hop hop : hops) {
-            PacketEvent h = hop.event();
-            String delta = "+" + micros(h.timestampNs() - previous);
-            previous = h.timestampNs();
+        long previous = kept == 0 ? 0 : p.hop(0).timestampNs();
+        for (int i = 0; i < kept; i++) {
+            PacketEvent h = p.hop(i);
             int start = out.length();
             out.append("  ");
-            pad(out, delta, 10, true);
+            int delta = out.length();
+            out.append('+');
+            micros(h.timestampNs() - previous, out);
+            previous = h.timestampNs();
+            int deltaLength = out.length() - delta;
+            if (deltaLength < DELTA_WIDTH) {
+                out.insert(delta, ' ', DELTA_WIDTH - deltaLength);
+            }
             out.append("  ");
-            pad(out, netns(h), nsWidth, false);
+            int column = out.length();
+            netns(h, out);
+            pad(out, column, nsWidth);
             out.append("  ");
-            pad(out, ifname(h), ifWidth, false);
+            column = out.length();
+            out.append(ifname(h));
+            pad(out, column, ifWidth);
             out.append("  ");
-            pad(out, hook(h), hookWidth, false);
-            out.append("  ").append(details(h, hop.change()));
-            trimTrailingSpace(out, start);
+            column = out.length();
+            out.append(hook(h));
+            pad(out, column, hookWidth);
+            out.append("  ");
+            details(h, p.change(i), out);
+            out.trimTrailingSpace(start);
             out.append('\n');
         }
         if (p.omittedHops() > 0) {
@@ -77,19 +105,29 @@ final class PathPrinter {
     }
 
     /** "request 198.18.1.2 -> 198.18.2.2 id 7 seq 1", "tcp 10.0.0.1:5 -> 10.0.0.2:80", "non-IP packet". */
-    static String what(PacketEvent e) {
+    private void what(PacketEvent e, TextBuffer out) {
         if (e == null) {
-            return "non-IP packet";
+            out.append("non-IP packet");
+            return;
         }
-        String s = EventText.type(e) + " " + EventText.addresses(e);
+        out.append(EventText.type(e)).append(' ');
+        EventText.appendAddresses(e, out, address);
         if (e.icmpId() >= 0) {
-            s += " id " + e.icmpId() + " seq " + e.icmpSeq();
+            out.append(" id ").append(e.icmpId()).append(" seq ").append(e.icmpSeq());
         }
-        return s;
     }
 
-    private static String netns(PacketEvent h) {
-        return "[" + EventText.netns(h) + "]";
+    /** "[4026532281 (name)]" or "[4026532281]", as {@link EventText#netns}. */
+    private static void netns(PacketEvent h, TextBuffer out) {
+        out.append('[').append(h.netnsInode());
+        if (h.netnsName() != null) {
+            out.append(" (").append(h.netnsName()).append(')');
+        }
+        out.append(']');
+    }
+
+    private static int netnsLength(PacketEvent h) {
+        return 2 + TextBuffer.decimalLength(h.netnsInode()) + (h.netnsName() == null ? 0 : h.netnsName().length() + 3);
     }
 
     private static String hook(PacketEvent h) {
@@ -101,23 +139,27 @@ final class PathPrinter {
     }
 
     /** New tuple, drop reason, netfilter verdict and rule, the call or return value: what the hook reported beyond its place. */
-    private static String details(PacketEvent h, TupleChange change) {
-        StringBuilder sb = new StringBuilder();
+    private void details(PacketEvent h, TupleChange change, TextBuffer out) {
+        int start = out.length();
         if (change != TupleChange.NONE) {
-            sb.append(change.text()).append(": ").append(what(h));
+            out.append(change.text()).append(": ");
+            what(h, out);
         }
         if (h.dropReason() >= 0) {
-            sb.append(sb.length() > 0 ? ", " : "");
-            sb.append("reason ").append(h.dropReasonName() != null ? h.dropReasonName() : Integer.toString(h.dropReason()));
+            out.append(out.length() > start ? ", " : "").append("reason ");
+            if (h.dropReasonName() != null) {
+                out.append(h.dropReasonName());
+            } else {
+                out.append(h.dropReason());
+            }
         }
         if (h.nfTable() != null) {
-            sb.append(sb.length() > 0 ? ", " : "").append(EventText.iptables(h)).append("  ").append(EventText.rule(h));
+            out.append(out.length() > start ? ", " : "").append(EventText.iptables(h)).append("  ").append(EventText.rule(h));
         }
         String call = EventText.call(h);
         if (!call.isEmpty()) {
-            sb.append(sb.length() > 0 ? ", " : "").append(call);
+            out.append(out.length() > start ? ", " : "").append(call);
         }
-        return sb.toString();
     }
 
     /**
@@ -125,27 +167,21 @@ final class PathPrinter {
      * point). Integer arithmetic: String.format cost more than the rest of printing a packet.
      */
     static String micros(long ns) {
+        TextBuffer text = new TextBuffer(16);
+        micros(ns, text);
+        return text.toString();
+    }
+
+    private static void micros(long ns, TextBuffer out) {
         long tenths = (Math.abs(ns) + 50) / 100;
-        return (ns < 0 ? "-" : "") + tenths / 10 + "." + tenths % 10 + " µs";
-    }
-
-    private static void pad(StringBuilder out, String s, int width, boolean right) {
-        if (right) {
-            out.append(" ".repeat(Math.max(0, width - s.length()))).append(s);
-        } else {
-            out.append(s).append(" ".repeat(Math.max(0, width - s.length())));
+        if (ns < 0) {
+            out.append('-');
         }
+        out.append(tenths / 10).append('.').append(tenths % 10).append(" µs");
     }
 
-    private static void trimTrailingSpace(StringBuilder out) {
-        trimTrailingSpace(out, 0);
-    }
-
-    private static void trimTrailingSpace(StringBuilder out, int from) {
-        int end = out.length();
-        while (end > from && out.charAt(end - 1) == ' ') {
-            end--;
-        }
-        out.setLength(end);
+    /** Spaces after the text that starts at {@code from}, up to {@code width} chars (left-aligned). */
+    private static void pad(TextBuffer out, int from, int width) {
+        out.repeat(' ', width - (out.length() - from));
     }
 }

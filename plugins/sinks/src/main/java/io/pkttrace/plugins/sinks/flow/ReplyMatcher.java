@@ -1,9 +1,5 @@
 package io.pkttrace.plugins.sinks.flow;
 
-import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Pairs replies with requests, within {@link #WINDOW_NS}. An ICMP echo reply answers the echo request
  * with reversed addresses and the same id and sequence. For TCP and UDP a packet that is not itself a
@@ -15,7 +11,9 @@ import java.util.Map;
  * that went furthest (most device crossings; the latest of equals, e.g. successive TCP segments);
  * candidates stay after a match so that every buffer of the reply is paired with the same request;
  * the request names the first reply. The table is bounded: at most {@value #PER_KEY} candidates per
- * tuple, and beyond the capacity the oldest tuple makes room.
+ * tuple, and beyond the capacity the tuple with the oldest request makes room. It is an open-addressing
+ * table of reused entries, so pairing allocates nothing; the candidates are pinned in the
+ * {@link PacketPool} while kept, so a printed request stays what it was until it is let go.
  *
  * <p>Across NAT a packet has several tuples (the client's, then the translated one): every tuple a
  * request had is a key its reply can answer, and a reply is tried with each tuple it shows until it is
@@ -27,16 +25,29 @@ final class ReplyMatcher {
     static final long WINDOW_NS = 60_000_000_000L;
     static final int PER_KEY = 4;
 
-    private final Map<FlowKey, ArrayDeque<TrackedPacket>> waiting;
+    /** One tuple's request candidates, oldest first; reused once its tuple is pushed out. */
+    private static final class Waiting extends ActivityList.Node<Waiting> {
+        final FlowKey key = new FlowKey();
+        int hash;
+        final TrackedPacket[] candidates = new TrackedPacket[PER_KEY];
+        int count;
+    }
+
+    private final int capacity;
+    private final PacketPool pool;
+    /** Open addressing by {@link FlowKey#hash()}, linear probing, at most half full. */
+    private Waiting[] table = new Waiting[64];
+    private int size;
+    /** Tuples in order of their latest request (a new candidate makes a tuple the youngest). */
+    private final ActivityList<Waiting> activity = new ActivityList<>();
+    private Waiting spare;
+    private final FlowKey requestKey = new FlowKey();
     private long paired;
 
-    ReplyMatcher(int capacity) {
-        this.waiting = new LinkedHashMap<>(256, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<FlowKey, ArrayDeque<TrackedPacket>> eldest) {
-                return size() > capacity;
-            }
-        };
+    /** @param pool where candidates are pinned while kept, and unpinned when let go */
+    ReplyMatcher(int capacity, PacketPool pool) {
+        this.capacity = capacity;
+        this.pool = pool;
     }
 
     /** Called for each tuple a packet gets: its first, and each one NAT or a tunnel gives it. */
@@ -45,12 +56,12 @@ final class ReplyMatcher {
             return; // a reply keeps its request whatever it is rewritten to
         }
         FlowKey k = p.currentKey();
-        FlowKey requestKey = k.requestKey();
-        if (requestKey != null) {
-            ArrayDeque<TrackedPacket> candidates = waiting.get(requestKey);
+        if (k.requestKey(requestKey)) {
+            Waiting w = find(requestKey, requestKey.hash());
             TrackedPacket best = null;
-            if (candidates != null) {
-                for (TrackedPacket c : candidates) {
+            if (w != null) {
+                for (int i = 0; i < w.count; i++) {
+                    TrackedPacket c = w.candidates[i];
                     boolean inWindow = p.firstTs() >= c.firstTs() && p.firstTs() - c.firstTs() <= WINDOW_NS;
                     if (c != p && inWindow && (best == null || c.crossings() >= best.crossings())) {
                         best = c;
@@ -64,14 +75,93 @@ final class ReplyMatcher {
             }
         }
         if (k.isEchoRequest() || k.hasPorts()) {
-            ArrayDeque<TrackedPacket> candidates = waiting.remove(k); // re-insert at the young end
-            if (candidates == null) {
-                candidates = new ArrayDeque<>(PER_KEY);
-            } else if (candidates.size() == PER_KEY) {
-                candidates.removeFirst();
+            int hash = k.hash();
+            Waiting w = find(k, hash);
+            if (w == null) {
+                w = add(k, hash);
+            } else {
+                activity.touch(w);
+                if (w.count == PER_KEY) {
+                    pool.unpin(w.candidates[0]);
+                    System.arraycopy(w.candidates, 1, w.candidates, 0, PER_KEY - 1);
+                    w.count--;
+                }
             }
-            candidates.addLast(p);
-            waiting.put(k, candidates);
+            w.candidates[w.count++] = p;
+            pool.pin(p);
+            if (size > capacity) {
+                evict(activity.oldest());
+            }
+        }
+    }
+
+    private Waiting find(FlowKey k, int hash) {
+        Waiting[] t = table;
+        int mask = t.length - 1;
+        for (int i = hash & mask; t[i] != null; i = (i + 1) & mask) {
+            if (t[i].hash == hash && t[i].key.sameAs(k)) {
+                return t[i];
+            }
+        }
+        return null;
+    }
+
+    private Waiting add(FlowKey k, int hash) {
+        if (2 * (size + 1) > table.length) {
+            grow();
+        }
+        Waiting w = spare != null ? spare : new Waiting();
+        spare = null;
+        w.key.set(k);
+        w.hash = hash;
+        w.count = 0;
+        insert(w);
+        size++;
+        activity.addYoungest(w);
+        return w;
+    }
+
+    /** Lets the tuple's candidates go and removes it (backward shift, as {@link OpenPackets}). */
+    private void evict(Waiting w) {
+        for (int i = 0; i < w.count; i++) {
+            pool.unpin(w.candidates[i]);
+            w.candidates[i] = null;
+        }
+        w.count = 0;
+        Waiting[] t = table;
+        int mask = t.length - 1;
+        int i = w.hash & mask;
+        while (t[i] != w) {
+            i = (i + 1) & mask;
+        }
+        for (int j = (i + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            if (((j - t[j].hash) & mask) >= ((j - i) & mask)) {
+                t[i] = t[j];
+                i = j;
+            }
+        }
+        t[i] = null;
+        size--;
+        activity.remove(w);
+        spare = w;
+    }
+
+    private void insert(Waiting w) {
+        int mask = table.length - 1;
+        int i = w.hash & mask;
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        table[i] = w;
+    }
+
+    private void grow() {
+        Waiting[] old = table;
+        table = new Waiting[old.length * 2];
+        for (Waiting w : old) {
+            if (w != null) {
+                insert(w);
+            }
         }
     }
 

@@ -2,66 +2,87 @@ package io.pkttrace.plugins.sinks.flow;
 
 import io.pkttrace.api.PacketEvent;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * One packet being followed: its hops (copies of the events, at most max-hops) with how its tuple
  * changed at each, its first and current tuple, what {@link Continuity} needs to know about its path
- * so far, and its request/reply partner. After it is printed, {@link #release()} drops the hops; the
- * small rest may stay referenced by the reply matcher.
+ * so far, and its request/reply partner. Recycled through a {@link PacketPool}: after it is printed,
+ * {@link #release} gives its event copies back; the small rest stays valid while the reply matcher
+ * pins it, and is reset when the pool hands the object out again ({@link #reset}).
  */
-final class TrackedPacket {
-    private final long number;
-    private final long packetId;
-    private List<PacketEvent> hops = new ArrayList<>(8);
-    private List<TupleChange> changes = new ArrayList<>(8);
+final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
+    private static final PacketEvent[] NO_EVENTS = new PacketEvent[0];
+    private static final TupleChange[] NO_CHANGES = new TupleChange[0];
+
+    private long number;
+    private long packetId;
+    private PacketEvent[] hops = NO_EVENTS;
+    private TupleChange[] changes = NO_CHANGES;
+    private int kept;
     private int omittedHops;
     private int hopCount;
     private int crossings;
-    private int rootDepth = -1;
-    private FlowKey key;
-    private FlowKey currentKey;
+    private int rootDepth;
+    private final FlowKey key = new FlowKey();
+    private final FlowKey currentKey = new FlowKey();
+    private boolean hasKey;
     private PacketEvent tupleEvent;
+    private boolean ownTupleEvent;
     private PacketEvent lastCrossing;
+    private boolean ownLastCrossing;
     private long owner;
     private boolean unownedCrossing;
     private boolean rewritten;
-    private long firstTs = Long.MAX_VALUE;
-    private long lastTs = Long.MIN_VALUE;
+    private long firstTs;
+    private long lastTs;
     private long replyTo;
     private long replyToFirstTs;
     private long answeredBy;
     private PacketEnd end;
     private PacketEvent endEvent;
+    private boolean released;
+    private int pins;
 
-    TrackedPacket(long number, long packetId) {
+    /** Makes this object the packet {@code number} with id {@code packetId}, as new (the pool's). */
+    TrackedPacket reset(long number, long packetId) {
         this.number = number;
         this.packetId = packetId;
+        kept = omittedHops = hopCount = crossings = pins = 0;
+        rootDepth = -1;
+        hasKey = ownTupleEvent = ownLastCrossing = unownedCrossing = rewritten = released = false;
+        tupleEvent = lastCrossing = endEvent = null;
+        end = null;
+        owner = replyTo = replyToFirstTs = answeredBy = 0;
+        firstTs = Long.MAX_VALUE;
+        lastTs = Long.MIN_VALUE;
+        older = younger = null;
+        return this;
     }
 
     /**
      * Adds a hop whose tuple changed as {@link Continuity} judged; past {@code maxHops} only counts it.
+     * Copies come from {@code pool}.
      *
      * @return true when the packet has a tuple it did not have before (its first, or a rewrite)
      */
-    boolean add(PacketEvent e, TupleChange change, int maxHops) {
+    boolean add(PacketEvent e, TupleChange change, int maxHops, PacketPool pool) {
         PacketEvent copy = null;
         hopCount++;
         if (e.call() != PacketEvent.CALL_NONE && (rootDepth < 0 || e.callDepth() < rootDepth)) {
             rootDepth = e.callDepth();
         }
         boolean crossing = Continuity.isCrossing(e);
-        if (hops.size() < maxHops) {
-            copy = e.copy();
-            hops.add(copy);
-            changes.add(change);
+        if (kept < maxHops) {
+            copy = pool.copy(e);
+            keep(copy, change, maxHops);
         } else {
             omittedHops++;
         }
         if (crossing) {
             crossings++;
-            lastCrossing = copy != null ? copy : e.copy();
+            lastCrossing = own(lastCrossing, ownLastCrossing, copy, e, pool);
+            ownLastCrossing = copy == null;
             if (e.socketInode() == 0) {
                 unownedCrossing = true;
             } else if (owner == 0) {
@@ -69,21 +90,45 @@ final class TrackedPacket {
             }
         }
         boolean newTuple = false;
-        if (key == null) {
-            key = FlowKey.of(e);
-            if (key != null) {
-                currentKey = key;
-                tupleEvent = copy != null ? copy : e.copy();
+        if (!hasKey) {
+            if (key.set(e)) {
+                hasKey = true;
+                currentKey.set(key);
+                tupleEvent = copy != null ? copy : pool.copy(e);
+                ownTupleEvent = copy == null;
                 newTuple = true;
             }
         } else if (change != TupleChange.NONE) {
-            currentKey = FlowKey.of(e);
+            currentKey.set(e);
             rewritten = true;
             newTuple = true;
         }
         firstTs = Math.min(firstTs, e.timestampNs());
         lastTs = Math.max(lastTs, e.timestampNs());
         return newTuple;
+    }
+
+    private void keep(PacketEvent copy, TupleChange change, int maxHops) {
+        if (kept == hops.length) {
+            int n = Math.min(Math.max(4, kept * 2), maxHops);
+            hops = java.util.Arrays.copyOf(hops, n);
+            changes = java.util.Arrays.copyOf(changes, n);
+        }
+        hops[kept] = copy;
+        changes[kept] = change;
+        kept++;
+    }
+
+    /** {@code kept} when the hop was kept, else a copy of {@code e} of the packet's own (the previous one reused). */
+    private static PacketEvent own(PacketEvent previous, boolean previousOwn, PacketEvent kept, PacketEvent e,
+                                   PacketPool pool) {
+        if (kept != null) {
+            if (previousOwn) {
+                pool.give(previous);
+            }
+            return kept;
+        }
+        return previousOwn ? previous.copyFrom(e) : pool.copy(e);
     }
 
     /**
@@ -96,7 +141,8 @@ final class TrackedPacket {
         if (!Continuity.isCrossing(e)) {
             return false;
         }
-        for (PacketEvent h : hops) {
+        for (int i = 0; i < kept; i++) {
+            PacketEvent h = hops[i];
             if (h.ifindex() == e.ifindex() && h.netnsInode() == e.netnsInode() && e.hook().equals(h.hook())) {
                 return true;
             }
@@ -113,10 +159,10 @@ final class TrackedPacket {
                 && e.callDepth() <= rootDepth;
     }
 
-    /** Marks the packet finished; {@code endEvent} is the drop/consume event, if any. */
-    void end(PacketEnd why, PacketEvent endEvent) {
+    /** Marks the packet finished; {@code endEvent} is the drop/consume event, if any (copied from {@code pool}). */
+    void end(PacketEnd why, PacketEvent endEvent, PacketPool pool) {
         this.end = why;
-        this.endEvent = endEvent == null ? null : endEvent.copy();
+        this.endEvent = endEvent == null ? null : pool.copy(endEvent);
     }
 
     /** A kept hop and how the packet's tuple changed there. */
@@ -124,25 +170,91 @@ final class TrackedPacket {
     }
 
     /**
-     * The kept hops in time order. One packet's events come from one ring in the order they happened;
-     * sorting (stable: ties keep arrival order) only matters when several probes' events are merged.
+     * Puts the kept hops in time order. One packet's events come from one ring in the order they
+     * happened; sorting (stable: ties keep arrival order) only matters when several probes' events are
+     * merged, so an insertion sort in place, which does not allocate and is linear on sorted hops.
      */
-    List<Hop> hopsInOrder() {
-        List<Hop> sorted = new ArrayList<>(hops.size());
-        for (int i = 0; i < hops.size(); i++) {
-            sorted.add(new Hop(hops.get(i), changes.get(i)));
+    void sortHops() {
+        for (int i = 1; i < kept; i++) {
+            PacketEvent h = hops[i];
+            TupleChange c = changes[i];
+            long ts = h.timestampNs();
+            int j = i - 1;
+            while (j >= 0 && hops[j].timestampNs() > ts) {
+                hops[j + 1] = hops[j];
+                changes[j + 1] = changes[j];
+                j--;
+            }
+            hops[j + 1] = h;
+            changes[j + 1] = c;
         }
-        sorted.sort(Comparator.comparingLong(h -> h.event().timestampNs()));
+    }
+
+    /** The kept hops in time order (a new list; printing reads {@link #hop}/{@link #change} instead). */
+    List<Hop> hopsInOrder() {
+        sortHops();
+        List<Hop> sorted = new ArrayList<>(kept);
+        for (int i = 0; i < kept; i++) {
+            sorted.add(new Hop(hops[i], changes[i]));
+        }
         return sorted;
     }
 
-    /** Frees the hops once printed. */
-    void release() {
-        hops = List.of();
-        changes = List.of();
+    /** Hops kept (at most max-hops). */
+    int keptHops() {
+        return kept;
+    }
+
+    /** Kept hop {@code i} (in time order after {@link #sortHops()}). */
+    PacketEvent hop(int i) {
+        return hops[i];
+    }
+
+    /** How the tuple changed at kept hop {@code i}. */
+    TupleChange change(int i) {
+        return changes[i];
+    }
+
+    /** Gives the event copies back to {@code pool} once printed. */
+    void release(PacketPool pool) {
+        for (int i = 0; i < kept; i++) {
+            pool.give(hops[i]);
+            hops[i] = null;
+            changes[i] = null;
+        }
+        kept = 0;
+        if (ownTupleEvent) {
+            pool.give(tupleEvent);
+        }
+        if (ownLastCrossing) {
+            pool.give(lastCrossing);
+        }
+        if (endEvent != null) {
+            pool.give(endEvent);
+        }
         tupleEvent = null;
+        ownTupleEvent = false;
         endEvent = null;
         lastCrossing = null;
+        ownLastCrossing = false;
+        released = true;
+    }
+
+    boolean released() {
+        return released;
+    }
+
+    boolean pinned() {
+        return pins > 0;
+    }
+
+    void pins(int delta) {
+        pins += delta;
+    }
+
+    /** Back in the pool: no number, so that a stale reference is recognisable. */
+    void recycled() {
+        number = 0;
     }
 
     /** Pairs this packet, as the reply, with {@code request}. */
@@ -162,14 +274,14 @@ final class TrackedPacket {
         return packetId;
     }
 
-    /** The first tuple the packet had. */
+    /** The first tuple the packet had, or null without any. */
     FlowKey key() {
-        return key;
+        return hasKey ? key : null;
     }
 
     /** The tuple it has now (after NAT, encapsulation or decapsulation), or null without any. */
     FlowKey currentKey() {
-        return currentKey;
+        return hasKey ? currentKey : null;
     }
 
     /** True when its tuple changed on the way. */

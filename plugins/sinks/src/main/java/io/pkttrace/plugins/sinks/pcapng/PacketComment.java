@@ -134,9 +134,19 @@ final class PacketComment {
     private void hex(long v) {
         sb.append("0x");
         int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            sb.put(HEX[(int) (v >>> shift) & 0xf]);
+        byte[] b = sb.bytes;
+        int p = sb.length;
+        if (p + digits > b.length) { // never with the comments made here: cut as put() would
+            for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+                sb.put(HEX[(int) (v >>> shift) & 0xf]);
+            }
+            return;
         }
+        for (int i = p + digits - 1; i >= p; i--) { // one bounds check for all digits
+            b[i] = HEX[(int) v & 0xf];
+            v >>>= 4;
+        }
+        sb.length = p + digits;
     }
 
     /** A bounded UTF-8 builder: what does not fit is cut (at a character boundary). */

@@ -128,9 +128,13 @@ final class PcapngWriter {
         pad();
     }
 
+    /** Zeros up to the next multiple of 4: one 4-byte write (the buffer has slack beyond any block), then the position. */
     private void pad() {
-        while ((buf.position() & 3) != 0) {
-            buf.put((byte) 0);
+        int p = buf.position();
+        int n = -p & 3;
+        if (n != 0) {
+            buf.putInt(p, 0);
+            buf.position(p + n);
         }
     }
 }
