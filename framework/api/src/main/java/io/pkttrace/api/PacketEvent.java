@@ -73,11 +73,10 @@ public final class PacketEvent {
     private int outerSrcPort;
     private int outerDstPort;
     private String encap;
-    // Probe-specific attributes (name, kind, value), kept in fixed arrays: no allocation per event.
-    private final String[] attrNames = new String[MAX_ATTRS];
-    private final AttrKind[] attrKinds = new AttrKind[MAX_ATTRS];
-    private final long[] attrValues = new long[MAX_ATTRS];
-    private final String[] attrTexts = new String[MAX_ATTRS];
+    // Probe-specific attributes, in fixed arrays made on an event's first attribute and kept: no
+    // allocation per pooled event, and an event of a probe without attributes stays small (~0.5 KiB
+    // less, which counts where sinks keep copies, e.g. the flow sink's open packets).
+    private Attributes attrs;
     private int attrCount;
     // The packet's first bytes from its network header, when a sink asked for them; allocated on first use.
     private byte[] bytes;
@@ -139,8 +138,8 @@ public final class PacketEvent {
         call = CALL_NONE; callDepth = 0; durationNs = 0; returnValueName = null; parentPacketId = 0;
         kernelFiltered = false; outerFamily = FAMILY_NONE; Arrays.fill(outerSrc, (byte) 0); Arrays.fill(outerDst, (byte) 0);
         outerProtocol = 0; outerSrcPort = 0; outerDstPort = 0; encap = null;
-        for (int i = 0; i < attrCount; i++) {
-            attrNames[i] = null; attrTexts[i] = null;
+        if (attrs != null) {
+            attrs.forget(0, attrCount);
         }
         attrCount = 0;
         raresSet = false;
@@ -166,10 +165,11 @@ public final class PacketEvent {
         parentPacketId = o.parentPacketId; kernelFiltered = o.kernelFiltered; outerFamily = o.outerFamily;
         System.arraycopy(o.outerSrc, 0, outerSrc, 0, 16); System.arraycopy(o.outerDst, 0, outerDst, 0, 16);
         outerProtocol = o.outerProtocol; outerSrcPort = o.outerSrcPort; outerDstPort = o.outerDstPort; encap = o.encap;
-        System.arraycopy(o.attrNames, 0, attrNames, 0, o.attrCount); System.arraycopy(o.attrKinds, 0, attrKinds, 0, o.attrCount);
-        System.arraycopy(o.attrValues, 0, attrValues, 0, o.attrCount); System.arraycopy(o.attrTexts, 0, attrTexts, 0, o.attrCount);
-        for (int i = o.attrCount; i < attrCount; i++) {
-            attrNames[i] = null; attrTexts[i] = null; // no stale references in a pooled event
+        if (o.attrCount > 0) {
+            attributes().copyFrom(o.attrs, o.attrCount);
+        }
+        if (attrs != null) {
+            attrs.forget(o.attrCount, attrCount); // no stale references in a pooled event
         }
         attrCount = o.attrCount;
         addressesSet = true;
@@ -423,11 +423,7 @@ public final class PacketEvent {
     public PacketEvent attr(String name, AttrKind kind, long value) {
         raresSet = true;
         if (attrCount < MAX_ATTRS) {
-            attrNames[attrCount] = name;
-            attrKinds[attrCount] = kind;
-            attrValues[attrCount] = value;
-            attrTexts[attrCount] = null;
-            attrCount++;
+            attributes().set(attrCount++, name, kind, value, null);
         }
         return this;
     }
@@ -436,25 +432,21 @@ public final class PacketEvent {
     public PacketEvent attr(String name, String text) {
         raresSet = true;
         if (attrCount < MAX_ATTRS) {
-            attrNames[attrCount] = name;
-            attrKinds[attrCount] = AttrKind.TEXT;
-            attrValues[attrCount] = 0;
-            attrTexts[attrCount] = text;
-            attrCount++;
+            attributes().set(attrCount++, name, AttrKind.TEXT, 0, text);
         }
         return this;
     }
 
     public int attrCount() { return attrCount; }
-    public String attrName(int i) { return attrNames[checkAttr(i)]; }
-    public AttrKind attrKind(int i) { return attrKinds[checkAttr(i)]; }
-    public long attrValue(int i) { return attrValues[checkAttr(i)]; }
-    public String attrText(int i) { return attrTexts[checkAttr(i)]; }
+    public String attrName(int i) { return attrs.names[checkAttr(i)]; }
+    public AttrKind attrKind(int i) { return attrs.kinds[checkAttr(i)]; }
+    public long attrValue(int i) { return attrs.values[checkAttr(i)]; }
+    public String attrText(int i) { return attrs.texts[checkAttr(i)]; }
 
     /** Index of the attribute of that name, or -1. */
     public int attrIndex(String name) {
         for (int i = 0; i < attrCount; i++) {
-            if (attrNames[i].equals(name)) {
+            if (attrs.names[i].equals(name)) {
                 return i;
             }
         }
@@ -463,8 +455,8 @@ public final class PacketEvent {
 
     /** The attribute's value as text: decimal, 0x-hex, aa:bb:.. MAC, dotted IPv4, or the text. Allocates. */
     public String formatAttr(int i) {
-        long v = attrValues[checkAttr(i)];
-        switch (attrKinds[i]) {
+        long v = attrs.values[checkAttr(i)];
+        switch (attrs.kinds[i]) {
             case HEX: return "0x" + Long.toHexString(v);
             case MAC: {
                 StringBuilder sb = new StringBuilder(17);
@@ -478,7 +470,7 @@ public final class PacketEvent {
                 return sb.toString();
             }
             case IPV4: return ((v >>> 24) & 0xff) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff) + "." + (v & 0xff);
-            case TEXT: return attrTexts[i];
+            case TEXT: return attrs.texts[i];
             default: return Long.toString(v);
         }
     }
@@ -494,5 +486,42 @@ public final class PacketEvent {
     public String toString() {
         return "PacketEvent{" + hook + " ns=" + netnsInode + " if=" + ifname + " " + srcAddress() + " -> "
                 + dstAddress() + " proto=" + protocol + " icmp=" + icmpType + "/" + icmpId + "/" + icmpSeq + "}";
+    }
+
+    private Attributes attributes() {
+        if (attrs == null) {
+            attrs = new Attributes();
+        }
+        return attrs;
+    }
+
+    /** The attribute arrays of one event: name, kind, value and text at each index below the count. */
+    private static final class Attributes {
+        final String[] names = new String[MAX_ATTRS];
+        final AttrKind[] kinds = new AttrKind[MAX_ATTRS];
+        final long[] values = new long[MAX_ATTRS];
+        final String[] texts = new String[MAX_ATTRS];
+
+        void set(int i, String name, AttrKind kind, long value, String text) {
+            names[i] = name;
+            kinds[i] = kind;
+            values[i] = value;
+            texts[i] = text;
+        }
+
+        void copyFrom(Attributes o, int n) {
+            System.arraycopy(o.names, 0, names, 0, n);
+            System.arraycopy(o.kinds, 0, kinds, 0, n);
+            System.arraycopy(o.values, 0, values, 0, n);
+            System.arraycopy(o.texts, 0, texts, 0, n);
+        }
+
+        /** Drops the references at [from, to), so that a pooled event keeps no strings alive. */
+        void forget(int from, int to) {
+            for (int i = from; i < to; i++) {
+                names[i] = null;
+                texts[i] = null;
+            }
+        }
     }
 }
