@@ -107,7 +107,7 @@ static __always_inline int pt_nf_parse(struct sk_buff *skb, struct pkttrace_even
 		__builtin_memcpy(e->saddr, &ip6.saddr, 16);
 		__builtin_memcpy(e->daddr, &ip6.daddr, 16);
 		__u8 next = ip6.nexthdr;
-		l3len = pt_ipv6_skip_ext(l3, &next);
+		l3len = pt_ipv6_skip_ext(l3, &next, PT_SKB_UNTYPED);
 		if (!l3len)
 			l3len = sizeof(ip6); /* an unreadable extension header: headers up to it only */
 		e->proto = next;

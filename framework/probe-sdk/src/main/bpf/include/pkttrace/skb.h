@@ -85,22 +85,60 @@ static __always_inline void pt_l4_from(struct pkttrace_event *e, const __u8 *h)
 	}
 }
 
-/* Reads the L4 header at l4 (its own helper call: options or extension headers came first). */
-static __always_inline void pt_parse_l4(struct pkttrace_event *e, const unsigned char *l4)
+/* 1 when this program may load packet bytes straight through a BTF-typed sk_buff's head and data:
+ * since Linux 6.17 the verifier types a pointer to a primitive type read from a BTF object (skb->head,
+ * skb->data: unsigned char *) as read-only untrusted memory, whose loads are fault-safe probe loads (a
+ * fault reads 0), a few ns each where a bpf_probe_read_kernel call costs tens. The same patch series
+ * added BPF_FEAT_RDONLY_CAST_TO_VOID to the kernel's enum bpf_features: libbpf resolves this check
+ * against the running kernel's BTF at load, and the verifier never walks the branch that kernel cannot
+ * take (an older one keeps the helper). Untyped pointers (raw_tp, kprobe) always use the helper. */
+enum bpf_features___pt { BPF_FEAT_RDONLY_CAST_TO_VOID___pt = 0 };
+
+static __always_inline int pt_direct_loads(enum pt_skb_ptr ptr)
+{
+	return ptr == PT_SKB_TYPED && bpf_core_enum_value_exists(enum bpf_features___pt, BPF_FEAT_RDONLY_CAST_TO_VOID___pt);
+}
+
+/* Copies n header bytes (a constant) from src, an address derived from the sk_buff's
+ * head or data, to dst on the stack; 0 on success, like bpf_probe_read_kernel. With direct loads a
+ * fault reads zeros and cannot fail, which the parse below turns into "not an IP packet" (version 0).
+ * The whole parse runs before the filter, so this is what a filtered-out packet costs. */
+static __always_inline int pt_read_hdr(void *dst, __u32 n, const unsigned char *src, enum pt_skb_ptr ptr)
+{
+	if (pt_direct_loads(ptr)) {
+		__u32 *d = dst;
+
+#pragma unroll
+		for (__u32 i = 0; i < n / 4; i++)
+			d[i] = ((const __u32 *)src)[i];
+		if (n & 2)
+			*(__u16 *)((__u8 *)dst + (n & ~3u)) = *(const __u16 *)(src + (n & ~3u));
+		if (n & 1)
+			((__u8 *)dst)[n - 1] = src[n - 1];
+		return 0;
+	}
+	return bpf_probe_read_kernel(dst, n, src);
+}
+
+/* Reads the L4 header at l4 (its own read: options or extension headers came first). */
+static __always_inline void pt_parse_l4(struct pkttrace_event *e, const unsigned char *l4, enum pt_skb_ptr ptr)
 {
 	__u8 h[8];
 
-	if (e->proto != 6 && e->proto != 17 && e->proto != 1 && e->proto != 58)
-		return;
 	/* TCP/UDP need only the 4 port bytes: a shorter read cannot fail at the end of a buffer. */
-	if (bpf_probe_read_kernel(h, (e->proto == 6 || e->proto == 17) ? 4 : 8, l4) == 0)
-		pt_l4_from(e, h);
+	if (e->proto == 6 || e->proto == 17) {
+		if (pt_read_hdr(h, 4, l4, ptr) == 0)
+			pt_l4_from(e, h);
+	} else if (e->proto == 1 || e->proto == 58) {
+		if (pt_read_hdr(h, 8, l4, ptr) == 0)
+			pt_l4_from(e, h);
+	}
 }
 
 /* Walks up to four IPv6 extension headers (hop-by-hop, routing, destination options) after the
  * fixed header at l3. Returns the transport header's offset from l3 and sets *next to its protocol;
  * 0 when an extension header could not be read. */
-static __always_inline __u32 pt_ipv6_skip_ext(const unsigned char *l3, __u8 *next)
+static __always_inline __u32 pt_ipv6_skip_ext(const unsigned char *l3, __u8 *next, enum pt_skb_ptr ptr)
 {
 	__u32 off = 40;
 
@@ -108,7 +146,7 @@ static __always_inline __u32 pt_ipv6_skip_ext(const unsigned char *l3, __u8 *nex
 		if (*next != 0 && *next != 43 && *next != 60)
 			break;
 		__u8 ext[2];
-		if (bpf_probe_read_kernel(ext, sizeof(ext), l3 + off))
+		if (pt_read_hdr(ext, sizeof(ext), l3 + off, ptr))
 			return 0;
 		*next = ext[0];
 		off += (ext[1] + 1) * 8;
@@ -145,8 +183,8 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 	if (proto == PT_ETH_P_IP) {
 		struct { struct iphdr ip; __u8 l4[8]; } h;
 		int l4_read = 1;
-		if (bpf_probe_read_kernel(&h, sizeof(h), l3)) {
-			if (bpf_probe_read_kernel(&h.ip, sizeof(h.ip), l3))
+		if (pt_read_hdr(&h, sizeof(h), l3, ptr)) {
+			if (pt_read_hdr(&h.ip, sizeof(h.ip), l3, ptr))
 				return -1;
 			l4_read = 0;
 		}
@@ -163,14 +201,14 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 		if (h.ip.ihl == 5 && l4_read)
 			pt_l4_from(e, h.l4);
 		else
-			pt_parse_l4(e, l3 + h.ip.ihl * 4);
+			pt_parse_l4(e, l3 + h.ip.ihl * 4, ptr);
 		return 0;
 	}
 	if (proto == PT_ETH_P_IPV6) {
 		struct { struct ipv6hdr ip6; __u8 l4[8]; } h;
 		int l4_read = 1;
-		if (bpf_probe_read_kernel(&h, sizeof(h), l3)) {
-			if (bpf_probe_read_kernel(&h.ip6, sizeof(h.ip6), l3))
+		if (pt_read_hdr(&h, sizeof(h), l3, ptr)) {
+			if (pt_read_hdr(&h.ip6, sizeof(h.ip6), l3, ptr))
 				return -1;
 			l4_read = 0;
 		}
@@ -186,11 +224,11 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 			pt_l4_from(e, h.l4);
 			return 0;
 		}
-		__u32 l4at = pt_ipv6_skip_ext(l3, &next);
+		__u32 l4at = pt_ipv6_skip_ext(l3, &next, ptr);
 		if (!l4at)
 			return 0;
 		e->proto = next;
-		pt_parse_l4(e, l3 + l4at);
+		pt_parse_l4(e, l3 + l4at, ptr);
 		return 0;
 	}
 	return -1;
