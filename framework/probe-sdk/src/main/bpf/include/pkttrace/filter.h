@@ -43,7 +43,10 @@ struct {
 
 /* The matching below is branch-free on purpose: every "if" in unrolled loops doubles the paths the
  * verifier walks, and the branching version took ~150 ms of verification per program. Each helper
- * computes 0/1 with arithmetic only; the barrier keeps clang from turning it back into branches. */
+ * computes 0/1 with arithmetic only; the barrier keeps clang from turning it back into branches.
+ * The one branch per alternative is the loop's end at the key's count n: every path leaving there
+ * carries the same state (hit is 0 or 1), so the verifier prunes them at once, and a key with one
+ * alternative costs one alternative's instructions instead of PT_MAX_ALT's on every packet. */
 #define PT_OPAQUE(x) asm volatile("" : "+r"(x))
 
 /* 1 if x != 0 */
@@ -67,10 +70,12 @@ static __always_inline __u64 pt_prefix_any(const struct pkttrace_prefix *p, __u3
 	__u64 hit = 0;
 
 	for (__u32 i = 0; i < PT_MAX_ALT; i++) {
+		if (i >= n)
+			break;
 		__u64 diff = (__u64)(p[i].family ^ family) |
 			     ((a[0] & p[i].mask[0]) ^ p[i].net[0]) | ((a[1] & p[i].mask[1]) ^ p[i].net[1]) |
 			     ((a[2] & p[i].mask[2]) ^ p[i].net[2]) | ((a[3] & p[i].mask[3]) ^ p[i].net[3]);
-		hit |= (1 ^ pt_nonzero(diff)) & pt_less(i, n);
+		hit |= 1 ^ pt_nonzero(diff);
 	}
 	return hit;
 }
@@ -80,8 +85,9 @@ static __always_inline __u64 pt_port_any(const struct pkttrace_port_range *r, __
 	__u64 hit = 0;
 
 	for (__u32 i = 0; i < PT_MAX_ALT; i++) {
-		__u64 out = pt_less(port, r[i].lo) | pt_less(r[i].hi, port);
-		hit |= (1 ^ out) & pt_less(i, n);
+		if (i >= n)
+			break;
+		hit |= 1 ^ (pt_less(port, r[i].lo) | pt_less(r[i].hi, port));
 	}
 	return hit;
 }
@@ -90,8 +96,11 @@ static __always_inline __u64 pt_proto_any(const __u8 *protos, __u32 n, __u8 prot
 {
 	__u64 hit = 0;
 
-	for (__u32 i = 0; i < PT_MAX_ALT; i++)
-		hit |= (1 ^ pt_nonzero(protos[i] ^ proto)) & pt_less(i, n);
+	for (__u32 i = 0; i < PT_MAX_ALT; i++) {
+		if (i >= n)
+			break;
+		hit |= 1 ^ pt_nonzero(protos[i] ^ proto);
+	}
 	return hit;
 }
 
