@@ -14,9 +14,9 @@
 #   --only attach     only the times to attach (pkttrace and bpftrace) and to answer --help and plugins
 #   --only netfilter  only workload (c): the netfilter probe over a veth with a 50-rule ruleset
 #   --only vrouter    only workload (vrouter): the real vrouter datapath of ../shared traced with uprobes
-# Environment: MVN_ARGS (extra Maven arguments, e.g. -o), RUNS_ATTACH (default 5), B_ROUNDS (default 3)
-# and B_SECONDS (default 2) for workload (b), FLOOD_SECONDS (default 60: the flow sink's flood row of
-# workload (b)), VR_ROUNDS (default 4000: driver rounds of 5 packets per
+# Environment: MVN_ARGS (extra Maven arguments, e.g. -o), RUNS_ATTACH (default 5), B_ROUNDS (default 7),
+# B_SECONDS (default 1) and B_PIN (default 1: sender and pkttrace on different CPUs) for workloads (b)
+# and (c), FLOOD_SECONDS (default 60: the flow sink's flood row of workload (b)), VR_ROUNDS (default 4000: driver rounds of 5 packets per
 # traced row) and PKTTRACE_SHARED (default ../shared) for workload (vrouter), BENCH_DIST (an unpacked
 # distribution to use instead of distribution/target/pkttrace).
 # Needs root (BPF, network namespaces). Everything it starts is stopped, and the namespaces it
@@ -114,7 +114,7 @@ bench_jar=$(ls "$dist"/plugins/pkttrace-plugin-bench-*.jar 2>/dev/null | head -1
 (cd "$work" && jar xf "$bench_jar" bpf/synthetic.bpf.o) || die "cannot extract synthetic.bpf.o from $bench_jar"
 obj="$work/bpf/synthetic.bpf.o"
 [ -s "$obj" ] || die "$bench_jar has no bpf/synthetic.bpf.o: rebuild (run without --no-build)"
-for tool in cc bpftrace ip; do command -v "$tool" >/dev/null || die "'$tool' is missing: run scripts/setup.sh"; done
+for tool in cc bpftrace ip taskset bpftool; do command -v "$tool" >/dev/null || die "'$tool' is missing: run scripts/setup.sh"; done
 cc -O2 -I framework/probe-sdk/src/main/bpf/include -I plugins/bench/src/main/bpf -o "$work/consumer" benchmarks/c/consumer.c -lbpf || die "cannot build benchmarks/c/consumer.c (libbpf-dev?)"
 cc -O2 -o "$work/getppid_loop" benchmarks/load/getppid_loop.c || die "cannot build the load generator"
 cc -O2 -o "$work/udpflood" benchmarks/load/udpflood.c || die "cannot build the UDP flood generator"
@@ -278,46 +278,107 @@ row_a() { # NAME PRODUCED DELIVERED LOST RSS_KB
   printf -v "R_${6}_check" '%s' "$check"; printf -v "R_${6}_rate" '%s' "$rate"; printf -v "R_${6}_rss" '%s' "$((rss / 1024))"
 }
 
-# Each configuration runs B_ROUNDS rounds of (pkttrace attached: flood; pkttrace stopped: flood), so
-# every traced measurement has an untraced one right next to it: the ratio is the median of the
-# rounds' traced/untraced ratios, which holds up when other work shares the machine.
-b_sec=${B_SECONDS:-2}
-b_rounds=${B_ROUNDS:-3}
+# Each configuration runs B_ROUNDS rounds of (pkttrace started: flood; pkttrace stopped: flood), after
+# one untraced flood: every traced flood lies between two untraced ones, and its ratio is taken against
+# their mean, so that a drift of the machine's speed over a round (other work, the host) cancels out
+# instead of reading as tracing's cost. The row's ratio is the median of the rounds' ratios; SPREAD is
+# their range. The sender is pinned to the last CPU, where on a veth pair its packets' receive softirq
+# runs too, and pkttrace and the receiver to the other CPUs (B_PIN=0: nothing pinned): the JVM's own
+# threads (JIT compilation after start, the ring's 1 ms poll, the stacked-device scan) then never take
+# the sender's CPU, and the ratio is what tracing costs the packets. BPF ns/PKT: the kernel's accounting
+# (kernel.bpf_stats_enabled, on only for an extra flood after the last traced one) of the process's
+# programs, ns per run summed over them: per packet, as each of tx and rx runs once for every packet.
+b_sec=${B_SECONDS:-1}
+b_rounds=${B_ROUNDS:-7}
+b_cpu=$(( $(nproc) - 1 ))
+b_send_pin=()
+b_rest_pin=()
+if [ "${B_PIN:-1}" = 1 ] && [ "$b_cpu" -gt 0 ]; then
+  b_send_pin=(taskset -c "$b_cpu")
+  b_rest_pin=(taskset -c "0-$((b_cpu - 1))")
+fi
 flood_ns=$ns_a
 flood_dst=198.18.0.2
-flood() { ip netns exec "$flood_ns" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "$b_sec"; }
+flood() { # [SECONDS]: one flood by the pinned sender; prints udpflood's line
+  ip netns exec "$flood_ns" "${b_send_pin[@]}" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "${1:-$b_sec}"
+}
 median_of() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; } # the lower median: one of the runs
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# How the (b) and (c) rows were measured, for the table's heading.
+b_method() {
+  local pin="nothing pinned"
+  [ ${#b_send_pin[@]} -gt 0 ] && pin="sender on CPU $b_cpu, pkttrace and receiver on CPUs 0-$((b_cpu - 1))"
+  echo "${b_rounds} rounds of ${b_sec} s traced between ${b_sec} s untraced floods per row (ratio: median over the rounds of traced / mean of the untraced floods around it; SPREAD: their range); $pin"
+}
+# The untraced floods' range and how much two consecutive ones differ (the same sender, no tracing).
+b_noise() {
+  local lo hi dr
+  lo=$(printf '%s\n' "${b_off_all[@]}" | sort -g | head -1)
+  hi=$(printf '%s\n' "${b_off_all[@]}" | sort -g | tail -1)
+  dr=$(printf '%s\n' "${b_drift_all[@]}" | median)
+  printf 'range %.0f-%.0f; consecutive untraced floods differ by %.1f%% (median)' "$lo" "$hi" "$(awk -v d="$dr" 'BEGIN { print 100 * d }')"
+}
 b_rows=()
 c_rows=()
 b_off_all=()
-brow() { # NAME TRACED OFF RATIO COUNTERS: a row of workload (b), or of (c) when its name starts with "(c)"
-  local line; line=$(printf '%-50s %11s %11s %7s   %s' "$@")
+b_drift_all=() # |change| between consecutive untraced floods: the machine's own noise, against which a ratio is read
+b_hdr=$(printf '%-50s %11s %11s %7s %13s %8s   %s' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "SPREAD" "BPF ns/PKT" "PKTTRACE COUNTERS")
+brow() { # NAME TRACED OFF RATIO SPREAD BPF COUNTERS: a row of workload (b), or of (c) when its name starts with "(c)"
+  local line; line=$(printf '%-50s %11s %11s %7s %13s %8s   %s' "$@")
   if [[ $1 == "(c)"* ]]; then c_rows+=("$line"); else b_rows+=("$line"); fi
   printf '%s\n' "$line" >&2
 }
+# "NAME RUN_TIME_NS RUN_CNT" of each BPF program process $1 holds open (its fds' prog_id in /proc).
+bpf_runs() {
+  local id
+  for id in $(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u); do
+    bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "name") n = $(i + 1);
+      if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) }; print n, t + 0, c + 0 }'
+  done
+}
+# BPF ns per packet of process $1's programs over one flood with the kernel's run-time accounting on.
+bpf_ns_per_packet() {
+  local before after was
+  was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+  sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null || { echo "-"; return; }
+  before=$(bpf_runs "$1")
+  flood 0.5 >/dev/null
+  after=$(bpf_runs "$1")
+  sysctl -q -w kernel.bpf_stats_enabled="$was" || true
+  join <(sort <<<"$before") <(sort <<<"$after") | awk '{ if ($5 > $3) s += ($4 - $2) / ($5 - $3) }
+    END { if (s > 0) printf "%.1f", s; else print "-" }'
+}
 b_run() { # KEY NAME [pkttrace options...]; flood() sends
   local key=$1 name=$2; shift 2
-  local on=() off=() ratios=() round pp o s=""
+  local on=() off=() ratios=() round pp o s="" bpf="-" before after
+  before=$(kv rate "$(flood)")
+  off+=("$before")
   for ((round = 0; round < b_rounds; round++)); do
-    "$pt" trace --sink null --stats "$@" >/dev/null 2>"$work/ptb.err" &
+    "${b_rest_pin[@]}" "$pt" trace --sink null --stats "$@" >/dev/null 2>"$work/ptb.err" &
     pp=$!
     started+=("$pp")
     wait_for "$work/ptb.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/ptb.err" >&2; die "pkttrace did not start"; }
     sleep 1
     o=$(flood); on+=("$(kv rate "$o")")
+    if [ $((round + 1)) -eq "$b_rounds" ] && [[ $name == "(b)"* ]]; then bpf=$(bpf_ns_per_packet "$pp"); fi
     sleep 0.2
     stop_pid "$pp"
     s=$(grep -E 'kernel:|netfilter: [0-9]+ trace messages were lost' "$work/ptb.err" | sed 's/^pkttrace: //' | paste -sd';' -)
-    o=$(flood); off+=("$(kv rate "$o")")
-    ratios+=("$(awk -v a="${on[-1]}" -v b="${off[-1]}" 'BEGIN { print a / b }')")
+    sleep 0.2
+    after=$(kv rate "$(flood)")
+    off+=("$after")
+    ratios+=("$(awk -v a="${on[-1]}" -v b="$before" -v c="$after" 'BEGIN { print 2 * a / (b + c) }')")
+    b_drift_all+=("$(awk -v b="$before" -v c="$after" 'BEGIN { d = (c - b) / b; print d < 0 ? -d : d }')")
+    before=$after
   done
   b_off_all+=("${off[@]}")
-  local mon moff mr
+  local mon moff mr spread
   mon=$(printf '%s\n' "${on[@]}" | median)
   moff=$(printf '%s\n' "${off[@]}" | median)
   mr=$(printf '%s\n' "${ratios[@]}" | median)
-  brow "$name" "$(printf '%.0f' "$mon")" "$(printf '%.0f' "$moff")" "$(awk -v r="$mr" 'BEGIN { printf "%.1f%%", 100 * r }')" "last round: $s"
+  spread=$(printf '%s\n' "${ratios[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f-%.1f%%", 100 * lo, 100 * hi }')
+  brow "$name" "$(printf '%.0f' "$mon")" "$(printf '%.0f' "$moff")" "$(awk -v r="$mr" 'BEGIN { printf "%.1f%%", 100 * r }')" \
+    "$spread" "$bpf" "last round: $s"
   printf -v "B_${key}" '%s' "$mr"
 }
 
@@ -334,7 +395,7 @@ run_netfilter_workload() {
   rules+=" add rule inet ptbench input udp dport 9999 counter accept"
   ip netns exec "$ns_d" nft "$rules" || die "cannot load the 50-rule ruleset"
   [ "$(ip netns exec "$ns_d" nft -a list chain inet ptbench input | grep -c '# handle')" -eq 51 ] || die "the chain should have 50 rules"
-  ip netns exec "$ns_d" "$work/udpflood" recv --port 9999 >"$work/recv-c.out" &
+  ip netns exec "$ns_d" "${b_rest_pin[@]}" "$work/udpflood" recv --port 9999 >"$work/recv-c.out" &
   local rp=$!
   started+=("$rp")
   wait_for "$work/recv-c.out" listening 5 "$rp" || die "the UDP receiver did not start"
@@ -349,8 +410,8 @@ run_netfilter_workload() {
 print_netfilter_table() {
   echo
   echo "workload (c): the UDP flood of (b) into a namespace whose input chain has 50 rules (the flood matches the last),"
-  echo "  probe netfilter alone (nftables tracing in the two namespaces), sink null; ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced"
-  printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
+  echo "  probe netfilter alone (nftables tracing in the two namespaces), sink null; $(b_method)"
+  echo "$b_hdr"
   printf '%s\n' "${c_rows[@]}"
 }
 if [ "$only" = netfilter ]; then
@@ -371,12 +432,12 @@ ensure_tracefs() {
 # sender's rate against the untraced median of the rows before, and the counters.
 flood_run() { # KEY NAME [pkttrace options...]
   local key=$1 name=$2; shift 2
-  "$pt" trace --stats "$@" >/dev/null 2>"$work/fl.err" &
+  "${b_rest_pin[@]}" "$pt" trace --stats "$@" >/dev/null 2>"$work/fl.err" &
   local pp=$! o on rss s
   started+=("$pp")
   wait_for "$work/fl.err" 'pkttrace: tracing' 30 "$pp" || { cat "$work/fl.err" >&2; die "pkttrace did not start"; }
   sleep 1
-  o=$(ip netns exec "$flood_ns" "$work/udpflood" send --dst "$flood_dst" --port 9999 --seconds "$flood_seconds")
+  o=$(flood "$flood_seconds")
   on=$(kv rate "$o")
   sleep 0.2
   rss=$(hwm_kb "$pp")
@@ -384,7 +445,7 @@ flood_run() { # KEY NAME [pkttrace options...]
   s=$(grep -E 'kernel:' "$work/fl.err" | sed 's/^pkttrace: //' | paste -sd';' -)
   local off; off=$(printf '%s\n' "${b_off_all[@]}" | median)
   brow "$name" "$(printf '%.0f' "$on")" "$(printf '%.0f' "$off")" "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f%%", 100 * a / b }')" \
-    "peak RSS $((rss / 1024)) MiB; $s"
+    - - "peak RSS $((rss / 1024)) MiB; $s"
   printf -v "F_${key}_rss" '%s' "$((rss / 1024))"
 }
 
@@ -523,9 +584,9 @@ fi
 
 # --------------------------------------------------------------- workload (b): UDP flood over a veth
 if want b; then
-  log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${B_ROUNDS:-3} rounds per row"
+  log "workload (b): UDP flood $ns_a -> $ns_b (198.18.0.1 -> 198.18.0.2:9999, 18-byte datagrams), ${b_rounds} rounds per row"
   veth_pair "$ns_a" "$ns_b" 198.18.0.1/30 198.18.0.2/30
-  ip netns exec "$ns_b" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
+  ip netns exec "$ns_b" "${b_rest_pin[@]}" "$work/udpflood" recv --port 9999 >"$work/recv.out" &
   recv_pid=$!
   started+=("$recv_pid")
   wait_for "$work/recv.out" listening 5 "$recv_pid" || die "the UDP receiver did not start"
@@ -541,6 +602,7 @@ if want b; then
     flood_run flow "(b) tx+rx, flow sink, ${flood_seconds} s flood" --probe netpath:hooks=tx,rx --sink flow:output=/dev/null
   fi
   pps_off=$(printf '%s\n' "${b_off_all[@]}" | median)
+  b_noise_line=$(b_noise) # before workload (c) adds its own floods
   stop_pid "$recv_pid"
   ip netns del "$ns_a"
   ip netns del "$ns_b"
@@ -629,8 +691,9 @@ fi
 if want b; then
   echo
   echo "workload (b): UDP flood, 18-byte datagrams over a veth pair between two namespaces, probe netpath:hooks=tx,rx, sink null;"
-  echo "  ${b_rounds} rounds of ${b_sec} s traced + ${b_sec} s untraced per row (medians); sender untraced over all rounds: $(printf '%.0f' "$pps_off") packets/s"
-  printf '%-50s %11s %11s %7s   %s\n' "ROW" "PPS TRACED" "PPS OFF" "RATIO" "PKTTRACE COUNTERS"
+  echo "  $(b_method)"
+  echo "  sender untraced over all rounds: median $(printf '%.0f' "$pps_off") packets/s, $b_noise_line"
+  echo "$b_hdr"
   printf '%s\n' "${b_rows[@]}"
   if [ -z "$only" ]; then print_netfilter_table; fi
 fi
