@@ -16,10 +16,12 @@
  * 2 filtered) and prints one line of key=value pairs on stdout:
  *   consumer: mode=consume produced=N delivered=N lost=N filtered=N check=ok cpu_ns=N ns_per_event=X maxrss_kb=N
  * cpu_ns is the process's user+system time (getrusage) from attach to the end of the final drain.
+ * --snap BYTES sets pt_snap_len before load, as pkttrace does for a sink that asks for packet bytes
+ * (pcapng): each record then carries that many packet bytes, and the producer pays for copying them.
  *
  * Build: cc -O2 -I framework/probe-sdk/src/main/bpf/include -I plugins/bench/src/main/bpf -o consumer consumer.c -lbpf
  * Usage: consumer --obj synthetic.bpf.o --pid PID [--syscall NR] [--mode consume|produce]
- *                 [--ring-size BYTES] [--interval-us N]
+ *                 [--ring-size BYTES] [--interval-us N] [--snap BYTES]
  * "attached" is printed on stderr once the program is attached (the benchmark waits for it). */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -99,21 +101,42 @@ static int read_counters(struct bpf_object *obj, uint64_t out[3])
 	return 0;
 }
 
+/* pt_snap_len, the only variable of the section ".rodata.pkttrace" (probe SDK's output.h). */
+static int set_snap_len(struct bpf_object *obj, uint32_t snap)
+{
+	struct bpf_map *m;
+	size_t size = 0;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *name = bpf_map__name(m);
+		size_t n = strlen(name), s = strlen(".rodata.pkttrace");
+		if (n < s || strcmp(name + n - s, ".rodata.pkttrace") != 0)
+			continue;
+		uint32_t *v = bpf_map__initial_value(m, &size);
+		if (!v || size != sizeof(*v))
+			return -1;
+		*v = snap;
+		return 0;
+	}
+	return -1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: consumer --obj synthetic.bpf.o --pid PID [--syscall NR|-1] [--mode consume|produce]\n"
-			"                [--ring-size BYTES] [--interval-us N]\n");
+			"                [--ring-size BYTES] [--interval-us N] [--snap BYTES]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *mode = "consume";
-	long pid = 0, syscall_nr = SYS_getppid, ring_size = 4 << 20, interval_us = 1000;
+	long pid = 0, syscall_nr = SYS_getppid, ring_size = 4 << 20, interval_us = 1000, snap = 0;
 	static const struct option opts[] = {
 		{"obj", required_argument, NULL, 'o'},      {"pid", required_argument, NULL, 'p'},
 		{"syscall", required_argument, NULL, 's'},  {"mode", required_argument, NULL, 'm'},
 		{"ring-size", required_argument, NULL, 'r'}, {"interval-us", required_argument, NULL, 'i'},
+		{"snap", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -126,6 +149,7 @@ int main(int argc, char **argv)
 		case 'm': mode = optarg; break;
 		case 'r': ring_size = strtol(optarg, NULL, 0); break;
 		case 'i': interval_us = strtol(optarg, NULL, 10); break;
+		case 'n': snap = strtol(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
@@ -141,6 +165,10 @@ int main(int argc, char **argv)
 	struct bpf_map *events = bpf_object__find_map_by_name(obj, "pt_events");
 	if (!events || bpf_map__set_max_entries(events, (uint32_t)ring_size) != 0) {
 		fprintf(stderr, "consumer: cannot size pt_events\n");
+		return 1;
+	}
+	if (snap > 0 && set_snap_len(obj, (uint32_t)snap) != 0) {
+		fprintf(stderr, "consumer: cannot set pt_snap_len (no .rodata.pkttrace section in %s)\n", path);
 		return 1;
 	}
 	if (bpf_object__load(obj) != 0) {
