@@ -23,8 +23,6 @@ import java.time.Instant;
  * if the wall clock steps.
  */
 public final class JsonlEventWriter implements AutoCloseable {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private static final byte[] V = JsonBytes.fieldPrefix(JsonLines.V, true);
     private static final byte[] TYPE = name(JsonLines.TYPE);
     private static final byte[] TS_NS = name(JsonLines.TS_NS);
@@ -144,14 +142,14 @@ public final class JsonlEventWriter implements AutoCloseable {
         g.raw(TS_NS);
         g.number(e.timestampNs());
         g.raw(TIME);
-        g.asciiString(chars, isoTime.format(e.timestampNs() + clockOffsetNs, chars));
+        g.time(isoTime, e.timestampNs() + clockOffsetNs);
         g.raw(CPU);
         g.number(e.cpu());
         repeated(PROBE, e.probe());
         repeated(HOOK, e.hook());
         if (e.packetId() != 0) {
             g.raw(PACKET_ID);
-            g.asciiString(chars, hex(e.packetId()));
+            g.hex(e.packetId());
         }
         positive(NETNS, e.netnsInode());
         repeated(NETNS_NAME, e.netnsName());
@@ -217,7 +215,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         }
         if (e.parentPacketId() != 0) {
             g.raw(PARENT_PACKET_ID);
-            g.asciiString(chars, hex(e.parentPacketId()));
+            g.hex(e.parentPacketId());
         }
     }
 
@@ -259,7 +257,7 @@ public final class JsonlEventWriter implements AutoCloseable {
             long v = e.attrValue(i);
             switch (e.attrKind(i)) {
                 case NUMBER -> g.number(v);
-                case HEX -> g.asciiString(chars, hex(v));
+                case HEX -> g.hex(v);
                 case MAC -> g.asciiString(chars, AddressChars.mac(v, chars));
                 case IPV4 -> g.asciiString(chars, AddressChars.ipv4(v, chars));
                 default -> g.string(e.attrText(i) == null ? "" : e.attrText(i));
@@ -314,7 +312,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         g.raw(TYPE);
         g.raw(SUMMARY_TYPE);
         g.raw(TIME);
-        g.asciiString(chars, isoTime.format(endEpochNanos, chars));
+        g.time(isoTime, endEpochNanos);
         g.raw(name(JsonLines.PRODUCED));
         g.number(stats.produced());
         g.raw(name(JsonLines.DELIVERED));
@@ -359,17 +357,6 @@ public final class JsonlEventWriter implements AutoCloseable {
             g.raw(field);
             g.number(value);
         }
-    }
-
-    /** "0x" and the unsigned hex digits of {@code v} into {@link #chars}; returns the length. */
-    private int hex(long v) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
-        chars[0] = '0';
-        chars[1] = 'x';
-        for (int i = digits - 1, shift = 0; i >= 0; i--, shift += 4) {
-            chars[2 + i] = HEX[(int) (v >>> shift) & 0xf];
-        }
-        return 2 + digits;
     }
 
     /** Writes what is buffered to the stream and flushes it. */
