@@ -106,16 +106,20 @@ final class JsonBytes {
             rawAfterDrain(bytes);
             return;
         }
+        pos = put(bytes, buf, pos);
+    }
+
+    /** {@code bytes} at {@code b[p]} (there is room); returns the position after them. */
+    private static int put(byte[] bytes, byte[] b, int p) {
+        int n = bytes.length;
         if (n <= 16) { // field names and short values: a plain loop beats the arraycopy stub
-            byte[] b = buf;
-            int p = pos;
             for (int i = 0; i < n; i++) {
                 b[p + i] = bytes[i];
             }
         } else {
-            System.arraycopy(bytes, 0, buf, pos, n);
+            System.arraycopy(bytes, 0, b, p, n);
         }
-        pos += n;
+        return p + n;
     }
 
     /** The rare half of {@link #raw(byte[])}, apart so that the common one stays small enough to inline. */
@@ -265,15 +269,15 @@ final class JsonBytes {
         pos = end + 1;
     }
 
-    /** A quoted time ({@link IsoTime}) of {@code epochNanos}. */
-    void time(IsoTime t, long epochNanos) {
-        room(IsoTime.MAX + 2);
+    /**
+     * A time ({@link IsoTime}) of {@code epochNanos} between two constant runs, e.g. {@code ,"time":"}
+     * and {@code ","cpu":}: the field names and quotes around it in two copies.
+     */
+    void time(byte[] before, IsoTime t, long epochNanos, byte[] after) {
+        room(before.length + IsoTime.MAX + after.length);
         byte[] b = buf;
-        int p = pos;
-        b[p] = '"';
-        p = t.format(epochNanos, b, p + 1);
-        b[p] = '"';
-        pos = p + 1;
+        int p = t.format(epochNanos, b, put(before, b, pos));
+        pos = put(after, b, p);
     }
 
     /** A quoted ASCII text from a char buffer (times, addresses, hex numbers: never needs escaping). */

@@ -2,8 +2,10 @@ package io.pkttrace.jsonl;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -80,6 +82,12 @@ public final class JsonlEventWriter implements AutoCloseable {
     private static final byte[] OBJECT_START = {'{'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] OBJECT_END = {'}', '\n'};
+    /** Constant runs around the first values of every event: {"v":1,"ts_ns": ... ,"time":" ... ","cpu": */
+    private static final byte[] EVENT_START = concat(OBJECT_START, V,
+            Integer.toString(JsonLines.VERSION).getBytes(StandardCharsets.US_ASCII), TS_NS);
+    private static final byte[] QUOTE = {'"'};
+    private static final byte[] TIME_OPEN = concat(TIME, QUOTE);
+    private static final byte[] TIME_CLOSE_CPU = concat(QUOTE, CPU);
     /** Output buffer: many events between two flushes, few writes to the stream. */
     private static final int BUFFER = 1 << 16;
 
@@ -90,6 +98,14 @@ public final class JsonlEventWriter implements AutoCloseable {
     /** A writer into {@code out}; {@link #close()} closes it. */
     public JsonlEventWriter(OutputStream out) throws IOException {
         g = new JsonBytes(out, BUFFER);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 
     private static byte[] name(String s) {
@@ -138,12 +154,9 @@ public final class JsonlEventWriter implements AutoCloseable {
     }
 
     private void writeEvent(PacketEvent e, long clockOffsetNs) {
-        startObject();
-        g.raw(TS_NS);
+        g.raw(EVENT_START);
         g.number(e.timestampNs());
-        g.raw(TIME);
-        g.time(isoTime, e.timestampNs() + clockOffsetNs);
-        g.raw(CPU);
+        g.time(TIME_OPEN, isoTime, e.timestampNs() + clockOffsetNs, TIME_CLOSE_CPU);
         g.number(e.cpu());
         repeated(PROBE, e.probe());
         repeated(HOOK, e.hook());
@@ -311,8 +324,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         startObject();
         g.raw(TYPE);
         g.raw(SUMMARY_TYPE);
-        g.raw(TIME);
-        g.time(isoTime, endEpochNanos);
+        g.time(TIME_OPEN, isoTime, endEpochNanos, QUOTE);
         g.raw(name(JsonLines.PRODUCED));
         g.number(stats.produced());
         g.raw(name(JsonLines.DELIVERED));
