@@ -15,6 +15,7 @@
  * On stop it detaches first, drains what is left, reads the per-CPU counters (0 emitted, 1 lost,
  * 2 filtered) and prints one line of key=value pairs on stdout:
  *   consumer: mode=consume produced=N delivered=N lost=N filtered=N check=ok cpu_ns=N ns_per_event=X maxrss_kb=N
+ *             checksum=X record_size=N
  * cpu_ns is the process's user+system time (getrusage) from attach to the end of the final drain.
  * --snap BYTES sets pt_snap_len before load, as pkttrace does for a sink that asks for packet bytes
  * (pcapng): each record then carries that many packet bytes, and the producer pays for copying them.
@@ -47,6 +48,7 @@
 static volatile sig_atomic_t stop;
 static uint64_t delivered;
 static uint64_t checksum;
+static size_t record_size; /* of the last record: 120, or 120 + --snap */
 
 static void on_signal(int sig)
 {
@@ -64,6 +66,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		for (int i = 0; i < RECORD_SIZE / 8; i++)
 			sum += w[i];
 	checksum += sum;
+	record_size = size;
 	delivered++;
 	return 0;
 }
@@ -105,18 +108,13 @@ static int read_counters(struct bpf_object *obj, uint64_t out[3])
 static int set_snap_len(struct bpf_object *obj, uint32_t snap)
 {
 	struct bpf_map *m;
-	size_t size = 0;
 
 	bpf_object__for_each_map(m, obj) {
 		const char *name = bpf_map__name(m);
 		size_t n = strlen(name), s = strlen(".rodata.pkttrace");
 		if (n < s || strcmp(name + n - s, ".rodata.pkttrace") != 0)
 			continue;
-		uint32_t *v = bpf_map__initial_value(m, &size);
-		if (!v || size != sizeof(*v))
-			return -1;
-		*v = snap;
-		return 0;
+		return bpf_map__set_initial_value(m, &snap, sizeof(snap)); /* fails unless the section is that one u32 */
 	}
 	return -1;
 }
@@ -215,11 +213,11 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("consumer: mode=%s produced=%llu delivered=%llu lost=%llu filtered=%llu check=%s cpu_ns=%llu "
-	       "ns_per_event=%.1f maxrss_kb=%ld checksum=%llx\n",
+	       "ns_per_event=%.1f maxrss_kb=%ld checksum=%llx record_size=%zu\n",
 	       mode, (unsigned long long)cnt[0], (unsigned long long)delivered, (unsigned long long)cnt[1],
 	       (unsigned long long)cnt[2], delivered + cnt[1] == cnt[0] ? "ok" : "MISMATCH",
 	       (unsigned long long)cpu, delivered ? (double)cpu / (double)delivered : 0.0, ru.ru_maxrss,
-	       (unsigned long long)checksum);
+	       (unsigned long long)checksum, record_size);
 	ring_buffer__free(rb);
 	bpf_object__close(obj);
 	return delivered + cnt[1] == cnt[0] ? 0 : 3;
