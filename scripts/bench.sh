@@ -464,9 +464,9 @@ if want a; then
   row "(a) no tracing" "-" "-" "-" "-" "$base_rate" "-" "-" "-"
 
   # Producer limit: the program attached, nothing consuming (the ring fills, the rest is counted lost).
-  c_run() { # MODE KEY NAME
+  c_run() { # MODE KEY NAME [CONSUMER OPTIONS...]
     start_load --seconds "$seconds" --warmup-calls "$warmup_calls"
-    "$work/consumer" --obj "$obj" --pid "$LOAD_PID" --mode "$1" >"$work/c.out" 2>"$work/c.err" &
+    "$work/consumer" --obj "$obj" --pid "$LOAD_PID" --mode "$1" "${@:4}" >"$work/c.out" 2>"$work/c.err" &
     local cp=$!
     started+=("$cp")
     wait_for "$work/c.err" attached 10 "$cp" || { cat "$work/c.err" >&2; die "the C consumer did not attach"; }
@@ -481,6 +481,8 @@ if want a; then
   c_run produce producer "(a) producer limit (attached, no reader)"
   producer_rate=$(kv rate "$LOAD")
   c_run consume c "(a) reference C consumer (libbpf)"
+  # The pcapng row's records carry 128 packet bytes, which the producer copies: its rate with them.
+  c_run consume c128 "(a) C consumer, 128 packet bytes" --snap 128
 
   # pkttrace end to end. Stats come from its --stats line; the process's CPU time from /proc.
   pt_run() { # KEY NAME SINK [LOAD OPTIONS...]
@@ -715,6 +717,10 @@ if want a; then
   fi
   sink_target flow "flow sink"
   sink_target pcapng "pcapng sink"
+  if [ -n "${R_pcapng_evs:-}" ] && [ -n "${R_c128_rate:-}" ]; then # the same records from the C consumer: the producer's own rate with bytes
+    echo "    (its records carry 128 packet bytes: the C consumer's producer ran at ${R_c128_rate}/s with them," \
+      "pcapng delivered $(awk -v a="$R_pcapng_evs" -v b="$R_c128_rate" 'BEGIN { printf "%.1f%%", 100 * a / b }') of that)"
+  fi
   echo "  no warm-up: 0 lost with the default ring:      lost $R_cold_lost, D+L=P $R_cold_check: $([ "$R_cold_lost" = 0 ] && [ "$R_cold_check" = ok ] && echo MET || echo MISSED)"
   if [ -n "$bt_ok" ]; then
     r3=$(awk -v a="$R_pt_evs" -v b="$bt_ok" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')

@@ -15,11 +15,14 @@
  * On stop it detaches first, drains what is left, reads the per-CPU counters (0 emitted, 1 lost,
  * 2 filtered) and prints one line of key=value pairs on stdout:
  *   consumer: mode=consume produced=N delivered=N lost=N filtered=N check=ok cpu_ns=N ns_per_event=X maxrss_kb=N
+ *             checksum=X record_size=N
  * cpu_ns is the process's user+system time (getrusage) from attach to the end of the final drain.
+ * --snap BYTES sets pt_snap_len before load, as pkttrace does for a sink that asks for packet bytes
+ * (pcapng): each record then carries that many packet bytes, and the producer pays for copying them.
  *
  * Build: cc -O2 -I framework/probe-sdk/src/main/bpf/include -I plugins/bench/src/main/bpf -o consumer consumer.c -lbpf
  * Usage: consumer --obj synthetic.bpf.o --pid PID [--syscall NR] [--mode consume|produce]
- *                 [--ring-size BYTES] [--interval-us N]
+ *                 [--ring-size BYTES] [--interval-us N] [--snap BYTES]
  * "attached" is printed on stderr once the program is attached (the benchmark waits for it). */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -45,6 +48,7 @@
 static volatile sig_atomic_t stop;
 static uint64_t delivered;
 static uint64_t checksum;
+static size_t record_size; /* of the last record: 120, or 120 + --snap */
 
 static void on_signal(int sig)
 {
@@ -62,6 +66,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		for (int i = 0; i < RECORD_SIZE / 8; i++)
 			sum += w[i];
 	checksum += sum;
+	record_size = size;
 	delivered++;
 	return 0;
 }
@@ -99,21 +104,37 @@ static int read_counters(struct bpf_object *obj, uint64_t out[3])
 	return 0;
 }
 
+/* pt_snap_len, the only variable of the section ".rodata.pkttrace" (probe SDK's output.h). */
+static int set_snap_len(struct bpf_object *obj, uint32_t snap)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *name = bpf_map__name(m);
+		size_t n = strlen(name), s = strlen(".rodata.pkttrace");
+		if (n < s || strcmp(name + n - s, ".rodata.pkttrace") != 0)
+			continue;
+		return bpf_map__set_initial_value(m, &snap, sizeof(snap)); /* fails unless the section is that one u32 */
+	}
+	return -1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: consumer --obj synthetic.bpf.o --pid PID [--syscall NR|-1] [--mode consume|produce]\n"
-			"                [--ring-size BYTES] [--interval-us N]\n");
+			"                [--ring-size BYTES] [--interval-us N] [--snap BYTES]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *mode = "consume";
-	long pid = 0, syscall_nr = SYS_getppid, ring_size = 4 << 20, interval_us = 1000;
+	long pid = 0, syscall_nr = SYS_getppid, ring_size = 4 << 20, interval_us = 1000, snap = 0;
 	static const struct option opts[] = {
 		{"obj", required_argument, NULL, 'o'},      {"pid", required_argument, NULL, 'p'},
 		{"syscall", required_argument, NULL, 's'},  {"mode", required_argument, NULL, 'm'},
 		{"ring-size", required_argument, NULL, 'r'}, {"interval-us", required_argument, NULL, 'i'},
+		{"snap", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -126,6 +147,7 @@ int main(int argc, char **argv)
 		case 'm': mode = optarg; break;
 		case 'r': ring_size = strtol(optarg, NULL, 0); break;
 		case 'i': interval_us = strtol(optarg, NULL, 10); break;
+		case 'n': snap = strtol(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
@@ -141,6 +163,10 @@ int main(int argc, char **argv)
 	struct bpf_map *events = bpf_object__find_map_by_name(obj, "pt_events");
 	if (!events || bpf_map__set_max_entries(events, (uint32_t)ring_size) != 0) {
 		fprintf(stderr, "consumer: cannot size pt_events\n");
+		return 1;
+	}
+	if (snap > 0 && set_snap_len(obj, (uint32_t)snap) != 0) {
+		fprintf(stderr, "consumer: cannot set pt_snap_len (no .rodata.pkttrace section in %s)\n", path);
 		return 1;
 	}
 	if (bpf_object__load(obj) != 0) {
@@ -187,11 +213,11 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("consumer: mode=%s produced=%llu delivered=%llu lost=%llu filtered=%llu check=%s cpu_ns=%llu "
-	       "ns_per_event=%.1f maxrss_kb=%ld checksum=%llx\n",
+	       "ns_per_event=%.1f maxrss_kb=%ld checksum=%llx record_size=%zu\n",
 	       mode, (unsigned long long)cnt[0], (unsigned long long)delivered, (unsigned long long)cnt[1],
 	       (unsigned long long)cnt[2], delivered + cnt[1] == cnt[0] ? "ok" : "MISMATCH",
 	       (unsigned long long)cpu, delivered ? (double)cpu / (double)delivered : 0.0, ru.ru_maxrss,
-	       (unsigned long long)checksum);
+	       (unsigned long long)checksum, record_size);
 	ring_buffer__free(rb);
 	bpf_object__close(obj);
 	return delivered + cnt[1] == cnt[0] ? 0 : 3;

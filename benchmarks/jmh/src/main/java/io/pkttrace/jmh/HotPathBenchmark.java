@@ -75,6 +75,8 @@ public class HotPathBenchmark {
     private PcapngSink pcapngSink;
     private final PacketEvent event = new PacketEvent();
     private final PacketEvent udpEvent = new PacketEvent();
+    /** What workload (a) of scripts/bench.sh hands the sinks: a synthetic event, as the CLI enriches it. */
+    private final PacketEvent syntheticEvent = new PacketEvent();
     private final NullSink nullSink = new NullSink(false, System.err);
     private ConsoleSink consoleSink;
     private JsonSink jsonSink;
@@ -92,6 +94,7 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         netpathDecoder.decode(udp, Records.OFFSET, Records.SIZE, udpEvent.clear());
+        syntheticDecoder.decode(synthetic, Records.OFFSET, Records.SIZE, syntheticEvent.clear());
         consoleSink = new ConsoleSink(new ConsoleConfig(false), new PrintStream(OutputStream.nullOutputStream(), false));
         netpathDecoder.decode(udpWithBytes, Records.OFFSET, Records.SIZE + Records.SNAP, udpBytesEvent.clear());
         pcapngSink = new PcapngSink(new PcapngConfig(OutputTarget.stdout("sink pcapng"), Records.SNAP, 0L),
@@ -190,6 +193,12 @@ public class HotPathBenchmark {
     @Benchmark
     public void sinkJson() {
         acceptInBatches(jsonSink, udpEvent);
+    }
+
+    /** The json sink on workload (a)'s event (no addresses, no interface), flushed as sinkJson. */
+    @Benchmark
+    public void sinkJsonSynthetic() {
+        acceptInBatches(jsonSink, syntheticEvent);
     }
 
     /** As the engine feeds a sink: every event, and a flush at the end of each batch of 64. */

@@ -49,6 +49,11 @@ public final class ThreadCpu {
             case "pipelineSyntheticNetnsNull" -> { for (int i = 0; i < n; i++) { s += b.pipelineSyntheticNetnsNull(); } }
             case "pipelineUdpFilterMiss" -> { for (int i = 0; i < n; i++) { s += b.pipelineUdpFilterMiss(); } }
             case "sinkNull" -> { for (int i = 0; i < n; i++) { s += b.sinkNull(); } }
+            case "sinkJson" -> { for (int i = 0; i < n; i++) { b.sinkJson(); } }
+            case "sinkJsonSynthetic" -> { for (int i = 0; i < n; i++) { b.sinkJsonSynthetic(); } }
+            case "sinkPcapng" -> { for (int i = 0; i < n; i++) { b.sinkPcapng(); } }
+            case "sinkFlow" -> { for (int i = 0; i < n; i++) { b.sinkFlow(); } }
+            case "decodeUdpWithBytes" -> { for (int i = 0; i < n; i++) { s += b.decodeUdpWithBytes().pid(); } }
             default -> throw new IllegalArgumentException("no such benchmark here: " + method);
         }
         sink += s;

@@ -15,14 +15,20 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonBytes {
     private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_LOWER = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Room for any fixed-size value (a long, an address, a time) without a bounds check per byte. */
     private static final int SMALL = 64;
     /** "000" to "999": numbers are written three digits at a time. */
     private static final byte[] TRIPLETS = new byte[3000];
-    private static final long BILLION = 1_000_000_000L;
+    /** 10^0 to 10^18. */
+    private static final long[] POW10 = new long[19];
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
     static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
         for (int i = 0; i < 1000; i++) {
             TRIPLETS[3 * i] = (byte) ('0' + i / 100);
             TRIPLETS[3 * i + 1] = (byte) ('0' + i / 10 % 10);
@@ -100,16 +106,20 @@ final class JsonBytes {
             rawAfterDrain(bytes);
             return;
         }
+        pos = put(bytes, buf, pos);
+    }
+
+    /** {@code bytes} at {@code b[p]} (there is room); returns the position after them. */
+    private static int put(byte[] bytes, byte[] b, int p) {
+        int n = bytes.length;
         if (n <= 16) { // field names and short values: a plain loop beats the arraycopy stub
-            byte[] b = buf;
-            int p = pos;
             for (int i = 0; i < n; i++) {
                 b[p + i] = bytes[i];
             }
         } else {
-            System.arraycopy(bytes, 0, buf, pos, n);
+            System.arraycopy(bytes, 0, b, p, n);
         }
-        pos += n;
+        return p + n;
     }
 
     /** The rare half of {@link #raw(byte[])}, apart so that the common one stays small enough to inline. */
@@ -193,69 +203,81 @@ final class JsonBytes {
     /** A decimal number, as Jackson's writeNumber(long). */
     void number(long v) {
         room(SMALL);
+        pos = number(v, buf, pos);
+    }
+
+    /**
+     * {@code v} in decimal at {@code b[p]} (room for 20 bytes); returns the position after it. Small
+     * code on purpose: the writer calls it for a dozen fields, and C2 inlines it into each only while
+     * its compiled body stays small (InlineSmallCode); a call per number cost more than the digits.
+     * The digits are counted first, then written from the right three at a time.
+     */
+    static int number(long v, byte[] b, int p) {
         if (v < 0) {
             if (v == Long.MIN_VALUE) {
-                raw(LONG_MIN);
-                return;
+                System.arraycopy(LONG_MIN, 0, b, p, LONG_MIN.length);
+                return p + LONG_MIN.length;
             }
-            buf[pos++] = '-';
+            b[p++] = '-';
             v = -v;
         }
-        // At most two long divisions (by 10^9); the rest is int arithmetic, three digits at a time.
-        if (v < BILLION) {
-            natural((int) v);
-            return;
+        // Digits: log10(v) from the bit length is exact or one too small; v >= 10^t adds the one,
+        // without a branch (a branch one kind of value never took would cost a recompilation).
+        int t = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        int end = p + Math.max(1, t + (int) ((POW10[t] - 1 - v) >>> 63));
+        int q = end;
+        while (v >= 1000) {
+            long d = v / 1000;
+            q = triplet((int) (v - d * 1000), b, q - 3) - 3;
+            v = d;
         }
-        long high = v / BILLION;
-        if (high < BILLION) {
-            natural((int) high);
-        } else {
-            long top = high / BILLION;
-            natural((int) top);
-            nineDigits((int) (high - top * BILLION));
-        }
-        nineDigits((int) (v - high * BILLION));
-    }
-
-    /** 0 to 999,999,999 without leading zeros. */
-    private void natural(int v) {
-        if (v < 1000) {
-            leading(v);
-        } else if (v < 1_000_000) {
-            leading(v / 1000);
-            triplet(v % 1000);
-        } else {
-            leading(v / 1_000_000);
-            triplet(v / 1000 % 1000);
-            triplet(v % 1000);
-        }
-    }
-
-    /** Exactly nine digits, leading zeros included. */
-    private void nineDigits(int v) {
-        triplet(v / 1_000_000);
-        triplet(v / 1000 % 1000);
-        triplet(v % 1000);
-    }
-
-    private void triplet(int v) {
-        int t = v * 3;
-        buf[pos] = TRIPLETS[t];
-        buf[pos + 1] = TRIPLETS[t + 1];
-        buf[pos + 2] = TRIPLETS[t + 2];
-        pos += 3;
-    }
-
-    /** 0 to 999 without leading zeros. */
-    private void leading(int v) {
-        int t = v * 3;
-        if (v >= 100) {
-            buf[pos++] = TRIPLETS[t];
-        }
+        int r = (int) v * 3; // the first one to three digits, right-aligned on q
+        b[q - 1] = TRIPLETS[r + 2];
         if (v >= 10) {
-            buf[pos++] = TRIPLETS[t + 1];
+            b[q - 2] = TRIPLETS[r + 1];
+            if (v >= 100) {
+                b[q - 3] = TRIPLETS[r];
+            }
         }
-        buf[pos++] = TRIPLETS[t + 2];
+        return end;
+    }
+
+    /** Exactly three digits of 0 to 999, leading zeros included. */
+    static int triplet(int v, byte[] b, int p) {
+        int t = v * 3;
+        b[p] = TRIPLETS[t];
+        b[p + 1] = TRIPLETS[t + 1];
+        b[p + 2] = TRIPLETS[t + 2];
+        return p + 3;
+    }
+
+    /** {@code v} unsigned as a quoted "0x" and lower-case hex digits without leading zeros (packet ids, hex attributes). */
+    void hex(long v) {
+        room(SMALL);
+        byte[] b = buf;
+        int p = pos;
+        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        b[p] = '"';
+        b[p + 1] = '0';
+        b[p + 2] = 'x';
+        int end = p + 3 + digits;
+        for (int i = end - 1; i >= p + 3; i--) {
+            b[i] = HEX_LOWER[(int) v & 0xf];
+            v >>>= 4;
+        }
+        b[end] = '"';
+        pos = end + 1;
+    }
+
+    /**
+     * A time ({@link IsoTime}) of {@code epochNanos} between two constant runs, e.g. {@code ,"time":"}
+     * and {@code ","cpu":}: the field names and quotes around it in two copies.
+     */
+    void time(byte[] before, IsoTime t, long epochNanos, byte[] after) {
+        room(before.length + IsoTime.MAX + after.length);
+        byte[] b = buf;
+        int p = t.format(epochNanos, b, put(before, b, pos));
+        pos = put(after, b, p);
     }
 
     /** A quoted ASCII text from a char buffer (times, addresses, hex numbers: never needs escaping). */

@@ -2,8 +2,10 @@ package io.pkttrace.jsonl;
 
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.RunStats;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -23,8 +25,6 @@ import java.time.Instant;
  * if the wall clock steps.
  */
 public final class JsonlEventWriter implements AutoCloseable {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private static final byte[] V = JsonBytes.fieldPrefix(JsonLines.V, true);
     private static final byte[] TYPE = name(JsonLines.TYPE);
     private static final byte[] TS_NS = name(JsonLines.TS_NS);
@@ -82,6 +82,12 @@ public final class JsonlEventWriter implements AutoCloseable {
     private static final byte[] OBJECT_START = {'{'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] OBJECT_END = {'}', '\n'};
+    /** Constant runs around the first values of every event: {"v":1,"ts_ns": ... ,"time":" ... ","cpu": */
+    private static final byte[] EVENT_START = concat(OBJECT_START, V,
+            Integer.toString(JsonLines.VERSION).getBytes(StandardCharsets.US_ASCII), TS_NS);
+    private static final byte[] QUOTE = {'"'};
+    private static final byte[] TIME_OPEN = concat(TIME, QUOTE);
+    private static final byte[] TIME_CLOSE_CPU = concat(QUOTE, CPU);
     /** Output buffer: many events between two flushes, few writes to the stream. */
     private static final int BUFFER = 1 << 16;
 
@@ -92,6 +98,14 @@ public final class JsonlEventWriter implements AutoCloseable {
     /** A writer into {@code out}; {@link #close()} closes it. */
     public JsonlEventWriter(OutputStream out) throws IOException {
         g = new JsonBytes(out, BUFFER);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 
     private static byte[] name(String s) {
@@ -140,18 +154,15 @@ public final class JsonlEventWriter implements AutoCloseable {
     }
 
     private void writeEvent(PacketEvent e, long clockOffsetNs) {
-        startObject();
-        g.raw(TS_NS);
+        g.raw(EVENT_START);
         g.number(e.timestampNs());
-        g.raw(TIME);
-        g.asciiString(chars, isoTime.format(e.timestampNs() + clockOffsetNs, chars));
-        g.raw(CPU);
+        g.time(TIME_OPEN, isoTime, e.timestampNs() + clockOffsetNs, TIME_CLOSE_CPU);
         g.number(e.cpu());
         repeated(PROBE, e.probe());
         repeated(HOOK, e.hook());
         if (e.packetId() != 0) {
             g.raw(PACKET_ID);
-            g.asciiString(chars, hex(e.packetId()));
+            g.hex(e.packetId());
         }
         positive(NETNS, e.netnsInode());
         repeated(NETNS_NAME, e.netnsName());
@@ -217,7 +228,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         }
         if (e.parentPacketId() != 0) {
             g.raw(PARENT_PACKET_ID);
-            g.asciiString(chars, hex(e.parentPacketId()));
+            g.hex(e.parentPacketId());
         }
     }
 
@@ -259,7 +270,7 @@ public final class JsonlEventWriter implements AutoCloseable {
             long v = e.attrValue(i);
             switch (e.attrKind(i)) {
                 case NUMBER -> g.number(v);
-                case HEX -> g.asciiString(chars, hex(v));
+                case HEX -> g.hex(v);
                 case MAC -> g.asciiString(chars, AddressChars.mac(v, chars));
                 case IPV4 -> g.asciiString(chars, AddressChars.ipv4(v, chars));
                 default -> g.string(e.attrText(i) == null ? "" : e.attrText(i));
@@ -313,8 +324,7 @@ public final class JsonlEventWriter implements AutoCloseable {
         startObject();
         g.raw(TYPE);
         g.raw(SUMMARY_TYPE);
-        g.raw(TIME);
-        g.asciiString(chars, isoTime.format(endEpochNanos, chars));
+        g.time(TIME_OPEN, isoTime, endEpochNanos, QUOTE);
         g.raw(name(JsonLines.PRODUCED));
         g.number(stats.produced());
         g.raw(name(JsonLines.DELIVERED));
@@ -359,17 +369,6 @@ public final class JsonlEventWriter implements AutoCloseable {
             g.raw(field);
             g.number(value);
         }
-    }
-
-    /** "0x" and the unsigned hex digits of {@code v} into {@link #chars}; returns the length. */
-    private int hex(long v) {
-        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
-        chars[0] = '0';
-        chars[1] = 'x';
-        for (int i = digits - 1, shift = 0; i >= 0; i--, shift += 4) {
-            chars[2 + i] = HEX[(int) (v >>> shift) & 0xf];
-        }
-        return 2 + digits;
     }
 
     /** Writes what is buffered to the stream and flushes it. */

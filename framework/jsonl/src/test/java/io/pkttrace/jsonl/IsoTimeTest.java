@@ -16,8 +16,9 @@ class IsoTimeTest {
     private final IsoTime iso = new IsoTime();
 
     private String fmt(long epochNanos) {
-        char[] out = new char[64];
-        return new String(out, 0, iso.format(epochNanos, out));
+        byte[] out = new byte[IsoTime.MAX + 3];
+        int end = iso.format(epochNanos, out, 3); // not at 0: the offset is honoured
+        return new String(out, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test

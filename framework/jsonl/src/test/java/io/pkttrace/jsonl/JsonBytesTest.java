@@ -39,6 +39,44 @@ class JsonBytesTest {
     }
 
     @Test
+    void everyDigitCountAndRandomNumbersAreDecimal() throws IOException {
+        java.util.Random r = new java.util.Random(11);
+        java.util.List<Long> values = new java.util.ArrayList<>();
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10 * 10; p *= 10) { // every power of ten and its neighbours
+            for (long v : new long[] {p - 1, p, p + 1, -p, 2 * p - 1}) {
+                values.add(v);
+            }
+            if (p > Long.MAX_VALUE / 10) {
+                break;
+            }
+        }
+        for (int i = 0; i < 100_000; i++) {
+            values.add(r.nextLong() >> r.nextInt(64));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonBytes b = new JsonBytes(out, 256);
+        StringBuilder expected = new StringBuilder();
+        for (long v : values) {
+            b.number(v);
+            b.raw((byte) ',');
+            expected.append(v).append(',');
+        }
+        b.flush();
+        assertEquals(expected.toString(), out.toString(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void hexIsQuotedLowerCaseWithoutLeadingZeros() throws IOException {
+        for (long v : new long[] {0, 1, 0xf, 0x10, 0xffff888004000000L, -1L, Long.MIN_VALUE, 0x0123456789abcdefL}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            JsonBytes b = new JsonBytes(out, 256);
+            b.hex(v);
+            b.flush();
+            assertEquals("\"0x" + Long.toHexString(v) + "\"", out.toString(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void packetBytesAreBase64AsJacksonsWriteBinary() throws IOException {
         java.util.Random r = new java.util.Random(7);
         for (int len : new int[] {1, 2, 3, 4, 5, 127, 128, 1024}) {
