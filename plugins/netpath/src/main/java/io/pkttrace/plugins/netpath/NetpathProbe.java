@@ -100,21 +100,29 @@ final class NetpathProbe extends BpfObjectProbe {
     private void attachTaps(ProbeContext context, MechanismChoice choice) throws PkttraceException {
         try {
             stackedObject = context.openResource("netpath-stacked", NetpathProbe.class, STACKED_OBJECT);
-            for (String map : SHARED_MAPS) {
-                stackedObject.shareMap(map, object);
-            }
-            stackedObject.load();
             // Its records go to OBJECT's ring, decoded as OBJECT's: the engine's check of the record and hook ids.
             context.standardDecoder(stackedObject, "netpath", HOOK_ENUM);
-            taps.attach(stackedObject.programFd(STACKED_RX_PROGRAM));
+            taps.attach(this::loadStacked);
         } catch (PkttraceException e) {
-            context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
+            context.report(StackedRxTaps.NOT_TRACED + e.userLine());
             taps.close();
             taps = null;
             return;
         }
         List<String> now = taps.tapped();
         context.reportAttached("netpath", choice, "on " + (now.isEmpty() ? "none yet" : String.join(", ", now)));
+    }
+
+    /**
+     * The taps' socket filter, loaded on the taps' thread when they first find a stacked device: libbpf
+     * parses the kernel's whole BTF again for its kfunc, which a host without stacked devices need not wait for.
+     */
+    private int loadStacked() throws PkttraceException {
+        for (String map : SHARED_MAPS) {
+            stackedObject.shareMap(map, object);
+        }
+        stackedObject.load();
+        return stackedObject.programFd(STACKED_RX_PROGRAM);
     }
 
     @Override
