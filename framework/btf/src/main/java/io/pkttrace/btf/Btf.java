@@ -152,7 +152,18 @@ public final class Btf {
      * as the user gave it. A thread that asks while another reads it waits for that read.
      */
     public static Btf vmlinux() throws IOException {
-        Path path = vmlinuxPath();
+        return kernel(vmlinuxPath());
+    }
+
+    /**
+     * The kernel's own BTF in sysfs (whose type ids programs attach to), read once per process: the same
+     * parse as {@link #vmlinux()} unless the user gave another file.
+     */
+    public static Btf sysfs() throws IOException {
+        return kernel(sysfsVmlinux());
+    }
+
+    private static Btf kernel(Path path) throws IOException {
         synchronized (KERNEL) {
             Btf b = KERNEL.get(path);
             if (b == null) {

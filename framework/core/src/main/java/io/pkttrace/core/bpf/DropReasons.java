@@ -24,13 +24,26 @@ public final class DropReasons {
         return new DropReasons(Map.of());
     }
 
-    /** Reads the enum from the kernel's BTF ({@code --btf FILE}, else sysfs); empty when unavailable. */
-    public static DropReasons fromKernel() {
+    /** The last kernel BTF read by {@link #fromKernel()} and its table. */
+    private static Btf readFrom;
+    private static DropReasons read;
+
+    /**
+     * Reads the enum from the kernel's BTF ({@code --btf FILE}, else sysfs); empty when unavailable. Once
+     * per BTF: {@link StartupWarmup} reads it while the command line is parsed.
+     */
+    public static synchronized DropReasons fromKernel() {
+        Btf kernel;
         try {
-            return of(Btf.vmlinux());
+            kernel = Btf.vmlinux();
         } catch (IOException e) {
             return none();
         }
+        if (kernel != readFrom) {
+            read = of(kernel);
+            readFrom = kernel;
+        }
+        return read;
     }
 
     /** Reads the enum from a kernel's BTF; empty when that kernel has none. */

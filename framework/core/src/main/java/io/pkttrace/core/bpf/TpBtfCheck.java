@@ -39,7 +39,7 @@ final class TpBtfCheck {
     static String attach(NativeBpf n, String tracepoint) throws PkttraceException {
         int typeId;
         try {
-            typeId = Btf.read(Btf.sysfsVmlinux()).find("btf_trace_" + tracepoint, BtfKind.TYPEDEF); // the kernel's own ids
+            typeId = Btf.sysfs().find("btf_trace_" + tracepoint, BtfKind.TYPEDEF); // the kernel's own ids
         } catch (IOException e) {
             throw new PkttraceException("the kernel's BTF cannot be read (" + e.getMessage() + ")", null);
         }

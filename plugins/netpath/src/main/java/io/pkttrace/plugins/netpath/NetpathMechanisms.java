@@ -25,10 +25,12 @@ final class NetpathMechanisms {
 
     /** The mechanism the device hooks attach with (TP_BTF or RAW_TP), or null when neither works here. */
     static NetpathConfig.Mechanism deviceHooks(NetpathConfig config, KernelSupport kernel) {
-        boolean tpBtf = config.mechanism() != NetpathConfig.Mechanism.RAW_TP && kernel.has(KernelFeature.TP_BTF);
+        if (config.mechanism() != NetpathConfig.Mechanism.RAW_TP && kernel.has(KernelFeature.TP_BTF)) {
+            return NetpathConfig.Mechanism.TP_BTF; // raw_tp is not tried: each trial loads and attaches a program
+        }
         boolean rawTp = config.mechanism() != NetpathConfig.Mechanism.TP_BTF && kernel.has(KernelFeature.RAW_TP)
                 && kernel.has(KernelFeature.BTF);
-        return tpBtf ? NetpathConfig.Mechanism.TP_BTF : rawTp ? NetpathConfig.Mechanism.RAW_TP : null;
+        return rawTp ? NetpathConfig.Mechanism.RAW_TP : null;
     }
 
     /** Why each mechanism better than {@code chosen} (null: none) is not used. */

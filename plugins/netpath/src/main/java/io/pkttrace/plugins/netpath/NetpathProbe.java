@@ -9,6 +9,7 @@ import io.pkttrace.netns.Namespaces;
 import io.pkttrace.plugins.netpath.stacked.StackedRxTaps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads netpath.bpf.o and attaches its BTF tracepoints (or, where the kernel lacks them, the same
@@ -29,7 +30,10 @@ final class NetpathProbe extends BpfObjectProbe {
      * it calls makes libbpf demand the kernel's own BTF for a whole object, which OBJECT must do without.
      */
     static final String STACKED_OBJECT = "/bpf/netpath_stacked.bpf.o";
-    /** The maps of OBJECT the stacked object uses as its own (netpath.h and the SDK's output.h and filter.h). */
+    /**
+     * The maps of OBJECT (all but its read-only data) that the stacked object and the copies that hold
+     * the programs ({@link SplitLoad}) use as their own: netpath.h's and the SDK's output.h and filter.h.
+     */
     static final List<String> SHARED_MAPS = List.of("pt_events", "pt_counters", "pt_filter", "pt_last_rx");
 
     private final NetpathConfig config;
@@ -59,10 +63,16 @@ final class NetpathProbe extends BpfObjectProbe {
         MechanismChoice.requireRunnable("netpath", choices);
         // Only the chosen variant of each hook loads: a kernel that refuses the other type never sees it.
         NetpathConfig.Mechanism m = NetpathMechanisms.deviceHooks(config, context.kernel());
-        object = context.openResource("netpath", NetpathProbe.class, OBJECT);
+        byte[] elf = context.readResource("netpath", NetpathProbe.class, OBJECT);
+        object = context.open("netpath", elf);
+        List<String> every = new ArrayList<>();
+        List<String> chosen = new ArrayList<>();
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
-            object.setAutoload(h.program, m == NetpathConfig.Mechanism.TP_BTF && config.hooks().contains(h));
-            object.setAutoload(h.rawProgram, m == NetpathConfig.Mechanism.RAW_TP && config.hooks().contains(h));
+            every.add(h.program);
+            every.add(h.rawProgram);
+            if (config.hooks().contains(h)) {
+                chosen.add(h.program(m));
+            }
         }
         MechanismChoice stacked = choices.stream().filter(c -> c.hook().equals(NetpathMechanisms.STACKED_RX)).findFirst()
                 .orElse(null);
@@ -74,11 +84,11 @@ final class NetpathProbe extends BpfObjectProbe {
         if (taps) {
             beginTaps(context);
         }
-        object.load();
+        Map<String, BpfObject> holders = SplitLoad.load(context, object, elf, every, chosen, SHARED_MAPS);
         context.consume(object, context.standardDecoder(object, "netpath", HOOK_ENUM));
         for (NetpathConfig.Hook h : NetpathConfig.Hook.values()) {
             if (config.hooks().contains(h)) {
-                object.attach(h.program(m));
+                holders.get(h.program(m)).attach(h.program(m));
                 context.reportAttached("netpath", MechanismChoice.of(choices, h.label()), null);
             }
         }
@@ -100,21 +110,29 @@ final class NetpathProbe extends BpfObjectProbe {
     private void attachTaps(ProbeContext context, MechanismChoice choice) throws PkttraceException {
         try {
             stackedObject = context.openResource("netpath-stacked", NetpathProbe.class, STACKED_OBJECT);
-            for (String map : SHARED_MAPS) {
-                stackedObject.shareMap(map, object);
-            }
-            stackedObject.load();
             // Its records go to OBJECT's ring, decoded as OBJECT's: the engine's check of the record and hook ids.
             context.standardDecoder(stackedObject, "netpath", HOOK_ENUM);
-            taps.attach(stackedObject.programFd(STACKED_RX_PROGRAM));
+            taps.attach(this::loadStacked);
         } catch (PkttraceException e) {
-            context.report("netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: " + e.userLine());
+            context.report(StackedRxTaps.NOT_TRACED + e.userLine());
             taps.close();
             taps = null;
             return;
         }
         List<String> now = taps.tapped();
         context.reportAttached("netpath", choice, "on " + (now.isEmpty() ? "none yet" : String.join(", ", now)));
+    }
+
+    /**
+     * The taps' socket filter, loaded on the taps' thread when they first find a stacked device: libbpf
+     * parses the kernel's whole BTF again for its kfunc, which a host without stacked devices need not wait for.
+     */
+    private int loadStacked() throws PkttraceException {
+        for (String map : SHARED_MAPS) {
+            stackedObject.shareMap(map, object);
+        }
+        stackedObject.load();
+        return stackedObject.programFd(STACKED_RX_PROGRAM);
     }
 
     @Override

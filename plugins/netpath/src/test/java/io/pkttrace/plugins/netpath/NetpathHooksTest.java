@@ -81,6 +81,26 @@ class NetpathHooksTest {
     }
 
     /**
+     * The copies that hold the programs (SplitLoad) and the taps' object use OBJECT's maps as their own:
+     * every map must be shared, and no writable global data may exist that each copy would have apart.
+     */
+    @Test
+    void everyMapOfTheTracepointsObjectIsShared() throws Exception {
+        ElfFile elf = ElfFile.of(ByteBuffer.wrap(KernelTestSupport.bpfObject("netpath.bpf.o")), "netpath.bpf.o");
+        List<String> maps = new ArrayList<>();
+        for (ElfFile.Symbol s : elf.symbols()) {
+            if (s.type() == 1 /* STT_OBJECT */ && s.sectionIndex() < elf.sections().size()
+                    && elf.sections().get(s.sectionIndex()).name().equals(".maps")) {
+                maps.add(s.name());
+            }
+        }
+        assertEquals(NetpathProbe.SHARED_MAPS.stream().sorted().toList(), maps.stream().sorted().toList());
+        List<String> data = elf.sections().stream().map(ElfFile.Section::name)
+                .filter(n -> n.startsWith(".data") || n.startsWith(".bss")).toList();
+        assertEquals(List.of(), data, "writable globals would differ between the copies");
+    }
+
+    /**
      * netpath.bpf.o must load where the kernel has no BTF of its own: an undefined symbol (a kfunc or
      * ksym extern, such as the taps' bpf_cast_to_kern_ctx) makes libbpf demand the kernel's BTF.
      */

@@ -35,6 +35,28 @@ class NetpathMechanismsTest {
         assertEquals(NetpathMechanisms.TAPS, MechanismChoice.of(c, NetpathMechanisms.STACKED_RX).mechanism());
     }
 
+    /** Each feature asked for is tried on the kernel (a program loaded and attached): only those the choice needs. */
+    @Test
+    void withTpBtfRawTpIsNotTried() {
+        EnumSet<KernelFeature> asked = EnumSet.noneOf(KernelFeature.class);
+        KernelSupport all = without();
+        KernelSupport recording = new KernelSupport() {
+            @Override
+            public boolean has(KernelFeature feature) {
+                asked.add(feature);
+                return all.has(feature);
+            }
+
+            @Override
+            public String whyNot(KernelFeature feature) {
+                asked.add(feature);
+                return all.whyNot(feature);
+            }
+        };
+        NetpathMechanisms.choose(TX_RX, recording);
+        assertEquals(EnumSet.of(KernelFeature.TP_BTF, KernelFeature.SOCKET_FILTER), asked);
+    }
+
     @Test
     void rawTpWithoutTpBtfSayingWhyAndWithoutTheTaps() {
         List<MechanismChoice> c = NetpathMechanisms.choose(TX_RX, without(KernelFeature.TP_BTF));

@@ -63,8 +63,16 @@ public final class StackedRxTaps implements AutoCloseable {
     public static final Set<String> STACKED_KINDS = Set.of("macvlan", "macvtap", "ipvlan", "ipvtap", "vlan", "bond",
             "team", "macsec", "net_failover");
     static final long RESCAN_MS = 1000;
+    /** The start of the line saying that the taps could not be set up; the reason follows. */
+    public static final String NOT_TRACED = "netpath: rx on stacked devices (macvlan, ipvlan, VLAN, bond, team) not traced: ";
     private static final long FIRST_SCAN_TIMEOUT_S = 10;
     private static final Logger LOG = LoggerFactory.getLogger(StackedRxTaps.class);
+
+    /** Loads the taps' socket filter and returns its fd. */
+    @FunctionalInterface
+    public interface FilterLoader {
+        int load() throws PkttraceException;
+    }
 
     /** One tapped device. */
     record Device(long netns, int ifindex) {
@@ -74,7 +82,7 @@ public final class StackedRxTaps implements AutoCloseable {
     private final Consumer<String> report;
     private final Map<Device, PacketTap> taps = new HashMap<>();
     private final Map<Device, String> names = new HashMap<>();
-    private final CompletableFuture<Integer> programFd = new CompletableFuture<>();
+    private final CompletableFuture<FilterLoader> loader = new CompletableFuture<>();
     private final CountDownLatch firstScan = new CountDownLatch(1);
     private final Set<String> reportedErrors = new HashSet<>();
     private volatile boolean stopping;
@@ -103,12 +111,15 @@ public final class StackedRxTaps implements AutoCloseable {
     }
 
     /**
-     * Taps every stacked device with the loaded {@code pt_stacked_rx} socket filter; returns once
-     * every one present now is tapped (or after 10 s), then keeps following new ones.
+     * Taps every stacked device with the {@code pt_stacked_rx} socket filter; returns once every one
+     * present now is tapped (or after 10 s), then keeps following new ones. The filter is loaded with
+     * {@code filter} when the first stacked device is found, now or later: its libbpf load parses the
+     * kernel's whole BTF (for its kfunc), which a host without stacked devices never needs to wait for.
+     * A failure to load it now is thrown; later, it is reported and no device is tapped.
      */
-    public void attach(int socketFilterFd) throws PkttraceException {
+    public void attach(FilterLoader filter) throws PkttraceException {
         long loaded = System.nanoTime();
-        programFd.complete(socketFilterFd);
+        loader.complete(filter);
         try {
             if (!firstScan.await(FIRST_SCAN_TIMEOUT_S, TimeUnit.SECONDS)) {
                 report.accept("netpath: stacked devices are still being looked for after " + FIRST_SCAN_TIMEOUT_S
@@ -142,9 +153,18 @@ public final class StackedRxTaps implements AutoCloseable {
         try (NetnsThread entry = new NetnsThread(n)) {
             LinkDump dump = new LinkDump(n);
             Map<Long, Stacked> found = find(entry, dump); // while the probe loads: the slow, cold pass
-            int fd = awaitProgram();
-            while (!stopping && fd >= 0) {
-                tap(n, entry, found, fd); // enters only the namespaces that have stacked devices
+            FilterLoader filter = awaitLoader();
+            int fd = -1;
+            while (!stopping && filter != null) {
+                if (fd < 0 && !found.isEmpty()) {
+                    fd = load(filter);
+                    if (fd < 0) {
+                        break;
+                    }
+                }
+                if (fd >= 0) {
+                    tap(n, entry, found, fd); // enters only the namespaces that have stacked devices
+                }
                 firstScan.countDown();
                 waitForChange();
                 found = find(entry, dump);
@@ -163,11 +183,25 @@ public final class StackedRxTaps implements AutoCloseable {
         }
     }
 
-    /** The socket filter's fd once the probe has loaded, or -1 when it stopped before. */
-    private int awaitProgram() {
+    /** How to load the socket filter, once the probe has loaded its object; null when it stopped before. */
+    private FilterLoader awaitLoader() {
         try {
-            return programFd.get();
+            return loader.get();
         } catch (InterruptedException | ExecutionException | CancellationException e) {
+            return null;
+        }
+    }
+
+    /** The socket filter's fd, or -1 when it failed to load: {@link #attach} throws that, or (later) it is reported. */
+    private int load(FilterLoader filter) {
+        try {
+            return filter.load();
+        } catch (PkttraceException e) {
+            if (firstScan.getCount() > 0) {
+                failure = e;
+            } else {
+                report.accept(NOT_TRACED + e.userLine());
+            }
             return -1;
         }
     }
@@ -293,7 +327,7 @@ public final class StackedRxTaps implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        programFd.cancel(false);
+        loader.cancel(false);
         if (watch != null) {
             try {
                 watch.close();
