@@ -100,6 +100,11 @@ run_jmh() {
   echo
   echo "JMH (ns/op = per event; gc.alloc.rate.norm = bytes allocated per event)"
   grep -E '^Benchmark|avgt' "$work/jmh.txt" | grep -vE 'gc\.(count|time)|churn|gc.alloc.rate '
+  # The real Pipeline on its own consumer thread (the JMH pipeline* methods are a plain loop), with
+  # bin/pkttrace's heap flags: its thread CPU per event, smallest of 5 rounds of 10 M events.
+  echo
+  java -XX:+UseSerialGC -Xms16m -cp "$root/benchmarks/jmh/target/classes:$root/benchmarks/jmh/target/lib/*" \
+    io.pkttrace.core.engine.PipelineThreadCpu 10000000 5 || die "PipelineThreadCpu failed"
 }
 
 if [ "$main" = 0 ]; then

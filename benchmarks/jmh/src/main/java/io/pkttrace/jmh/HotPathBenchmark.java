@@ -42,9 +42,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-event work of the engine's consumer thread, piece by piece and together: what
- * the Pipeline does for every ring-buffer record (RingSource.onRecord: decode, filters, enrichers,
- * sinks). Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per event.
+ * The per-event work of the engine's consumer thread, piece by piece and together (the pipeline*
+ * methods: decode, filters, enrichers and sinks on one event in a plain loop, without the Pipeline's
+ * event pool, guards and hand-over to sinks, which {@link io.pkttrace.core.engine.PipelineThreadCpu}
+ * measures). Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per event.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

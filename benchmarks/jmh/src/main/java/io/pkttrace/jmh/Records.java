@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * Standard records (struct pkttrace_event of the probe SDK's event.h, 120 bytes) as the probes write
  * them. The offsets below are the benchmark's data; {@link #layout()} checks them against the BTF.
  */
-final class Records {
+public final class Records {
     static final int SIZE = 120;
     static final int F_HAS_L3 = 1;
     static final int F_HAS_L4 = 1 << 1;
@@ -24,7 +24,7 @@ final class Records {
     }
 
     /** The layout of the bench plugin's synthetic.bpf.o, which must be the one these records are written in. */
-    static EventLayout layout() {
+    public static EventLayout layout() {
         try (InputStream in = Records.class.getResourceAsStream("/bpf/synthetic.bpf.o")) {
             EventLayout l = EventLayout.of(Btf.fromElf(ByteBuffer.wrap(in.readAllBytes()), "synthetic.bpf.o"));
             if (l.size() != SIZE || l.hook() != 44 || l.ifname() != 96 || l.flags() != 112 || l.flagL3() != F_HAS_L3) {
@@ -37,7 +37,7 @@ final class Records {
     }
 
     /** What synthetic.bpf.c writes for one getppid() call. */
-    static ByteBuffer synthetic() {
+    public static ByteBuffer synthetic() {
         ByteBuffer b = ByteBuffer.allocateDirect(OFFSET + SIZE).order(ByteOrder.LITTLE_ENDIAN);
         int o = OFFSET;
         b.putLong(o, 123_456_789_000L);     // ts_ns
