@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sink, its {@link Guard}, and who may call it. The consumer thread checks a sink out for each
- * call (an uncontended compare-and-set) and returns it afterwards; the
+ * batch it hands over (one compare-and-set per batch, not per event) and returns it afterwards; the
  * thread that ends the run finishes a sink only by moving it from idle to finished. So
  * {@link Sink#finish} never runs while the same sink's {@link Sink#accept} does, and a sink that
  * blocks in accept is recognised (it stays checked out) and left alone, while the others finish.
