@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** pkttrace running in the background; its output goes to files. */
-final class BackgroundTrace {
+/** pkttrace running in the background; its output goes to files. Closing it kills a run the test did not end. */
+final class BackgroundTrace implements AutoCloseable {
     final Process process;
     final Path out;
     final Path err;
@@ -49,9 +49,46 @@ final class BackgroundTrace {
         fail("pkttrace did not say '" + text + "' in " + seconds + " s:\n" + Files.readString(err));
     }
 
+    /**
+     * Waits until standard output (a sink's live rows) satisfies {@code ready}: for what the kernel does
+     * after the sending process is gone (a datagram's drop in another namespace), instead of a fixed sleep.
+     */
+    void awaitOut(java.util.function.Predicate<String> ready, String what, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!ready.test(Files.readString(out))) {
+            if (!process.isAlive()) {
+                fail("pkttrace ended before its output showed " + what + ":\n" + finish());
+            }
+            if (System.nanoTime() > end) {
+                fail("pkttrace's output did not show " + what + " in " + seconds + " s:\n" + Files.readString(out) + Files.readString(err));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Ctrl-C: SIGINT to the JVM (bin/pkttrace execs java, so the pid is the JVM's); the run ends as a user ends it. */
     void interrupt() throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
+
+    /**
+     * Ends a run that has no --duration once the test's traffic is done (Ctrl-C), so that no traffic
+     * has to fit a fixed window. The status is then the signal's (130, see README "Errors"); what a
+     * status 0 also said, that no component failed, is checked on the report instead.
+     */
+    Cli.Result stopWithCtrlC() throws Exception {
+        interrupt();
+        Cli.Result r = finish();
+        org.junit.jupiter.api.Assertions.assertEquals(130, r.exit(), "Ctrl-C: " + r);
+        org.junit.jupiter.api.Assertions.assertFalse(r.err().contains("component failed"), "no component failed: " + r);
+        return r;
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
     }
 
     Cli.Result finish() throws Exception {

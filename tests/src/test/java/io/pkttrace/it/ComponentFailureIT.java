@@ -33,7 +33,7 @@ class ComponentFailureIT {
     void aSinkThatThrowsIsNamedOnceCountedAndTheOtherSinksGoOn() throws Exception {
         Path plugins = TestPlugins.distributionPlugins(tmp.resolve("plugins"));
         Files.copy(TestPlugins.testkit(tmp), plugins.resolve("testkit.jar"));
-        Process ping = Loopback.ping(200, "0.05");
+        Process ping = Loopback.ping("0.05");
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "--plugins", plugins.toString(), "trace", "--probe", "netpath:hooks=tx",
                     "-a", "either=127.0.0.1", "--sink", "boom", "--sink", "console", "--count", "4");
@@ -66,7 +66,7 @@ class ComponentFailureIT {
                 "the other plugins: " + list.out());
         assertTrue(noStackTrace(list), list.toString());
 
-        Process ping = Loopback.ping(200, "0.05");
+        Process ping = Loopback.ping("0.05");
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "--plugins", plugins.toString(), "trace", "--probe", "netpath:hooks=tx",
                     "-a", "either=127.0.0.1", "--sink", "fine", "--count", "2");

@@ -127,10 +127,13 @@ class LeftoversIT {
         for (String point : List.of("record ", "# demo topology", "request ")) {
             Path out = tmp.resolve("killed-" + killedPids.size());
             Process p = demoUntil(point, text -> text.contains(point), out);
+            // Stopped first, so that it starts no command between the list of its commands and the kill.
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor());
+            List<ProcessHandle> children = p.descendants().toList();
             kill9(p);
             assertEquals(leftBefore, removedBy(Files.readString(errOf(out)), leftBefore, lookAlike, runningNs),
                     "what the demo killed before left, removed by the next: " + previousErr);
-            Thread.sleep(500); // an `ip netns add` the kill orphaned finishes
+            awaitGone(children); // an `ip netns add` the kill orphaned finishes
             leftBefore = namespacesOf(prefixOf(p.pid()));
             previousErr = errOf(out);
             killedPids.add(p.pid());
@@ -161,6 +164,15 @@ class LeftoversIT {
             assertFalse(tables.contains("pkttrace_" + pid + "_"), tables);
         }
         assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms(), "BPF programs named pt_ that no process holds");
+    }
+
+    /** Waits until the processes a killed demo had started (orphaned by the kill) are gone. */
+    private static void awaitGone(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (processes.stream().anyMatch(ProcessHandle::isAlive)) {
+            assertTrue(System.nanoTime() < deadline, "the killed demo's commands still run 60 s later: " + processes);
+            Thread.sleep(20);
+        }
     }
 
     private static Path errOf(Path out) {

@@ -33,10 +33,9 @@ class LifecycleIT {
     @Test
     void countStopsTheTrace() throws Exception {
         // Loopback pings make the events; --count ends the run by itself.
-        Process ping = new ProcessBuilder("ping", "-c", "400", "-i", "0.05", "127.0.0.1")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process ping = Loopback.ping("0.05");
         try {
-            Cli.Result res = Cli.run(List.of(), java.util.Map.of(), 30, "trace", "--count", "5", "--probe", "netpath:hooks=tx,rx");
+            Cli.Result res = Cli.run(List.of(), java.util.Map.of(), 120, "trace", "--count", "5", "--probe", "netpath:hooks=tx,rx");
             assertEquals(0, res.exit(), res.toString());
             long rows = res.out().lines().filter(l -> l.startsWith("[")).count();
             assertEquals(5, rows, res.toString());
@@ -62,7 +61,7 @@ class LifecycleIT {
         Process p = new ProcessBuilder(Cli.command(List.of(), "trace", "--stats"))
                 .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(err).contains("Ctrl-C to stop")) {
                 assertTrue(p.isAlive(), "pkttrace ended early: " + Files.readString(err));
                 assertTrue(System.nanoTime() < deadline, "pkttrace did not start tracing");
@@ -75,7 +74,7 @@ class LifecycleIT {
             } else {
                 p.destroy(); // SIGTERM
             }
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "pkttrace did not exit on the signal");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pkttrace did not exit on the signal");
             String text = Files.readString(err);
             assertTrue(text.contains("produced"), "the shutdown hook reports the run: " + text);
             assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms());

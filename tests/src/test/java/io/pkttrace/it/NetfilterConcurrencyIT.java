@@ -84,7 +84,7 @@ class NetfilterConcurrencyIT extends WithFirewallTopology {
         String namespaces = String.join(",", topo.clientName(), topo.routerName(), topo.serverName());
         NetfilterIT.traceWhile(List.of("trace", "--probe", "netpath", "--probe", "netfilter:netns=" + namespaces + netfilterOptions.replace(':', ','),
                 "-a", "either=198.18.1.0/24", "-a", "either=198.18.2.0/24", "-a", "either=2001:db8:1::/64",
-                "-a", "either=2001:db8:2::/64", "--sink", "json:output=" + json + ",summary=true", "--duration", "14"), () -> {
+                "-a", "either=2001:db8:2::/64", "--sink", "json:output=" + json + ",summary=true", "--duration", "30"), trace -> {
                     List<Process> pings = new ArrayList<>();
                     int cpus = Runtime.getRuntime().availableProcessors();
                     for (String[] flow : new String[][] {{"-4", "198.18.2.2"}, {"-4", "198.18.2.2"}, {"-6", "2001:db8:2::2"},

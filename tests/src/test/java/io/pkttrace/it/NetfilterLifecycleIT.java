@@ -43,7 +43,7 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
             Process p = new ProcessBuilder(Cli.command(List.of(), args)).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .start();
             Running r = new Running(p, out, err);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(err).contains("Ctrl-C to stop")) {
                 assertTrue(p.isAlive(), "pkttrace ended early: " + Files.readString(err));
                 assertTrue(System.nanoTime() < deadline, "pkttrace did not start tracing");
@@ -62,7 +62,7 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
 
         void signal(String sig) throws Exception {
             assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor());
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "pkttrace did not exit on SIG" + sig);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "pkttrace did not exit on SIG" + sig);
         }
 
         @Override
@@ -75,7 +75,7 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
 
     private void rulesetsAreUntouchedAfter(String signal) throws Exception {
         Map<String, String> before = rulesets();
-        try (Running r = Running.start("trace", "--probe", "netfilter", "--probe", "netpath", "--duration", "30", "--stats")) {
+        try (Running r = Running.start("trace", "--probe", "netfilter", "--probe", "netpath", "--duration", "600", "--stats")) {
             Map<String, String> during = rulesets();
             for (String ns : before.keySet()) {
                 assertTrue(during.get(ns).contains("table inet pkttrace_" + r.process().pid() + "_"),
@@ -154,7 +154,7 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
     void aNamespaceCreatedMidRunIsTracedAndOneThatDisappearsEndsCleanly() throws Exception {
         Map<String, String> before = rulesets();
         try (Running r = Running.start("trace", "--probe", "netpath", "--probe", "netfilter", "-a", "either=198.18.77.2",
-                "--duration", "30", "--stats");
+                "--duration", "600", "--stats");
              Topology late = Topology.create()) {
             Topology.Netns a = late.netns("a");
             Topology.Netns b = late.netns("b");
@@ -163,22 +163,22 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
             b.addAddress("eth0", "198.18.77.2/24").up("eth0");
             b.exec("nft", "add table inet late; add chain inet late input { type filter hook input priority 0; policy accept; };"
                     + " add rule inet late input udp dport 7 counter accept");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // pkttrace's table, with a marking chain at the input hook now that b has an input chain
             while (!ruleset(b).matches("(?s).*table inet pkttrace_" + r.process().pid() + "_.*chain input .*meta nftrace set 1.*")) {
                 assertTrue(System.nanoTime() < deadline, "the new namespace was not picked up: " + r.err());
                 Thread.sleep(50);
             }
-            assertEquals(0, a.tryExec(Duration.ofSeconds(5), "bash", "-c", "echo x > /dev/udp/198.18.77.2/7").exitCode());
+            assertEquals(0, a.tryExec(Duration.ofSeconds(30), "bash", "-c", "echo x > /dev/udp/198.18.77.2/7").exitCode());
             String bLabel = b.inode() + " (" + b.name() + ")";
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!r.out().contains("late.input :ACCEPT")) {
                 assertTrue(System.nanoTime() < deadline, "no verdict from the new namespace: " + r.out() + r.err());
                 Thread.sleep(50);
             }
             assertTrue(r.out().contains("[" + bLabel + "]"), r.out());
             late.close(); // both namespaces go while pkttrace runs
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!r.err().contains("netfilter: namespace " + bLabel + " is gone: its trace ended")) {
                 assertTrue(System.nanoTime() < deadline, "no line about the vanished namespace: " + r.err());
                 Thread.sleep(50);
@@ -198,16 +198,22 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
         s.exec("nft", "add table ip ptchg; add chain ip ptchg input { type filter hook input priority 10; policy accept; };"
                 + " add rule ip ptchg input icmp type echo-request counter accept comment \"first\"");
         try (Running r = Running.start("trace", "--probe", "netfilter", "-a", "either=" + DemoTopology.SERVER_V4,
-                "-a", "protocol=icmp", "--duration", "30")) {
-            Process ping = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "12", "-i", "0.25",
+                "-a", "protocol=icmp", "--duration", "600")) {
+            // Pings until the test has seen what it needs (bounded: two minutes at most).
+            Process ping = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "480", "-i", "0.25",
                     DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Thread.sleep(1400);
-            // The table goes and comes back with another rule under the same handle: handles restart.
-            s.exec("nft", "delete table ip ptchg; add table ip ptchg;"
-                    + " add chain ip ptchg input { type filter hook input priority 10; policy accept; };"
-                    + " add rule ip ptchg input icmp type echo-request counter accept comment \"second\"");
-            assertTrue(ping.waitFor(20, TimeUnit.SECONDS));
-            Thread.sleep(300);
+            try {
+                // Verdicts under the first rule, then the change, then verdicts under the second: waited for, not timed.
+                awaitRuleVerdicts(r, "first", 2);
+                // The table goes and comes back with another rule under the same handle: handles restart.
+                s.exec("nft", "delete table ip ptchg; add table ip ptchg;"
+                        + " add chain ip ptchg input { type filter hook input priority 10; policy accept; };"
+                        + " add rule ip ptchg input icmp type echo-request counter accept comment \"second\"");
+                awaitRuleVerdicts(r, "second", 2);
+            } finally {
+                ping.destroy();
+                ping.waitFor(10, TimeUnit.SECONDS);
+            }
             r.signal("TERM");
             List<String> texts = NfRow.parse(r.out()).stream().filter(x -> x.iptables().startsWith("ptchg.input"))
                     .map(NfRow::info).toList();
@@ -231,13 +237,24 @@ class NetfilterLifecycleIT extends WithFirewallTopology {
         }
     }
 
+    /** Waits until {@code count} verdicts of chain ptchg.input name the rule with that comment (not stale). */
+    private static void awaitRuleVerdicts(Running r, String comment, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (NfRow.parse(r.out()).stream().filter(x -> x.iptables().startsWith("ptchg.input")
+                && x.info().endsWith("comment \"" + comment + "\"") && !x.info().contains("(stale)")).count() < count) {
+            assertTrue(r.process().isAlive(), "pkttrace ended: " + r.err());
+            assertTrue(System.nanoTime() < deadline, count + " verdicts of the rule '" + comment + "' in 60 s: " + r.out() + r.err());
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aNetlinkOverrunIsCountedAndReportedAsLost() throws Exception {
         try (Running r = Running.start("trace", "--probe", "netfilter:rcvbuf=4096", "--sink", "null:report=false",
-                "-a", "either=" + DemoTopology.SERVER_V4, "--duration", "30")) {
+                "-a", "either=" + DemoTopology.SERVER_V4, "--duration", "600")) {
             Process flood = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-f", "-c", "20000", "-q",
                     DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            assertTrue(flood.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(flood.waitFor(300, TimeUnit.SECONDS));
             r.signal("TERM");
             String err = r.err();
             assertTrue(err.matches("(?s).*netfilter: \\d+ trace messages were lost because a netlink receive buffer was full.*"), err);

@@ -40,7 +40,7 @@ class StatusLineIT {
         Path rows = tmp.resolve("rows.txt");
         // stdout to a file: event rows on the same terminal would land after the line, so it is shown only then
         String command = String.join(" ", Cli.command(List.of(), "trace", "--duration", "3", "--stats")) + " > " + rows;
-        Process ping = Loopback.ping(400, "0.05"); // outlasts the start and the 3 s
+        Process ping = Loopback.ping("0.05"); // outlasts the start and the 3 s, however slow the start
         try {
             Process p = new ProcessBuilder("script", "-qfec", command, typescript.toString())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -56,9 +56,23 @@ final class Tcpdump implements AutoCloseable {
         return all;
     }
 
-    /** Stops every capture (after a moment for the last packets) and returns their rows, sorted. */
-    static List<TraceRow> rows(List<Tcpdump> all) throws Exception {
-        Thread.sleep(300);
+    /**
+     * Stops every capture once they printed {@code expected} echo rows together (or after 30 s: then the
+     * comparison shows what is missing) and returns their rows, sorted. tcpdump prints a packet when it
+     * is scheduled, later on a loaded machine, and one it had not printed when stopped is lost.
+     */
+    static List<TraceRow> rows(List<Tcpdump> all, int expected) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            int printed = 0;
+            for (Tcpdump t : all) {
+                printed += t.parse().size();
+            }
+            if (printed >= expected) {
+                break;
+            }
+            Thread.sleep(20);
+        }
         List<TraceRow> rows = new ArrayList<>();
         for (Tcpdump t : all) {
             rows.addAll(t.stop());
@@ -82,6 +96,11 @@ final class Tcpdump implements AutoCloseable {
     List<TraceRow> stop() throws Exception {
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
+        return parse();
+    }
+
+    /** The echo rows printed so far. */
+    private List<TraceRow> parse() throws IOException {
         List<TraceRow> rows = new ArrayList<>();
         for (String line : Files.readAllLines(out)) {
             Matcher m = ECHO.matcher(line);

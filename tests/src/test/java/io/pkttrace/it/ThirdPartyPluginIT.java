@@ -35,8 +35,7 @@ class ThirdPartyPluginIT {
         assertEquals(0, list.exit(), list.toString());
         assertTrue(list.out().contains("count          [count-sink]"), list.out());
 
-        Process ping = new ProcessBuilder("ping", "-c", "100", "-i", "0.05", "127.0.0.1")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process ping = Loopback.ping("0.05");
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "--plugins", plugins.toString(), "trace",
                     "--probe", "netpath:hooks=tx", "-a", "either=127.0.0.1", "--sink", "count", "--count", "4");

@@ -133,8 +133,7 @@ class ThirdPartyProbeIT {
         assertTrue(list.out().contains("xmit           [xmit-probe] packets a device driver took for transmission"), list.out());
         assertTrue(list.out().contains("netpath        [netpath]"), list.out());
 
-        Process ping = new ProcessBuilder("ping", "-c", "400", "-i", "0.05", "127.0.0.1")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process ping = Loopback.ping("0.05");
         try {
             Cli.Result r = Cli.run(dist, List.of(), Map.of(), 60, "trace", "--probe", "xmit", "--probe", "netpath:hooks=tx",
                     "-a", "either=127.0.0.1", "--duration", "3");

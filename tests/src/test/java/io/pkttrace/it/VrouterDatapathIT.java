@@ -359,11 +359,15 @@ class VrouterDatapathIT {
     @org.junit.jupiter.api.Test
     void onePidOnly() throws Exception {
         Path driver = Datapath.driver("-O2");
-        Process traced = new ProcessBuilder(driver.toString(), "-q", "-w", "8", "-s", "E").redirectErrorStream(true).start();
+        Process traced = new ProcessBuilder(driver.toString(), "-q", "-w", "5", "-s", "E").redirectErrorStream(true).start();
         try {
+            // Stopped in its wait until pkttrace traces it, however long pkttrace takes to start: a fixed
+            // wait alone would race with the start on a slow machine. (A stopped sleep keeps counting.)
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(traced.pid())).start().waitFor());
             // While pkttrace traces the waiting process: another process of the same program runs scenario A,
-            // then the traced one wakes up and runs scenario E.
-            String other = driver + " -q -s A && while kill -0 " + traced.pid() + " 2>/dev/null; do sleep 0.1; done";
+            // then the traced one is woken up and runs scenario E.
+            String other = driver + " -q -s A && kill -CONT " + traced.pid() + " && while kill -0 " + traced.pid()
+                    + " 2>/dev/null; do sleep 0.1; done";
             VrouterRun run = VrouterRun.of(Path.of("/bin/sh"), List.of("-c", other), "vrouter", "-f", functions().toString(),
                     "--pid", Long.toString(traced.pid()), "--sink", "json");
             List<JsonNode> events = run.events();
