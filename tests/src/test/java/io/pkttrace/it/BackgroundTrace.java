@@ -54,13 +54,23 @@ final class BackgroundTrace implements AutoCloseable {
      * after the sending process is gone (a datagram's drop in another namespace), instead of a fixed sleep.
      */
     void awaitOut(java.util.function.Predicate<String> ready, String what, int seconds) throws Exception {
+        awaitFile(out, ready, what, seconds);
+    }
+
+    /** What standard output holds so far. */
+    String out() throws IOException {
+        return Files.readString(out);
+    }
+
+    /** Waits until {@code file} (e.g. the json sink's, written every round) satisfies {@code ready}; see {@link #awaitOut}. */
+    void awaitFile(Path file, java.util.function.Predicate<String> ready, String what, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!ready.test(Files.readString(out))) {
+        while (!ready.test(Files.exists(file) ? Files.readString(file) : "")) {
             if (!process.isAlive()) {
-                fail("pkttrace ended before its output showed " + what + ":\n" + finish());
+                fail("pkttrace ended before " + file.getFileName() + " showed " + what + ":\n" + finish());
             }
             if (System.nanoTime() > end) {
-                fail("pkttrace's output did not show " + what + " in " + seconds + " s:\n" + Files.readString(out) + Files.readString(err));
+                fail(file.getFileName() + " did not show " + what + " in " + seconds + " s:\n" + Files.readString(err));
             }
             Thread.sleep(50);
         }

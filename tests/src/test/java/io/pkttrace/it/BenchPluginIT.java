@@ -16,7 +16,9 @@ class BenchPluginIT {
         // `yes` makes a write() system call per buffer, endlessly: a steady source for syscall=any. It makes
         // millions per second, faster than a consumer still running interpreted code drains them, so
         // the ring is sized to hold the first ~50 ms (the default 4 MiB loses some at start, reported).
-        Process yes = new ProcessBuilder("yes").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // At the lowest priority (nice execs yes: the pid is yes's): on a machine busy with other work the
+        // consumer gets the CPU before yes, instead of yes outrunning it; on an idle one nothing changes.
+        Process yes = new ProcessBuilder("nice", "-n", "19", "yes").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Cli.Result r = Cli.run(List.of(), Map.of(), 60, "trace", "--probe", "synthetic:pid=" + yes.pid() + ",syscall=any",
                     "--sink", "null", "--count", "1000", "--stats", "--ring-size", "67108864");

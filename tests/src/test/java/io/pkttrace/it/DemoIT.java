@@ -66,7 +66,7 @@ class DemoIT {
             String pre = prefix;
             assertTrue(namespaces().stream().anyMatch(n -> n.startsWith(pre)), "the topology exists while the demo runs");
             p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the demo did not exit on SIGTERM");
             assertTrue(namespaces().stream().noneMatch(n -> n.startsWith(pre)), "namespaces left: " + namespaces());
             assertEquals(List.of(), KernelTestSupport.awaitNoPkttracePrograms());
         } finally {

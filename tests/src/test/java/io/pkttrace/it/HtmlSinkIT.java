@@ -269,18 +269,18 @@ class HtmlSinkIT extends WithDemoTopology {
                 "--sink", "html:output=" + page))
                 .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(err).contains("Ctrl-C to stop")) {
                 assertTrue(trace.isAlive() && System.nanoTime() < deadline, "pkttrace did not start tracing: " + Files.readString(err));
                 Thread.sleep(50);
             }
             assertEquals(0L, Files.size(page), "the page is written when the trace ends");
-            Process ping = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "2", "-i", "0.2", "-W", "2",
+            Process ping = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "2", "-i", "0.2", "-W", "10",
                     DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            assertTrue(ping.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(ping.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, ping.exitValue());
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(trace.pid())).start().waitFor()); // Ctrl-C
-            assertTrue(trace.waitFor(20, TimeUnit.SECONDS), "pkttrace did not exit on SIGINT");
+            assertTrue(trace.waitFor(60, TimeUnit.SECONDS), "pkttrace did not exit on SIGINT");
         } finally {
             trace.destroyForcibly();
         }

@@ -45,7 +45,9 @@ class PcapngSinkIT extends WithDemoTopology {
         try {
             trace.awaitTracing();
             traffic();
-            Thread.sleep(500);
+            // The datagrams are dropped in the server after bash is gone: waited for, not a fixed sleep.
+            trace.awaitFile(recording, s -> s.split("\"drop_reason_name\":\"NO_SOCKET\"", -1).length > 2,
+                    "both datagrams dropped (NO_SOCKET)", 60);
         } finally {
             trace.interrupt(); // sinks finish and close
             res = trace.finish();
@@ -157,7 +159,8 @@ class PcapngSinkIT extends WithDemoTopology {
         try {
             trace.awaitTracing();
             topo.client().exec("ping", "-c", "2", "-i", "0.2", DemoTopology.SERVER_V4);
-            Thread.sleep(500);
+            // ping ended with its replies: their events are in the ring; the json sink writes them every round
+            trace.awaitFile(recording, s -> s.lines().count() >= 8, "8 events", 60);
         } finally {
             trace.interrupt();
             res = trace.finish();

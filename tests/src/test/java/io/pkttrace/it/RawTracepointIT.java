@@ -30,12 +30,20 @@ class RawTracepointIT extends WithDemoTopology {
     @TempDir
     Path tmp;
 
-    /** Traffic of the client only: one echo over IPv4 and IPv6, and a UDP datagram the server has no socket for. */
-    private static void traffic() throws Exception {
-        topo.client().exec("ping", "-c", "1", "-W", "2", DemoTopology.SERVER_V4);
-        topo.client().exec("ping", "-6", "-c", "1", "-W", "2", DemoTopology.SERVER_V6);
+    /**
+     * Traffic of the client only: one echo over IPv4 and IPv6, and a UDP datagram the server has no socket
+     * for, whose drop (after bash is gone) is waited for on the console sink's live rows.
+     */
+    private static void traffic(BackgroundTrace t) throws Exception {
+        topo.client().exec("ping", "-c", "1", "-W", "10", DemoTopology.SERVER_V4);
+        topo.client().exec("ping", "-6", "-c", "1", "-W", "10", DemoTopology.SERVER_V6);
         topo.client().exec("bash", "-c", "echo pt > /dev/udp/" + DemoTopology.SERVER_V4 + "/9");
-        Thread.sleep(500);
+        t.awaitOut(out -> out.contains("drop reason NO_SOCKET"), "the datagram's drop", 60);
+        // The server sent its port unreachable before the drop (unless rate-limited): it travels back meanwhile.
+        if (t.out().lines().anyMatch(l -> l.contains("(" + topo.serverName() + ")]") && l.matches(".*\\seth0\\s+tx\\s+icmp 3/3\\s.*"))) {
+            t.awaitOut(out -> out.lines().anyMatch(l -> l.contains("(" + topo.clientName() + ")]")
+                    && l.matches(".*\\seth0\\s+rx\\s+icmp 3/3\\s.*")), "the port unreachable's arrival", 60);
+        }
     }
 
     /**
@@ -45,7 +53,7 @@ class RawTracepointIT extends WithDemoTopology {
     private static List<String> rows(List<String> prefix, String... args) throws Exception {
         BackgroundTrace t = new BackgroundTrace(prefix, args);
         t.awaitTracing();
-        traffic();
+        traffic(t);
         t.interrupt();
         Cli.Result r = t.finish();
         assertEquals(130, r.exit(), "Ctrl-C: " + r);
@@ -90,8 +98,8 @@ class RawTracepointIT extends WithDemoTopology {
         BackgroundTrace t = new BackgroundTrace(List.of(), "trace", "--probe", "netpath:hooks=tx,mechanism=raw_tp", "-a",
                 "either=" + DemoTopology.CLIENT_V4, "--sink", "pcapng:output=" + capture);
         t.awaitTracing();
-        topo.client().exec("ping", "-c", "1", "-W", "2", DemoTopology.SERVER_V4);
-        Thread.sleep(300);
+        topo.client().exec("ping", "-c", "1", "-W", "10", DemoTopology.SERVER_V4);
+        // ping ended with its reply: its events are in the ring, and Ctrl-C drains the ring
         t.interrupt();
         Cli.Result r = t.finish();
         assertEquals(130, r.exit(), "Ctrl-C: " + r);
