@@ -68,13 +68,14 @@ public final class KernelTestSupport {
     }
 
     /**
-     * The pkttrace programs (pt_) this process or no process holds, after waiting up to 3 s for them
-     * to go: what a test's own engine or an ended (or killed) pkttrace left. Programs that other
+     * The pkttrace programs (pt_) this process or no process holds, after waiting up to 30 s for them
+     * to go: what a test's own engine or an ended (or killed) pkttrace left. (The kernel frees a link's
+     * program from a worker after the last descriptor closed: later on a loaded machine.) Programs that other
      * processes hold are theirs (another test's run going on at the same time) and are not counted.
      */
     public static List<String> awaitNoPkttracePrograms() throws IOException, InterruptedException {
         List<String> left = leftPkttracePrograms();
-        for (int i = 0; i < 30 && !left.isEmpty(); i++) {
+        for (int i = 0; i < 300 && !left.isEmpty(); i++) {
             Thread.sleep(100);
             left = leftPkttracePrograms();
         }
