@@ -59,7 +59,8 @@ class PingTraceIT extends WithDemoTopology {
     @Test
     void aPingToAnotherNamespaceOfTheSameHostIsNotConfusedWithOurs() throws Exception {
         // A second ping to the same target runs meanwhile from the router: its packets carry another id.
-        ProcessBuilder other = new ProcessBuilder("ip", "netns", "exec", topo.routerName(), "ping", "-c", "20", "-i", "0.05",
+        // (Up to a minute: it still runs when pkttrace's ping does, however slow pkttrace's start; destroyed after.)
+        ProcessBuilder other = new ProcessBuilder("ip", "netns", "exec", topo.routerName(), "ping", "-c", "1200", "-i", "0.05",
                 DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = other.start();
         try {
@@ -88,8 +89,9 @@ class PingTraceIT extends WithDemoTopology {
     void twoConcurrentPingsShowOnlyTheirOwnPacketsAndNoSocketFilterRow() throws Exception {
         // Run as root in a fresh namespace, ping uses a raw ICMP socket with a filter for its own id: each
         // such socket gets a copy of every echo reply and its filter drops the others' (SOCKET_FILTER).
-        // A plain ping keeps one such socket busy all along, so the two traced pings surely overlap it.
-        Process plain = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "3000", "-i", "0.02",
+        // A plain ping keeps one such socket busy all along (up to two minutes, destroyed after), so the two
+        // traced pings surely overlap it, however slowly they start.
+        Process plain = new ProcessBuilder("ip", "netns", "exec", topo.clientName(), "ping", "-c", "6000", "-i", "0.02",
                 DemoTopology.SERVER_V4).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             List<java.util.concurrent.Future<Cli.Result>> pings = new java.util.ArrayList<>();
