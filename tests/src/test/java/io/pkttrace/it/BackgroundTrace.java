@@ -1,5 +1,7 @@
 package io.pkttrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** pkttrace running in the background; its output goes to files. Closing it kills a run the test did not end. */
 final class BackgroundTrace implements AutoCloseable {
@@ -53,7 +56,7 @@ final class BackgroundTrace implements AutoCloseable {
      * Waits until standard output (a sink's live rows) satisfies {@code ready}: for what the kernel does
      * after the sending process is gone (a datagram's drop in another namespace), instead of a fixed sleep.
      */
-    void awaitOut(java.util.function.Predicate<String> ready, String what, int seconds) throws Exception {
+    void awaitOut(Predicate<String> ready, String what, int seconds) throws Exception {
         awaitFile(out, ready, what, seconds);
     }
 
@@ -63,7 +66,7 @@ final class BackgroundTrace implements AutoCloseable {
     }
 
     /** Waits until {@code file} (e.g. the json sink's, written every round) satisfies {@code ready}; see {@link #awaitOut}. */
-    void awaitFile(Path file, java.util.function.Predicate<String> ready, String what, int seconds) throws Exception {
+    void awaitFile(Path file, Predicate<String> ready, String what, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!ready.test(Files.exists(file) ? Files.readString(file) : "")) {
             if (!process.isAlive()) {
@@ -89,8 +92,8 @@ final class BackgroundTrace implements AutoCloseable {
     Cli.Result stopWithCtrlC() throws Exception {
         interrupt();
         Cli.Result r = finish();
-        org.junit.jupiter.api.Assertions.assertEquals(130, r.exit(), "Ctrl-C: " + r);
-        org.junit.jupiter.api.Assertions.assertFalse(r.err().contains("component failed"), "no component failed: " + r);
+        assertEquals(130, r.exit(), "Ctrl-C: " + r);
+        assertFalse(r.err().contains("component failed"), "no component failed: " + r);
         return r;
     }
 
