@@ -258,7 +258,10 @@ final class JsonBytes {
         int q = end;
         while (v >= 1000) {
             long d = v / 1000;
-            q = triplet((int) (v - d * 1000), b, q - 3) - 3;
+            q -= 3;
+            // One store of four bytes: a zero, then the three digits; the zero lands where the next
+            // group's last digit goes (there is always one: the loop leaves 1 to 999).
+            INTS.set(b, q - 1, DIGITS3[(int) (v - d * 1000)] << 8);
             v = d;
         }
         int r = (int) v * 3; // the first one to three digits, right-aligned on q
@@ -270,15 +273,6 @@ final class JsonBytes {
             }
         }
         return end;
-    }
-
-    /** Exactly three digits of 0 to 999, leading zeros included. */
-    static int triplet(int v, byte[] b, int p) {
-        int t = v * 3;
-        b[p] = TRIPLETS[t];
-        b[p + 1] = TRIPLETS[t + 1];
-        b[p + 2] = TRIPLETS[t + 2];
-        return p + 3;
     }
 
     /** {@code v} unsigned as a quoted "0x" and lower-case hex digits without leading zeros (packet ids, hex attributes). */
