@@ -28,22 +28,17 @@ final class IsoTime {
     /** "YYYY-MM-DDT" of {@link #cachedDay}. */
     private final byte[] date = new byte[DATE];
     private long cachedDay = Long.MIN_VALUE;
+    /** {@link #date} as the words format stores: its first 8 bytes, and its last 4. */
+    private long dateHead;
+    private int dateTail;
 
     /** Writes the time at {@code out[pos]} (room for {@link #MAX} bytes); returns the position after it. */
     int format(long epochNanos, byte[] out, int pos) {
         long seconds = Math.floorDiv(epochNanos, NANOS_PER_SECOND);
         int nanos = (int) (epochNanos - seconds * NANOS_PER_SECOND);
         long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
-        if (days != cachedDay) {
-            if (!datePrefix(days)) {
-                // Outside what four digits can hold: let the JDK spell it (never on a sane clock).
-                String s = Instant.ofEpochSecond(seconds, nanos).toString();
-                for (int i = 0; i < s.length(); i++) {
-                    out[pos + i] = (byte) s.charAt(i);
-                }
-                return pos + s.length();
-            }
-            cachedDay = days;
+        if (days != cachedDay && !newDay(days)) {
+            return jdk(seconds, nanos, out, pos);
         }
         int secOfDay = (int) (seconds - days * SECONDS_PER_DAY);
         int h = secOfDay / 3600;
@@ -55,8 +50,8 @@ final class IsoTime {
         int us = rest / 1000;
         int ns = DIGITS3[rest - us * 1000];
         // Whole words: the date (8 bytes, then the last 4 overlapping), "HH:MM:SS", ".mmmuuun", "nnZ".
-        LONGS.set(out, pos, (long) LONGS.get(date, 0));
-        INTS.set(out, pos + DATE - 4, (int) INTS.get(date, DATE - 4));
+        LONGS.set(out, pos, dateHead);
+        INTS.set(out, pos + DATE - 4, dateTail);
         LONGS.set(out, pos + 11, DIGITS2[h] | (long) ':' << 16 | (long) DIGITS2[m] << 24 | (long) ':' << 40
                 | (long) DIGITS2[s] << 48);
         LONGS.set(out, pos + 19, '.' | (long) DIGITS3[ms] << 8 | (long) DIGITS3[us] << 32 | (long) (ns & 0xff) << 56);
@@ -64,6 +59,26 @@ final class IsoTime {
         out[pos + 28] = (byte) (ns >> 16);
         out[pos + 29] = 'Z';
         return pos + LENGTH;
+    }
+
+    /** A day other than the cached one: its date, if it has four digits. Apart, to keep format small enough to inline (FreqInlineSize). */
+    private boolean newDay(long days) {
+        if (!datePrefix(days)) {
+            return false;
+        }
+        dateHead = (long) LONGS.get(date, 0);
+        dateTail = (int) INTS.get(date, DATE - 4);
+        cachedDay = days;
+        return true;
+    }
+
+    /** Outside what four digits can hold: the JDK spells it (never on a sane clock). */
+    private static int jdk(long seconds, int nanos, byte[] out, int pos) {
+        String s = Instant.ofEpochSecond(seconds, nanos).toString();
+        for (int i = 0; i < s.length(); i++) {
+            out[pos + i] = (byte) s.charAt(i);
+        }
+        return pos + s.length();
     }
 
     /** 00 to 99. */
