@@ -58,29 +58,21 @@ final class ContextRuns {
     }
 
     private int namesMiss(int slot, String probe, String hook, int p) {
-        g.position(p);
         boolean cache = cacheable(probe) && cacheable(hook);
-        if (cache) {
-            g.room(RUN_BYTES + 8); // the run lands in the buffer in one piece, and is copied from there
-        }
-        int start = g.position();
+        int start = begin(cache, p);
         string(PROBE, probe);
         string(HOOK, hook);
         if (cache) {
-            namesLength[slot] = keep(names, slot, start);
             probeKey[slot] = probe;
             hookKey[slot] = hook;
+            namesLength[slot] = keep(names, slot, start);
         }
         return g.reserve();
     }
 
     private int placeMiss(int slot, long netns, String netnsName, int ifindex, String ifname, int p) {
-        g.position(p);
         boolean cache = cacheable(netnsName) && cacheable(ifname);
-        if (cache) {
-            g.room(RUN_BYTES + 8);
-        }
-        int start = g.position();
+        int start = begin(cache, p);
         number(NETNS, netns);
         string(NETNS_NAME, netnsName);
         number(IFINDEX, ifindex);
@@ -93,6 +85,15 @@ final class ContextRuns {
             ifnameKey[slot] = ifname;
         }
         return g.reserve();
+    }
+
+    /** Where a run not found starts: at {@code p}, or where it lands in one piece to be cached from the buffer. */
+    private int begin(boolean cache, int p) {
+        g.position(p);
+        if (cache) {
+            g.room(RUN_BYTES + 8);
+        }
+        return g.position();
     }
 
     /** Copies the run just written from {@code start} into the slot; returns its length. */
