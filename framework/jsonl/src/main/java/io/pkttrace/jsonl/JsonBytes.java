@@ -2,13 +2,16 @@ package io.pkttrace.jsonl;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Compact JSON written as UTF-8 bytes straight into one reused buffer, drained to the stream only
  * when it is full or on {@link #flush()}. It replaces a generic generator on the event writer's hot
- * path: no per-value state checks, field names pre-encoded with their quotes and separators, and the
- * strings an event repeats (probe, hook, interface, namespace name) encoded once and copied after.
+ * path: no per-value state checks, and field names pre-encoded with their quotes and separators
+ * (the runs of names an event repeats are cached by {@link ContextRuns}).
  * The output is what Jackson's default generator writes for the same calls: no spaces, {@code "} and
  * {@code \} escaped, {@code \b \t \n \f \r} short, other control characters and the surrogates
  * as a backslash, 'u' and four upper-case hex digits, everything else as UTF-8. Not thread-safe.
@@ -23,6 +26,19 @@ final class JsonBytes {
     /** 10^0 to 10^18. */
     private static final long[] POW10 = new long[19];
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+    /** Eight or four bytes of a byte array at any index, as one load or store (C2 compiles these to single moves). */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** "00" to "99" as the two bytes of a little-endian word, for stores of several digits at once. */
+    static final int[] DIGITS2 = new int[100];
+    /** "000" to "999" likewise, three bytes. */
+    static final int[] DIGITS3 = new int[1000];
+    /**
+     * What {@link #reserve()} guarantees: room for everything of bounded size an event's common fields
+     * write (numbers, time, addresses, field names, and two {@link ContextRuns} of at most
+     * {@link ContextRuns#RUN_BYTES}), about 1.3 KiB at most, with margin.
+     */
+    static final int EVENT_RESERVE = 2048;
 
     static {
         POW10[0] = 1;
@@ -33,20 +49,16 @@ final class JsonBytes {
             TRIPLETS[3 * i] = (byte) ('0' + i / 100);
             TRIPLETS[3 * i + 1] = (byte) ('0' + i / 10 % 10);
             TRIPLETS[3 * i + 2] = (byte) ('0' + i % 10);
+            DIGITS3[i] = TRIPLETS[3 * i] | TRIPLETS[3 * i + 1] << 8 | TRIPLETS[3 * i + 2] << 16;
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGITS2[i] = TRIPLETS[3 * i + 1] | TRIPLETS[3 * i + 2] << 8;
         }
     }
-
-    /** Slots of the {@link #repeatedString} cache, and the bytes each holds: 20 chars escaped at worst (6 each) and quotes. */
-    private static final int CACHE_SLOTS = 64;
-    private static final int CACHE_BYTES = 128;
-    private static final int CACHED_CHARS = 20;
 
     private final OutputStream out;
     private final byte[] buf;
     private int pos;
-    private final String[] cacheKey = new String[CACHE_SLOTS];
-    private final int[] cacheLength = new int[CACHE_SLOTS];
-    private final byte[] cacheBytes = new byte[CACHE_SLOTS * CACHE_BYTES];
 
     JsonBytes(OutputStream out, int capacity) {
         this.out = out;
@@ -78,7 +90,7 @@ final class JsonBytes {
     }
 
     /** Makes room for {@code n} more bytes, draining the buffer to the stream if needed. */
-    private void room(int n) {
+    void room(int n) {
         if (pos + n > buf.length) {
             drain();
         }
@@ -109,17 +121,48 @@ final class JsonBytes {
         pos = put(bytes, buf, pos);
     }
 
-    /** {@code bytes} at {@code b[p]} (there is room); returns the position after them. */
-    private static int put(byte[] bytes, byte[] b, int p) {
+    /**
+     * {@code bytes} at {@code b[p]} (there is room); returns the position after them. Copied a word at
+     * a time, the last word overlapping the one before (exactly {@code n} bytes written): for the
+     * constant field names, whose length C2 knows, two or three moves instead of a loop of bytes.
+     */
+    static int put(byte[] bytes, byte[] b, int p) {
         int n = bytes.length;
-        if (n <= 16) { // field names and short values: a plain loop beats the arraycopy stub
+        if (n >= 8) {
+            for (int i = 0; i < n - 8; i += 8) {
+                LONGS.set(b, p + i, (long) LONGS.get(bytes, i));
+            }
+            LONGS.set(b, p + n - 8, (long) LONGS.get(bytes, n - 8));
+        } else if (n >= 4) {
+            INTS.set(b, p, (int) INTS.get(bytes, 0));
+            INTS.set(b, p + n - 4, (int) INTS.get(bytes, n - 4));
+        } else {
             for (int i = 0; i < n; i++) {
                 b[p + i] = bytes[i];
             }
-        } else {
-            System.arraycopy(bytes, 0, b, p, n);
         }
         return p + n;
+    }
+
+    /** The buffer the writer fills between {@link #reserve()} and {@link #position(int)}. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    /**
+     * Makes room for {@link #EVENT_RESERVE} bytes (draining the buffer if needed) and returns the
+     * position to write at: one check per event instead of one per value.
+     */
+    int reserve() {
+        if (EVENT_RESERVE > buf.length - pos) {
+            drain();
+        }
+        return pos;
+    }
+
+    /** Where the writer got to in {@link #buffer()}. */
+    void position(int p) {
+        pos = p;
     }
 
     /** The rare half of {@link #raw(byte[])}, apart so that the common one stays small enough to inline. */
@@ -134,33 +177,20 @@ final class JsonBytes {
     }
 
     /**
-     * A quoted, escaped string that events repeat (probe, hook, interface and namespace names): its
-     * bytes are kept in a small direct-mapped cache by the string's hash and copied on the next event,
-     * instead of being escaped and encoded char by char again. Same bytes as {@link #string(String)}.
+     * {@code n} bytes of {@code from[off]} at {@code b[p]}, a word at a time: up to seven bytes past
+     * {@code n} are written too (the caller's room holds them; the next value overwrites them), and
+     * read from {@code from} (which holds them). Returns the position after the {@code n} bytes.
      */
-    void repeatedString(String s) {
-        int slot = s.hashCode() & (CACHE_SLOTS - 1);
-        String cached = cacheKey[slot];
-        if (cached == s || s.equals(cached)) {
-            int n = cacheLength[slot];
-            if (n > buf.length - pos) {
-                drain();
-            }
-            System.arraycopy(cacheBytes, slot * CACHE_BYTES, buf, pos, n);
-            pos += n;
-            return;
+    static int putWords(byte[] from, int off, int n, byte[] b, int p) {
+        for (int i = 0; i < n; i += 8) {
+            LONGS.set(b, p + i, (long) LONGS.get(from, off + i));
         }
-        if (s.length() > CACHED_CHARS) {
-            string(s);
-            return;
-        }
-        room(CACHE_BYTES); // the whole encoding lands in the buffer, in one piece
-        int start = pos;
-        string(s);
-        int n = pos - start;
-        System.arraycopy(buf, start, cacheBytes, slot * CACHE_BYTES, n);
-        cacheLength[slot] = n;
-        cacheKey[slot] = s;
+        return p + n;
+    }
+
+    /** The position where the next byte goes. */
+    int position() {
+        return pos;
     }
 
     private static final byte[] BASE64 =
@@ -228,7 +258,10 @@ final class JsonBytes {
         int q = end;
         while (v >= 1000) {
             long d = v / 1000;
-            q = triplet((int) (v - d * 1000), b, q - 3) - 3;
+            q -= 3;
+            // One store of four bytes: a zero, then the three digits; the zero lands where the next
+            // group's last digit goes (there is always one: the loop leaves 1 to 999).
+            INTS.set(b, q - 1, DIGITS3[(int) (v - d * 1000)] << 8);
             v = d;
         }
         int r = (int) v * 3; // the first one to three digits, right-aligned on q
@@ -242,20 +275,14 @@ final class JsonBytes {
         return end;
     }
 
-    /** Exactly three digits of 0 to 999, leading zeros included. */
-    static int triplet(int v, byte[] b, int p) {
-        int t = v * 3;
-        b[p] = TRIPLETS[t];
-        b[p + 1] = TRIPLETS[t + 1];
-        b[p + 2] = TRIPLETS[t + 2];
-        return p + 3;
-    }
-
     /** {@code v} unsigned as a quoted "0x" and lower-case hex digits without leading zeros (packet ids, hex attributes). */
     void hex(long v) {
         room(SMALL);
-        byte[] b = buf;
-        int p = pos;
+        pos = hex(v, buf, pos);
+    }
+
+    /** {@link #hex(long)} at {@code b[p]} (room for 21 bytes); returns the position after it. */
+    static int hex(long v, byte[] b, int p) {
         int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
         b[p] = '"';
         b[p + 1] = '0';
@@ -266,7 +293,7 @@ final class JsonBytes {
             v >>>= 4;
         }
         b[end] = '"';
-        pos = end + 1;
+        return end + 1;
     }
 
     /**
@@ -283,14 +310,17 @@ final class JsonBytes {
     /** A quoted ASCII text from a char buffer (times, addresses, hex numbers: never needs escaping). */
     void asciiString(char[] chars, int len) {
         room(len + 2);
-        byte[] b = buf;
-        int p = pos;
+        pos = asciiString(chars, len, buf, pos);
+    }
+
+    /** {@link #asciiString(char[], int)} at {@code b[p]} (there is room); returns the position after it. */
+    static int asciiString(char[] chars, int len, byte[] b, int p) {
         b[p++] = '"';
         for (int i = 0; i < len; i++) {
             b[p++] = (byte) chars[i];
         }
         b[p++] = '"';
-        pos = p;
+        return p;
     }
 
     /** A quoted, escaped string. */

@@ -13,8 +13,10 @@ import java.time.Instant;
  *
  * <p>The hot path does not allocate and does little: every value is written as UTF-8 straight into
  * one reused buffer ({@link JsonBytes}), drained to the stream when full and on {@link #flush()} (the
- * json sink flushes once per ring batch); field names are pre-encoded with their quotes and commas,
- * and addresses, times and packet ids are formatted into a reused char array. The bytes are those
+ * json sink flushes once per ring batch), the common fields at a local position inside one room check
+ * per event; field names are pre-encoded with their quotes and commas and copied a word at a time,
+ * the probe/hook and namespace/interface runs are cached as bytes per context ({@link ContextRuns}),
+ * and addresses are formatted into a reused char array. The bytes are those
  * Jackson's generator wrote before (JsonBytesTest compares them).
  * Not thread-safe.
  *
@@ -30,13 +32,7 @@ public final class JsonlEventWriter implements AutoCloseable {
     private static final byte[] TS_NS = name(JsonLines.TS_NS);
     private static final byte[] TIME = name(JsonLines.TIME);
     private static final byte[] CPU = name(JsonLines.CPU);
-    private static final byte[] PROBE = name(JsonLines.PROBE);
-    private static final byte[] HOOK = name(JsonLines.HOOK);
     private static final byte[] PACKET_ID = name(JsonLines.PACKET_ID);
-    private static final byte[] NETNS = name(JsonLines.NETNS);
-    private static final byte[] NETNS_NAME = name(JsonLines.NETNS_NAME);
-    private static final byte[] IFINDEX = name(JsonLines.IFINDEX);
-    private static final byte[] IFNAME = name(JsonLines.IFNAME);
     private static final byte[] PID = name(JsonLines.PID);
     private static final byte[] LEN = name(JsonLines.LEN);
     private static final byte[] SOCK_INO = name(JsonLines.SOCK_INO);
@@ -94,10 +90,12 @@ public final class JsonlEventWriter implements AutoCloseable {
     private final JsonBytes g;
     private final char[] chars = new char[64];
     private final IsoTime isoTime = new IsoTime();
+    private final ContextRuns context;
 
     /** A writer into {@code out}; {@link #close()} closes it. */
     public JsonlEventWriter(OutputStream out) throws IOException {
         g = new JsonBytes(out, BUFFER);
+        context = new ContextRuns(g);
     }
 
     private static byte[] concat(byte[]... parts) {
@@ -153,33 +151,36 @@ public final class JsonlEventWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The common fields (up to {@code ret}) are written at a local position inside one
+     * {@link JsonBytes#reserve()} per event, without a bounds check per value; the rarer ones after
+     * them check their own room.
+     */
     private void writeEvent(PacketEvent e, long clockOffsetNs) {
-        g.raw(EVENT_START);
-        g.number(e.timestampNs());
-        g.time(TIME_OPEN, isoTime, e.timestampNs() + clockOffsetNs, TIME_CLOSE_CPU);
-        g.number(e.cpu());
-        repeated(PROBE, e.probe());
-        repeated(HOOK, e.hook());
+        byte[] b = g.buffer();
+        int p = g.reserve();
+        long ts = e.timestampNs();
+        p = JsonBytes.put(EVENT_START, b, p);
+        p = JsonBytes.number(ts, b, p);
+        p = JsonBytes.put(TIME_OPEN, b, p);
+        p = isoTime.format(ts + clockOffsetNs, b, p);
+        p = JsonBytes.put(TIME_CLOSE_CPU, b, p);
+        p = JsonBytes.number(e.cpu(), b, p);
+        p = context.names(e.probe(), e.hook(), b, p);
         if (e.packetId() != 0) {
-            g.raw(PACKET_ID);
-            g.hex(e.packetId());
+            p = JsonBytes.hex(e.packetId(), b, JsonBytes.put(PACKET_ID, b, p));
         }
-        positive(NETNS, e.netnsInode());
-        repeated(NETNS_NAME, e.netnsName());
-        positive(IFINDEX, e.ifindex());
-        repeated(IFNAME, e.ifname());
-        g.raw(PID);
-        g.number(e.pid());
-        g.raw(LEN);
-        g.number(e.length());
-        positive(SOCK_INO, e.socketInode());
+        p = context.place(e.netnsInode(), e.netnsName(), e.ifindex(), e.ifname(), b, p);
+        p = JsonBytes.number(e.pid(), b, JsonBytes.put(PID, b, p));
+        p = JsonBytes.number(e.length(), b, JsonBytes.put(LEN, b, p));
+        p = positive(SOCK_INO, e.socketInode(), b, p);
         if (e.family() == PacketEvent.FAMILY_IPV4 || e.family() == PacketEvent.FAMILY_IPV6) {
-            writeIp(e);
+            p = writeIp(e, b, p);
         }
         if (e.hasReturnValue()) {
-            g.raw(RET);
-            g.number(e.returnValue());
+            p = JsonBytes.number(e.returnValue(), b, JsonBytes.put(RET, b, p));
         }
+        g.position(p);
         string(NF_TABLE, e.nfTable());
         string(NF_CHAIN, e.nfChain());
         string(NF_VERDICT, e.nfVerdict());
@@ -279,36 +280,29 @@ public final class JsonlEventWriter implements AutoCloseable {
         g.raw((byte) '}');
     }
 
-    private void writeIp(PacketEvent e) {
-        g.raw(FAMILY);
-        g.number(e.family());
-        g.raw(SRC);
-        g.asciiString(chars, AddressChars.format(e.srcBytes(), e.family(), chars));
-        g.raw(DST);
-        g.asciiString(chars, AddressChars.format(e.dstBytes(), e.family(), chars));
-        g.raw(PROTO);
-        g.number(e.protocol());
+    private int writeIp(PacketEvent e, byte[] b, int p) {
+        p = JsonBytes.number(e.family(), b, JsonBytes.put(FAMILY, b, p));
+        p = JsonBytes.put(SRC, b, p);
+        p = JsonBytes.asciiString(chars, AddressChars.format(e.srcBytes(), e.family(), chars), b, p);
+        p = JsonBytes.put(DST, b, p);
+        p = JsonBytes.asciiString(chars, AddressChars.format(e.dstBytes(), e.family(), chars), b, p);
+        p = JsonBytes.number(e.protocol(), b, JsonBytes.put(PROTO, b, p));
         boolean ports = e.protocol() == PacketEvent.PROTO_TCP || e.protocol() == PacketEvent.PROTO_UDP;
         // Both 0: the transport header was not read (a non-first fragment), not port 0.
         if (ports && (e.srcPort() != 0 || e.dstPort() != 0)) {
-            g.raw(SPORT);
-            g.number(e.srcPort());
-            g.raw(DPORT);
-            g.number(e.dstPort());
+            p = JsonBytes.number(e.srcPort(), b, JsonBytes.put(SPORT, b, p));
+            p = JsonBytes.number(e.dstPort(), b, JsonBytes.put(DPORT, b, p));
         }
         boolean icmp = e.protocol() == PacketEvent.PROTO_ICMP || e.protocol() == PacketEvent.PROTO_ICMPV6;
         if (icmp && e.icmpType() >= 0) {
-            g.raw(ICMP_TYPE);
-            g.number(e.icmpType());
-            g.raw(ICMP_CODE);
-            g.number(e.icmpCode());
+            p = JsonBytes.number(e.icmpType(), b, JsonBytes.put(ICMP_TYPE, b, p));
+            p = JsonBytes.number(e.icmpCode(), b, JsonBytes.put(ICMP_CODE, b, p));
             if (e.icmpId() >= 0) {
-                g.raw(ICMP_ID);
-                g.number(e.icmpId());
-                g.raw(ICMP_SEQ);
-                g.number(e.icmpSeq());
+                p = JsonBytes.number(e.icmpId(), b, JsonBytes.put(ICMP_ID, b, p));
+                p = JsonBytes.number(e.icmpSeq(), b, JsonBytes.put(ICMP_SEQ, b, p));
             }
         }
+        return p;
     }
 
     /**
@@ -356,19 +350,8 @@ public final class JsonlEventWriter implements AutoCloseable {
         }
     }
 
-    /** A string field whose values repeat from event to event (names): encoded once, copied after. */
-    private void repeated(byte[] field, String value) {
-        if (value != null) {
-            g.raw(field);
-            g.repeatedString(value);
-        }
-    }
-
-    private void positive(byte[] field, long value) {
-        if (value != 0) {
-            g.raw(field);
-            g.number(value);
-        }
+    private static int positive(byte[] field, long value, byte[] b, int p) {
+        return value == 0 ? p : JsonBytes.number(value, b, JsonBytes.put(field, b, p));
     }
 
     /** Writes what is buffered to the stream and flushes it. */

@@ -2,12 +2,16 @@ package io.pkttrace.core.engine;
 
 import io.pkttrace.api.Enricher;
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.api.Sink;
 import io.pkttrace.core.bpf.DropReasons;
 import io.pkttrace.core.bpf.StandardRecordDecoder;
 import io.pkttrace.core.enrich.NetnsNameEnricherFactory;
 import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.jmh.Records;
 import io.pkttrace.plugins.bench.NullSink;
+import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.json.JsonConfig;
+import io.pkttrace.plugins.sinks.json.JsonSink;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -19,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real {@link Pipeline} as workload (a)'s null-sink row runs it (synthetic records, the netns-names
- * enricher, the null sink), on its own consumer thread, fed by a source that reads records laid out as in
+ * enricher, the null sink; or the json sink to /dev/null as its json row), on its own consumer thread, fed by a source that reads records laid out as in
  * a default 4 MiB ring the way {@link RingSource} does (take, decode, offer, at most {@code room()} per
  * drain): the consumer thread's own CPU time per event. Unlike {@code HotPathBenchmark.pipeline*} (one
  * event through decode, filters, enrichers and a sink in a plain loop) it includes the event pool, the
@@ -36,20 +40,21 @@ public final class PipelineThreadCpu {
     private PipelineThreadCpu() {
     }
 
-    /** Arguments: [EVENTS [ROUNDS]], default 10,000,000 and 5; the first round also warms up. */
+    /** Arguments: [EVENTS [ROUNDS [null|json]]], default 10,000,000, 5 and null; the first round also warms up. */
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String sinkType = args.length > 2 ? args[2] : "null";
         StandardRecordDecoder decoder = new StandardRecordDecoder(Records.layout(), "synthetic",
                 new String[] {null, "sys_enter"}, DropReasons.none());
         ByteBuffer ring = ring();
         Path emptyNetnsDir = Files.createTempDirectory("ptb-netns");
         try {
             Enricher netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
-            StringBuilder line = new StringBuilder("Pipeline, null sink: consumer thread CPU ns/event:");
+            StringBuilder line = new StringBuilder("Pipeline, " + sinkType + " sink: consumer thread CPU ns/event:");
             double least = Double.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
-                double ns = round(decoder, ring, netnsNames, events);
+                double ns = round(decoder, ring, netnsNames, sink(sinkType), events);
                 least = Math.min(least, ns);
                 line.append(String.format(" %.1f", ns));
             }
@@ -57,6 +62,17 @@ public final class PipelineThreadCpu {
         } finally {
             Files.deleteIfExists(emptyNetnsDir);
         }
+    }
+
+    /** The null sink, or the json sink writing to /dev/null through the output the CLI opens. */
+    private static Sink sink(String type) throws Exception {
+        return switch (type) {
+            case "null" -> new NullSink(false, System.err);
+            case "json" -> new JsonSink(new JsonConfig(OutputTarget.parse("sink json", "/dev/null"), false, null));
+            case "json-nowrite" -> new JsonSink(new JsonConfig(OutputTarget.stdout("sink json"), false, null),
+                    java.io.OutputStream.nullOutputStream());
+            default -> throw new IllegalArgumentException("sink null or json: " + type);
+        };
     }
 
     /** A ring's worth of synthetic records, each with its own timestamp. */
@@ -70,7 +86,7 @@ public final class PipelineThreadCpu {
         return ring;
     }
 
-    private static double round(StandardRecordDecoder decoder, ByteBuffer ring, Enricher netnsNames, long events)
+    private static double round(StandardRecordDecoder decoder, ByteBuffer ring, Enricher netnsNames, Sink sink, long events)
             throws Exception {
         RingLikeSource source = new RingLikeSource(decoder, ring, events);
         PipelineInput input = new PipelineInput() {
@@ -88,7 +104,7 @@ public final class PipelineThreadCpu {
             }
         };
         Pipeline p = new Pipeline(input, EngineSettings.defaults(), List.of(), List.of(new Named<>("netns", netnsNames)),
-                List.of(new Named<>("null", new NullSink(false, System.err))), null, System.err::println);
+                List.of(new Named<>("sink", sink)), null, System.err::println);
         p.start();
         if (!p.awaitDone(300, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the pipeline did not finish");
