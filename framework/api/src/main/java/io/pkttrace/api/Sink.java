@@ -2,7 +2,8 @@ package io.pkttrace.api;
 
 /**
  * Receives the events that passed filters and enrichers. The engine calls {@link #accept} for each
- * event of a batch, then {@link #flush()} once per batch, and {@link #finish(RunStats)} once at the end.
+ * event of a batch, {@link #flush()} when it goes idle and at most once per poll interval while it stays
+ * busy (so output lags by about that much), and {@link #finish(RunStats)} once at the end.
  */
 public interface Sink extends Component {
     /**
@@ -18,7 +19,7 @@ public interface Sink extends Component {
     /** Consumes one event; the instance is reused afterwards, so copy it to keep it. */
     void accept(PacketEvent event);
 
-    /** End of a batch: write buffered output. */
+    /** Write buffered output (the engine is idle, or a poll interval passed). */
     default void flush() {
     }
 

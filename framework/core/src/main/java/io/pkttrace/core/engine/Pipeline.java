@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads. One consumer thread reads every source in rounds, runs filters and enrichers on pooled
  * events, and hands kept events to each sink in batches (each sink gets a batch, then the next sink),
- * then flushes sinks once per round. {@link #stop()} runs on the thread that ends the run (the main
+ * and flushes sinks when it goes idle, and at most once per poll interval while it stays busy. {@link #stop()} runs on the thread that ends the run (the main
  * thread, or the shutdown hook on Ctrl-C/SIGTERM).
  *
  * <p>Isolation. Every plugin component is called through a {@link Guard}: one that throws is reported
@@ -74,6 +74,9 @@ public final class Pipeline {
         }
     }
 
+    /** Events went to the sinks since they last flushed; when that was (consumer thread only). */
+    private boolean unflushed;
+    private long lastFlush;
     private final PipelineInput input;
     private final EngineSettings settings;
     private final Consumer<String> reporter;
@@ -245,6 +248,7 @@ public final class Pipeline {
 
     private void consume() {
         long lastTick = System.nanoTime();
+        lastFlush = lastTick;
         int emptyDrainRounds = 0;
         try {
             while (phase != STOP_NOW) {
@@ -253,6 +257,9 @@ public final class Pipeline {
                 int got = pollRound(roundStart);
                 if (got > 0 || batchSize > 0) {
                     endRound();
+                    if (roundStart - lastFlush >= settings.pollIntervalNanos()) {
+                        flushSinks(roundStart);
+                    }
                 }
                 emptyDrainRounds = phaseAtStart == DRAINING && got == 0 ? emptyDrainRounds + 1 : 0;
                 // Drained after two empty rounds: a user source that saw the stop in the first one gets a
@@ -261,6 +268,9 @@ public final class Pipeline {
                     break; // drained, or out of time: the rest is counted as left unread
                 }
                 if (got == 0) {
+                    if (unflushed) {
+                        flushSinks(roundStart); // idle now: what was written goes out before the wait
+                    }
                     if (allExhausted()) {
                         break;
                     }
@@ -270,6 +280,9 @@ public final class Pipeline {
                     }
                     LockSupport.parkNanos(settings.pollIntervalNanos());
                 }
+            }
+            if (unflushed && phase != STOP_NOW) {
+                flushSinks(System.nanoTime());
             }
         } catch (Throwable t) {
             failure = t;
@@ -416,14 +429,25 @@ public final class Pipeline {
         batchSize = 0;
     }
 
-    /** End of a round with events: what is batched goes out, then every sink flushes once. */
+    /**
+     * End of a round with events: what is batched goes out. The sinks flush when the consumer goes idle,
+     * and while it stays busy at most once per poll interval: a consumer that keeps up with a fast
+     * producer finds ~10 records per round, and a flush per round was a write system call per ~10
+     * events for the json sink (170,000 a second at 1.8 M events/s).
+     */
     private void endRound() {
         dispatch();
         if (gate != null) {
             gate.flush();
             dispatch();
         }
+        unflushed = true;
+    }
+
+    private void flushSinks(long now) {
         callEachSink("flush", s -> s.flush());
+        unflushed = false;
+        lastFlush = now;
     }
 
     private void tick(long now) {
