@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads. One consumer thread reads every source in rounds, runs filters and enrichers on pooled
  * events, and hands kept events to each sink in batches (each sink gets a batch, then the next sink),
- * and flushes sinks when it goes idle, and at most once per poll interval while it stays busy. {@link #stop()} runs on the thread that ends the run (the main
- * thread, or the shutdown hook on Ctrl-C/SIGTERM).
+ * and flushes sinks when it goes idle, and at most once per poll interval while it stays busy.
+ * {@link #stop()} runs on the thread that ends the run (the main thread, or the shutdown hook on
+ * Ctrl-C/SIGTERM).
  *
  * <p>Isolation. Every plugin component is called through a {@link Guard}: one that throws is reported
  * once by name with its first error, counted, and disabled after {@value Guard#DISABLE_AFTER}
@@ -74,9 +75,6 @@ public final class Pipeline {
         }
     }
 
-    /** Events went to the sinks since they last flushed; when that was (consumer thread only). */
-    private boolean unflushed;
-    private long lastFlush;
     private final PipelineInput input;
     private final EngineSettings settings;
     private final Consumer<String> reporter;
@@ -101,6 +99,9 @@ public final class Pipeline {
     private final CountDownLatch done = new CountDownLatch(1);
     private final CountDownLatch consumerEnded = new CountDownLatch(1);
     private int batchSize;
+    /** Events went to the sinks since they last flushed; when that was (consumer thread only). */
+    private boolean unflushed;
+    private long lastFlush;
     private Source[] sources = new Source[0];
     private ReorderBuffer reorder;
     private Thread consumer;
