@@ -20,6 +20,7 @@ import io.pkttrace.jsonl.AddressChars;
 final class PathPrinter {
     /** Width of the time column (right-aligned). */
     private static final int DELTA_WIDTH = 10;
+    private static final byte[] MICROS_UNIT = " µs".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
 
@@ -78,7 +79,7 @@ final class PathPrinter {
             out.append('+');
             micros(h.timestampNs() - previous, out);
             previous = h.timestampNs();
-            int deltaLength = out.length() - delta;
+            int deltaLength = out.charsSince(delta);
             if (deltaLength < DELTA_WIDTH) {
                 out.insert(delta, ' ', DELTA_WIDTH - deltaLength);
             }
@@ -177,11 +178,11 @@ final class PathPrinter {
         if (ns < 0) {
             out.append('-');
         }
-        out.append(tenths / 10).append('.').append(tenths % 10).append(" µs");
+        out.append(tenths / 10).append('.').append(tenths % 10).appendUtf8(MICROS_UNIT);
     }
 
     /** Spaces after the text that starts at {@code from}, up to {@code width} chars (left-aligned). */
     private static void pad(TextBuffer out, int from, int width) {
-        out.repeat(' ', width - (out.length() - from));
+        out.repeat(' ', width - out.charsSince(from));
     }
 }
