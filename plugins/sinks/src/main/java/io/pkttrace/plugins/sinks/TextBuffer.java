@@ -120,6 +120,13 @@ public final class TextBuffer {
         return append(view.of(s), from, from + n);
     }
 
+    /** The text of {@code other}, as it is. */
+    public TextBuffer append(TextBuffer other) {
+        System.arraycopy(other.bytes, 0, room(other.length), length, other.length);
+        length += other.length;
+        return this;
+    }
+
     /** Text already encoded (printable UTF-8 constants). */
     public TextBuffer appendUtf8(byte[] utf8) {
         System.arraycopy(utf8, 0, room(utf8.length), length, utf8.length);
@@ -219,11 +226,9 @@ public final class TextBuffer {
 
     /** Digits of a number >= 0. */
     public static int decimalDigits(long v) {
-        int n = 1;
-        while (n < POWERS.length && v >= POWERS[n]) {
-            n++;
-        }
-        return n;
+        // log10 from the bit length (1233/4096 ~ log10(2)), then one compare: no loop over the powers.
+        int d = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return d < POWERS.length && v >= POWERS[d] ? d + 1 : Math.max(d, 1);
     }
 
     /** Chars of {@code Long.toString(v)}. */

@@ -69,6 +69,16 @@ class TextBufferTest {
             assertEquals(Long.toString(v), t.toString());
             assertEquals(Long.toString(v).length(), TextBuffer.decimalLength(v));
         }
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
+            for (long v : new long[] {p - 1, p, p + 1, 2 * p - 1, 5 * p, 10 * p - 1}) {
+                assertEquals(Long.toString(v).length(), TextBuffer.decimalDigits(v), "v=" + v);
+            }
+        }
+        for (int bits = 0; bits < 63; bits++) {
+            long v = 1L << bits;
+            assertEquals(Long.toString(v).length(), TextBuffer.decimalDigits(v), "v=" + v);
+            assertEquals(Long.toString(v - 1).length(), TextBuffer.decimalDigits(v - 1), "v=" + (v - 1));
+        }
     }
 
     @Test

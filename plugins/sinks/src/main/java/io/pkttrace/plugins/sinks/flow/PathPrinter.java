@@ -23,6 +23,7 @@ final class PathPrinter {
     private static final byte[] MICROS_UNIT = " µs".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
+    private final NetnsColumn namespaces = new NetnsColumn();
 
     /**
      * Appends the packet's lines, each ending with '\n', straight into {@code out}: no text is built
@@ -66,7 +67,7 @@ final class PathPrinter {
         int hookWidth = 0;
         for (int i = 0; i < kept; i++) {
             PacketEvent h = p.hop(i);
-            nsWidth = Math.max(nsWidth, netnsLength(h));
+            nsWidth = Math.max(nsWidth, namespaces.of(h).chars());
             ifWidth = Math.max(ifWidth, ifname(h).length());
             hookWidth = Math.max(hookWidth, hook(h).length());
         }
@@ -74,28 +75,19 @@ final class PathPrinter {
         for (int i = 0; i < kept; i++) {
             PacketEvent h = p.hop(i);
             int start = out.length();
-            out.append("  ");
-            int delta = out.length();
-            out.append('+');
-            micros(h.timestampNs() - previous, out);
+            long delta = h.timestampNs() - previous;
             previous = h.timestampNs();
-            int deltaLength = out.charsSince(delta);
-            if (deltaLength < DELTA_WIDTH) {
-                out.insert(delta, ' ', DELTA_WIDTH - deltaLength);
-            }
+            // Columns are padded by the lengths of what goes in them, known beforehand: nothing is moved.
+            long tenths = tenths(delta);
+            out.append("  ").repeat(' ', DELTA_WIDTH - 1 - microsLength(delta < 0, tenths)).append('+');
+            appendMicros(delta < 0, tenths, out);
             out.append("  ");
-            int column = out.length();
-            netns(h, out);
-            pad(out, column, nsWidth);
-            out.append("  ");
-            column = out.length();
-            out.append(ifname(h));
-            pad(out, column, ifWidth);
-            out.append("  ");
-            column = out.length();
-            out.append(hook(h));
-            pad(out, column, hookWidth);
-            out.append("  ");
+            NetnsColumn.Text ns = namespaces.of(h);
+            out.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
+            String ifname = ifname(h);
+            out.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
+            String hook = hook(h);
+            out.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
             details(h, p.change(i), out);
             out.trimTrailingSpace(start);
             out.append('\n');
@@ -116,19 +108,6 @@ final class PathPrinter {
         if (e.icmpId() >= 0) {
             out.append(" id ").append(e.icmpId()).append(" seq ").append(e.icmpSeq());
         }
-    }
-
-    /** "[4026532281 (name)]" or "[4026532281]", as {@link EventText#netns}. */
-    private static void netns(PacketEvent h, TextBuffer out) {
-        out.append('[').append(h.netnsInode());
-        if (h.netnsName() != null) {
-            out.append(" (").append(h.netnsName()).append(')');
-        }
-        out.append(']');
-    }
-
-    private static int netnsLength(PacketEvent h) {
-        return 2 + TextBuffer.decimalLength(h.netnsInode()) + (h.netnsName() == null ? 0 : h.netnsName().length() + 3);
     }
 
     private static String hook(PacketEvent h) {
@@ -174,15 +153,36 @@ final class PathPrinter {
     }
 
     private static void micros(long ns, TextBuffer out) {
-        long tenths = (Math.abs(ns) + 50) / 100;
-        if (ns < 0) {
-            out.append('-');
-        }
-        out.append(tenths / 10).append('.').append(tenths % 10).appendUtf8(MICROS_UNIT);
+        appendMicros(ns < 0, tenths(ns), out);
     }
 
-    /** Spaces after the text that starts at {@code from}, up to {@code width} chars (left-aligned). */
-    private static void pad(TextBuffer out, int from, int width) {
-        out.repeat(' ', width - out.charsSince(from));
+    /** Tenths of a µs in {@code |ns|}, rounded half up; int arithmetic where it fits (long division is slower). */
+    private static long tenths(long ns) {
+        long abs = Math.abs(ns);
+        return abs < Integer.MAX_VALUE - 50 ? ((int) abs + 50) / 100 : (abs + 50) / 100;
+    }
+
+    private static void appendMicros(boolean negative, long tenths, TextBuffer out) {
+        if (negative) {
+            out.append('-');
+        }
+        if (tenths <= Integer.MAX_VALUE) {
+            int t = (int) tenths;
+            int whole = t / 10;
+            out.append(whole).append('.').append((char) ('0' + t - whole * 10));
+        } else {
+            out.append(tenths / 10).append('.').append((char) ('0' + tenths % 10));
+        }
+        out.appendUtf8(MICROS_UNIT);
+    }
+
+    /** Chars {@link #micros(long)} has. */
+    static int microsLength(long ns) {
+        return microsLength(ns < 0, tenths(ns));
+    }
+
+    /** Chars {@link #appendMicros} appends: sign, whole µs (at least "0"), ".d", " µs". */
+    private static int microsLength(boolean negative, long tenths) {
+        return (negative ? 1 : 0) + Math.max(1, TextBuffer.decimalDigits(tenths) - 1) + 2 + 3;
     }
 }
