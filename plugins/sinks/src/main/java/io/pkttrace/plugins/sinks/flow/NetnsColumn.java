@@ -1,6 +1,5 @@
 package io.pkttrace.plugins.sinks.flow;
 
-import io.pkttrace.api.PacketEvent;
 import io.pkttrace.plugins.sinks.TextBuffer;
 
 /**
@@ -38,10 +37,8 @@ final class NetnsColumn {
         }
     }
 
-    /** The column of {@code h}'s namespace (valid until the next call with another namespace). */
-    Text of(PacketEvent h) {
-        long inode = h.netnsInode();
-        String name = h.netnsName();
+    /** The column of namespace {@code inode} named {@code name} (valid until the next call with another). */
+    Text of(long inode, String name) {
         Text t = slots[(int) (inode ^ inode >>> 32) & (SLOTS - 1)];
         if (!t.used || t.inode != inode || t.name != name) {
             t.used = true;

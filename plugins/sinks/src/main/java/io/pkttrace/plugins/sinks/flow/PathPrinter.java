@@ -24,6 +24,8 @@ final class PathPrinter {
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
     private final NetnsColumn namespaces = new NetnsColumn();
+    /** The packet's header fields, put back into an event for {@link #what}. */
+    private final PacketEvent tuple = new PacketEvent();
 
     /**
      * Appends the packet's lines, each ending with '\n', straight into {@code out}: no text is built
@@ -33,7 +35,7 @@ final class PathPrinter {
     void print(TrackedPacket p, TextBuffer out) {
         p.sortHops();
         out.append('#').append(p.number()).append(' ');
-        what(p.tupleEvent(), out);
+        what(p.tuple(tuple), out);
         out.append(": ");
         int n = p.hopCount();
         out.append(n).append(n == 1 ? " hop" : " hops");
@@ -61,34 +63,36 @@ final class PathPrinter {
         out.trimTrailingSpace(0);
         out.append('\n');
 
-        int kept = p.keptHops();
+        HopList hops = p.hops();
+        int kept = hops.size();
         int nsWidth = 0;
         int ifWidth = 0;
         int hookWidth = 0;
         for (int i = 0; i < kept; i++) {
-            PacketEvent h = p.hop(i);
-            nsWidth = Math.max(nsWidth, namespaces.of(h).chars());
-            ifWidth = Math.max(ifWidth, ifname(h).length());
-            hookWidth = Math.max(hookWidth, hook(h).length());
+            nsWidth = Math.max(nsWidth, namespaces.of(hops.netnsInode(i), hops.netnsName(i)).chars());
+            ifWidth = Math.max(ifWidth, orDash(hops.ifname(i)).length());
+            hookWidth = Math.max(hookWidth, orDash(hops.hook(i)).length());
         }
-        long previous = kept == 0 ? 0 : p.hop(0).timestampNs();
+        long previous = kept == 0 ? 0 : hops.timestampNs(0);
         for (int i = 0; i < kept; i++) {
-            PacketEvent h = p.hop(i);
             int start = out.length();
-            long delta = h.timestampNs() - previous;
-            previous = h.timestampNs();
+            long delta = hops.timestampNs(i) - previous;
+            previous = hops.timestampNs(i);
             // Columns are padded by the lengths of what goes in them, known beforehand: nothing is moved.
             long tenths = tenths(delta);
             out.append("  ").repeat(' ', DELTA_WIDTH - 1 - microsLength(delta < 0, tenths)).append('+');
             appendMicros(delta < 0, tenths, out);
             out.append("  ");
-            NetnsColumn.Text ns = namespaces.of(h);
+            NetnsColumn.Text ns = namespaces.of(hops.netnsInode(i), hops.netnsName(i));
             out.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
-            String ifname = ifname(h);
+            String ifname = orDash(hops.ifname(i));
             out.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
-            String hook = hook(h);
+            String hook = orDash(hops.hook(i));
             out.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
-            details(h, p.change(i), out);
+            PacketEvent h = hops.event(i);
+            if (h != null) { // kept whole where there is more to show (TrackedPacket.needsEvent)
+                details(h, hops.change(i), out);
+            }
             out.trimTrailingSpace(start);
             out.append('\n');
         }
@@ -110,12 +114,8 @@ final class PathPrinter {
         }
     }
 
-    private static String hook(PacketEvent h) {
-        return h.hook() == null ? "-" : h.hook();
-    }
-
-    private static String ifname(PacketEvent h) {
-        return h.ifname() == null ? "-" : h.ifname();
+    private static String orDash(String name) {
+        return name == null ? "-" : name;
     }
 
     /** New tuple, drop reason, netfilter verdict and rule, the call or return value: what the hook reported beyond its place. */
