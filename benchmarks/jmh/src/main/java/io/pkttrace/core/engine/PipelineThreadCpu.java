@@ -7,7 +7,12 @@ import io.pkttrace.core.bpf.StandardRecordDecoder;
 import io.pkttrace.core.enrich.NetnsNameEnricherFactory;
 import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.jmh.Records;
+import io.pkttrace.api.Sink;
 import io.pkttrace.plugins.bench.NullSink;
+import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.flow.FlowConfig;
+import io.pkttrace.plugins.sinks.flow.FlowSink;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -36,20 +41,24 @@ public final class PipelineThreadCpu {
     private PipelineThreadCpu() {
     }
 
-    /** Arguments: [EVENTS [ROUNDS]], default 10,000,000 and 5; the first round also warms up. */
+    /**
+     * Arguments: [EVENTS [ROUNDS [SINK]]], default 10,000,000, 5 and null; SINK {@code flow} runs the flow
+     * sink (workload (a)'s flow row, printing to a null stream) instead. The first round also warms up.
+     */
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String sink = args.length > 2 ? args[2] : "null";
         StandardRecordDecoder decoder = new StandardRecordDecoder(Records.layout(), "synthetic",
                 new String[] {null, "sys_enter"}, DropReasons.none());
         ByteBuffer ring = ring();
         Path emptyNetnsDir = Files.createTempDirectory("ptb-netns");
         try {
             Enricher netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
-            StringBuilder line = new StringBuilder("Pipeline, null sink: consumer thread CPU ns/event:");
+            StringBuilder line = new StringBuilder("Pipeline, " + sink + " sink: consumer thread CPU ns/event:");
             double least = Double.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
-                double ns = round(decoder, ring, netnsNames, events);
+                double ns = round(decoder, ring, netnsNames, sink(sink), events);
                 least = Math.min(least, ns);
                 line.append(String.format(" %.1f", ns));
             }
@@ -70,8 +79,22 @@ public final class PipelineThreadCpu {
         return ring;
     }
 
-    private static double round(StandardRecordDecoder decoder, ByteBuffer ring, Enricher netnsNames, long events)
-            throws Exception {
+    private static Named<Sink> sink(String type) throws Exception {
+        switch (type) {
+            case "null":
+                return new Named<>("null", new NullSink(false, System.err));
+            case "flow":
+                FlowSink flow = new FlowSink(new FlowConfig(OutputTarget.stdout("bench"), FlowConfig.DEFAULT_IDLE_MS,
+                        FlowConfig.DEFAULT_MAX_PACKETS, FlowConfig.DEFAULT_MAX_HOPS), OutputStream.nullOutputStream());
+                flow.start();
+                return new Named<>("flow", flow);
+            default:
+                throw new IllegalArgumentException("no such sink here: " + type + " (null, flow)");
+        }
+    }
+
+    private static double round(StandardRecordDecoder decoder, ByteBuffer ring, Enricher netnsNames, Named<Sink> sink,
+                                long events) throws Exception {
         RingLikeSource source = new RingLikeSource(decoder, ring, events);
         PipelineInput input = new PipelineInput() {
             @Override
@@ -88,7 +111,7 @@ public final class PipelineThreadCpu {
             }
         };
         Pipeline p = new Pipeline(input, EngineSettings.defaults(), List.of(), List.of(new Named<>("netns", netnsNames)),
-                List.of(new Named<>("null", new NullSink(false, System.err))), null, System.err::println);
+                List.of(sink), null, System.err::println);
         p.start();
         if (!p.awaitDone(300, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the pipeline did not finish");
