@@ -84,6 +84,7 @@ public class HotPathBenchmark {
     private FlowSink flowSink;
     private int batch;
     private final PacketEvent flowEvent = new PacketEvent();
+    private final PacketEvent flowSyntheticEvent = new PacketEvent();
     private long flowTs = 1_000_000_000L;
     private Path emptyNetnsDir;
     private Enricher netnsNames;
@@ -112,6 +113,7 @@ public class HotPathBenchmark {
                 FlowConfig.DEFAULT_MAX_HOPS), OutputStream.nullOutputStream());
         flowSink.start();
         flowEvent.copyFrom(udpEvent);
+        flowSyntheticEvent.copyFrom(syntheticEvent);
         // An empty /run/netns: every lookup misses, as for the initial namespace and unnamed ones.
         emptyNetnsDir = Files.createTempDirectory("ptb-netns");
         netnsNames = new NetnsNameEnricherFactory().create(new NetnsNames(emptyNetnsDir));
@@ -221,6 +223,16 @@ public class HotPathBenchmark {
         boolean rx = (flowTs / 1_000 & 1) == 0;
         flowEvent.timestampNs(flowTs).hook(rx ? "rx" : "tx").packetId(0xffff888004000000L + (flowTs / 2_000) * 256);
         acceptInBatches(flowSink, flowEvent);
+    }
+
+    /**
+     * The flow sink on workload (a)'s event (no packet id: each event is a packet of its own, printed at
+     * once), 1 us apart, flushed as sinkJson.
+     */
+    @Benchmark
+    public void sinkFlowSynthetic() {
+        flowTs += 1_000;
+        acceptInBatches(flowSink, flowSyntheticEvent.timestampNs(flowTs));
     }
 
     /** RingSource.onRecord without enrichers: decode + no filter + null sink. */

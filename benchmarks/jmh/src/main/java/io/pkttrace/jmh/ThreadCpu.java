@@ -53,6 +53,7 @@ public final class ThreadCpu {
             case "sinkJsonSynthetic" -> { for (int i = 0; i < n; i++) { b.sinkJsonSynthetic(); } }
             case "sinkPcapng" -> { for (int i = 0; i < n; i++) { b.sinkPcapng(); } }
             case "sinkFlow" -> { for (int i = 0; i < n; i++) { b.sinkFlow(); } }
+            case "sinkFlowSynthetic" -> { for (int i = 0; i < n; i++) { b.sinkFlowSynthetic(); } }
             case "decodeUdpWithBytes" -> { for (int i = 0; i < n; i++) { s += b.decodeUdpWithBytes().pid(); } }
             default -> throw new IllegalArgumentException("no such benchmark here: " + method);
         }

@@ -10,6 +10,8 @@ import io.pkttrace.core.netns.NetnsNames;
 import io.pkttrace.jmh.Records;
 import io.pkttrace.plugins.bench.NullSink;
 import io.pkttrace.plugins.sinks.OutputTarget;
+import io.pkttrace.plugins.sinks.flow.FlowConfig;
+import io.pkttrace.plugins.sinks.flow.FlowSink;
 import io.pkttrace.plugins.sinks.json.JsonConfig;
 import io.pkttrace.plugins.sinks.json.JsonSink;
 import java.lang.management.ManagementFactory;
@@ -71,7 +73,10 @@ public final class PipelineThreadCpu {
             case "json" -> new JsonSink(new JsonConfig(OutputTarget.parse("sink json", "/dev/null"), false, null));
             case "json-nowrite" -> new JsonSink(new JsonConfig(OutputTarget.stdout("sink json"), false, null),
                     java.io.OutputStream.nullOutputStream());
-            default -> throw new IllegalArgumentException("sink null or json: " + type);
+            // workload (a)'s flow row: every event is a packet of its own, printed (to a null stream) at once
+            case "flow" -> new FlowSink(new FlowConfig(OutputTarget.stdout("bench"), FlowConfig.DEFAULT_IDLE_MS,
+                    FlowConfig.DEFAULT_MAX_PACKETS, FlowConfig.DEFAULT_MAX_HOPS), java.io.OutputStream.nullOutputStream());
+            default -> throw new IllegalArgumentException("sink null, json, json-nowrite or flow: " + type);
         };
     }
 

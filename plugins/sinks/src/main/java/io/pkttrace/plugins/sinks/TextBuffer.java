@@ -3,14 +3,16 @@ package io.pkttrace.plugins.sinks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A reused char buffer for text sinks that print every event: appends without the coder checks and
- * inflation of a {@code StringBuilder} that holds a non-Latin-1 char (the flow sink prints "µs"), and
- * is handed to a {@link Writer} as it is, or encoded as UTF-8 into a reused byte array for an
- * {@link OutputStream} (the JDK's encoder takes its slow path for a whole buffer once it holds one
- * non-ASCII char), made printable on the way ({@link #writeTo}). Grows when needed, never shrinks;
+ * A reused buffer of UTF-8 text for sinks that print every event: what is appended is encoded and made
+ * printable ({@link EventText#printable}: control and format characters, and lone surrogates, become
+ * '?') at once, so the text goes to an {@link OutputStream} as it is, without a second pass over it.
+ * Printable ASCII, nearly all of it, is one compare and one store per char. Positions
+ * ({@link #length()}, {@link #insert}, {@link #trimTrailingSpace}) are in bytes; {@link #charsSince}
+ * counts chars as {@code String.length()} does, for column widths. Grows when needed, never shrinks;
  * not thread-safe.
  */
 public final class TextBuffer {
@@ -24,56 +26,166 @@ public final class TextBuffer {
         }
     }
 
-    private char[] chars;
+    private byte[] bytes;
     private int length;
-    private byte[] utf8 = new byte[0];
+    /** A char array seen as a CharSequence, reused: appending one allocates nothing. */
+    private final CharsView view = new CharsView();
 
-    public TextBuffer(int capacity) {
-        chars = new char[capacity];
+    private static final class CharsView implements CharSequence {
+        private char[] chars;
+
+        CharsView of(char[] c) {
+            chars = c;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return chars.length;
+        }
+
+        @Override
+        public char charAt(int i) {
+            return chars[i];
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return new String(chars, from, to - from);
+        }
     }
 
+    public TextBuffer(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    /** Bytes of text. */
     public int length() {
         return length;
     }
 
-    public char charAt(int i) {
-        return chars[i];
-    }
-
-    /** Cuts the text to {@code n} chars. */
+    /** Cuts the text to {@code n} bytes. */
     public void setLength(int n) {
         length = n;
     }
 
-    private char[] room(int n) {
-        if (length + n > chars.length) {
-            chars = Arrays.copyOf(chars, Math.max(length + n, chars.length * 2));
+    /** Chars (UTF-16 units, as {@code String.length()}) of the text after byte {@code from}. */
+    public int charsSince(int from) {
+        int n = 0;
+        for (int i = from; i < length; i++) {
+            int b = bytes[i] & 0xff;
+            if (b < 0x80) {
+                n++;
+            } else if (b >= 0xc0) {
+                n += b >= 0xf0 ? 2 : 1; // a lead byte; four bytes are a surrogate pair
+            }
         }
-        return chars;
+        return n;
+    }
+
+    private byte[] room(int n) {
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+        }
+        return bytes;
     }
 
     public TextBuffer append(char c) {
-        room(1)[length++] = c;
+        if (c >= 0x20 && c < 0x7f) {
+            room(1)[length++] = (byte) c;
+        } else {
+            encode(c);
+        }
         return this;
     }
 
     public TextBuffer append(String s) {
         int n = s.length();
-        s.getChars(0, n, room(n), length);
-        length += n;
+        byte[] b = room(n);
+        int p = length;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                length = p;
+                appendSlow(s, i, n);
+                return this;
+            }
+            b[p++] = (byte) c;
+        }
+        length = p;
         return this;
     }
 
     public TextBuffer append(char[] s, int from, int n) {
-        System.arraycopy(s, from, room(n), length, n);
-        length += n;
+        return append(view.of(s), from, from + n);
+    }
+
+    /** The text of {@code other}, as it is. */
+    public TextBuffer append(TextBuffer other) {
+        System.arraycopy(other.bytes, 0, room(other.length), length, other.length);
+        length += other.length;
         return this;
     }
 
-    /** {@code n} copies of {@code c}. */
+    /** Text already encoded (printable UTF-8 constants). */
+    public TextBuffer appendUtf8(byte[] utf8) {
+        System.arraycopy(utf8, 0, room(utf8.length), length, utf8.length);
+        length += utf8.length;
+        return this;
+    }
+
+    private TextBuffer append(CharSequence s, int from, int to) {
+        room(to - from);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                bytes[length++] = (byte) c;
+            } else {
+                appendSlow(s, i, to);
+                return this;
+            }
+        }
+        return this;
+    }
+
+    /** Chars from {@code from} on, one at a time: anything but printable ASCII, surrogate pairs whole. */
+    private void appendSlow(CharSequence s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                byte[] b = room(4);
+                b[length++] = (byte) (0xf0 | cp >> 18);
+                b[length++] = (byte) (0x80 | (cp >> 12 & 0x3f));
+                b[length++] = (byte) (0x80 | (cp >> 6 & 0x3f));
+                b[length++] = (byte) (0x80 | (cp & 0x3f));
+            } else {
+                append(c);
+            }
+        }
+    }
+
+    /** One char that is not printable ASCII: '?' when not printable or a lone surrogate, else its UTF-8. */
+    private void encode(char c) {
+        byte[] b = room(3);
+        if (!EventText.printable(c) || Character.isSurrogate(c)) {
+            b[length++] = '?';
+        } else if (c < 0x80) {
+            b[length++] = (byte) c; // '\n'
+        } else if (c < 0x800) {
+            b[length++] = (byte) (0xc0 | c >> 6);
+            b[length++] = (byte) (0x80 | (c & 0x3f));
+        } else {
+            b[length++] = (byte) (0xe0 | c >> 12);
+            b[length++] = (byte) (0x80 | (c >> 6 & 0x3f));
+            b[length++] = (byte) (0x80 | (c & 0x3f));
+        }
+    }
+
+    /** {@code n} copies of the ASCII char {@code c}. */
     public TextBuffer repeat(char c, int n) {
         if (n > 0) {
-            Arrays.fill(room(n), length, length + n, c);
+            Arrays.fill(room(n), length, length + n, (byte) c);
             length += n;
         }
         return this;
@@ -89,7 +201,7 @@ public final class TextBuffer {
             v = -v;
         }
         int digits = decimalDigits(v);
-        char[] c = room(digits);
+        byte[] c = room(digits);
         int i = length + digits;
         // Long divisions are slow: one per nine digits, the digits themselves in int arithmetic.
         while (v > Integer.MAX_VALUE) {
@@ -97,7 +209,7 @@ public final class TextBuffer {
             int low = (int) (v - high * 1_000_000_000L);
             for (int k = 0; k < 9; k++) {
                 int q = low / 10;
-                c[--i] = (char) ('0' + low - q * 10);
+                c[--i] = (byte) ('0' + low - q * 10);
                 low = q;
             }
             v = high;
@@ -105,7 +217,7 @@ public final class TextBuffer {
         int n = (int) v;
         do {
             int q = n / 10;
-            c[--i] = (char) ('0' + n - q * 10);
+            c[--i] = (byte) ('0' + n - q * 10);
             n = q;
         } while (n != 0);
         length += digits;
@@ -114,11 +226,9 @@ public final class TextBuffer {
 
     /** Digits of a number >= 0. */
     public static int decimalDigits(long v) {
-        int n = 1;
-        while (n < POWERS.length && v >= POWERS[n]) {
-            n++;
-        }
-        return n;
+        // log10 from the bit length (1233/4096 ~ log10(2)), then one compare: no loop over the powers.
+        int d = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return d < POWERS.length && v >= POWERS[d] ? d + 1 : Math.max(d, 1);
     }
 
     /** Chars of {@code Long.toString(v)}. */
@@ -129,71 +239,35 @@ public final class TextBuffer {
         return decimalDigits(v);
     }
 
-    /** Inserts {@code n} copies of {@code c} at {@code at}, moving what follows. */
+    /** Inserts {@code n} copies of the ASCII char {@code c} at byte {@code at}, moving what follows. */
     public void insert(int at, char c, int n) {
-        char[] s = room(n);
+        byte[] s = room(n);
         System.arraycopy(s, at, s, at + n, length - at);
-        Arrays.fill(s, at, at + n, c);
+        Arrays.fill(s, at, at + n, (byte) c);
         length += n;
     }
 
-    /** Drops spaces at the end, not before {@code from}. */
+    /** Drops spaces at the end, not before byte {@code from}. */
     public void trimTrailingSpace(int from) {
-        while (length > from && chars[length - 1] == ' ') {
+        while (length > from && bytes[length - 1] == ' ') {
             length--;
         }
     }
 
-    /** Writes the text, control characters replaced ({@link EventText#makePrintable(char[], int, int)}), and empties it. */
+    /** Writes the text (already printable) and empties it. */
     public void writeTo(Writer out) throws IOException {
-        EventText.makePrintable(chars, 0, length);
-        out.write(chars, 0, length);
+        out.write(toString());
         length = 0;
     }
 
-    /**
-     * {@link #writeTo(Writer)} as UTF-8 bytes, made printable in the same pass: what an
-     * {@code OutputStreamWriter} would write, a lone surrogate included (as '?').
-     */
+    /** Writes the text as UTF-8 (already printable) and empties it. */
     public void writeTo(OutputStream out) throws IOException {
-        if (utf8.length < 3 * length) {
-            utf8 = new byte[Math.max(3 * length, 2 * utf8.length)];
-        }
-        byte[] b = utf8;
-        char[] c = chars;
-        int n = length;
-        int p = 0;
-        for (int i = 0; i < n; i++) {
-            char ch = c[i];
-            if (ch >= 0x20 && ch < 0x7f) {
-                b[p++] = (byte) ch; // nearly all of it: printable ASCII
-            } else if (!EventText.printable(ch)) {
-                b[p++] = '?'; // as makePrintable, in the same pass
-            } else if (ch < 0x80) {
-                b[p++] = (byte) ch;
-            } else if (ch < 0x800) {
-                b[p++] = (byte) (0xc0 | ch >> 6);
-                b[p++] = (byte) (0x80 | (ch & 0x3f));
-            } else if (!Character.isSurrogate(ch)) {
-                b[p++] = (byte) (0xe0 | ch >> 12);
-                b[p++] = (byte) (0x80 | (ch >> 6 & 0x3f));
-                b[p++] = (byte) (0x80 | (ch & 0x3f));
-            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(c[i + 1])) {
-                int cp = Character.toCodePoint(ch, c[++i]);
-                b[p++] = (byte) (0xf0 | cp >> 18);
-                b[p++] = (byte) (0x80 | (cp >> 12 & 0x3f));
-                b[p++] = (byte) (0x80 | (cp >> 6 & 0x3f));
-                b[p++] = (byte) (0x80 | (cp & 0x3f));
-            } else {
-                b[p++] = '?';
-            }
-        }
-        out.write(b, 0, p);
+        out.write(bytes, 0, length);
         length = 0;
     }
 
     @Override
     public String toString() {
-        return new String(chars, 0, length);
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 }

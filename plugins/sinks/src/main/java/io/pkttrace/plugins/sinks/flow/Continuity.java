@@ -59,8 +59,7 @@ final class Continuity {
         if (now.headsBackTo(k)) {
             return null; // a reply, an ICMP error or a reset for it: another packet
         }
-        PacketEvent last = p.lastCrossing();
-        String prev = last == null ? null : last.hook();
+        String prev = p.lastCrossingHook();
         if (isCrossing(e)) {
             if (TX.equals(e.hook()) && TX.equals(prev)) {
                 return now.isTunnel() ? TupleChange.ENCAP : null; // a tunnel device's transmit, then its underlay's
@@ -88,8 +87,7 @@ final class Continuity {
 
     /** Transmit after a receive stays in the receiving namespace; everything else may follow anything. */
     private static boolean followsLastCrossing(TrackedPacket p, PacketEvent e) {
-        PacketEvent last = p.lastCrossing();
-        return last == null || !(RX.equals(last.hook()) && TX.equals(e.hook()) && last.netnsInode() != e.netnsInode());
+        return !(RX.equals(p.lastCrossingHook()) && TX.equals(e.hook()) && p.lastCrossingNetns() != e.netnsInode());
     }
 
     static boolean isCrossing(PacketEvent e) {

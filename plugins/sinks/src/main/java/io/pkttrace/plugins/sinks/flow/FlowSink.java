@@ -50,7 +50,7 @@ public final class FlowSink implements Sink {
         this.config = config;
         this.out = out;
         this.stream = stream;
-        this.tracker = new FlowTracker(config.idleMs() * 1_000_000L, config.maxPackets(), config.maxHops(),
+        this.tracker = new FlowTracker(config.idleMs() * 1_000_000L, config.maxPackets(), config.maxHops(), false,
                 p -> printer.print(p, text));
     }
 

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * and counted) to make room. Packets are kept in access order, so both the idle check and eviction
  * look at the head only ({@link OpenPackets}). Packets and their event copies are recycled
  * ({@link PacketPool}): following packets allocates nothing in the steady state, and memory is
- * bounded by max-packets open packets (with at most max-hops copies each) plus what the reply
- * matcher pins.
+ * bounded by max-packets open packets (with at most max-hops hops each: compact, or whole event
+ * copies when asked to keep events) plus what the reply matcher pins.
  */
 final class FlowTracker {
     /** Free packets and event copies kept for reuse; a burst beyond is left to the garbage collector. */
@@ -31,6 +31,7 @@ final class FlowTracker {
     private final long idleNs;
     private final int maxPackets;
     private final int maxHops;
+    private final boolean keepEvents;
     private final Consumer<TrackedPacket> done;
     private final OpenPackets open = new OpenPackets();
     private final PacketPool pool;
@@ -41,10 +42,20 @@ final class FlowTracker {
     private long evicted;
     private long reused;
 
+    /** A tracker that keeps a whole copy of every kept hop's event ({@link TrackedPacket#hopsInOrder()}). */
     FlowTracker(long idleNs, int maxPackets, int maxHops, Consumer<TrackedPacket> done) {
+        this(idleNs, maxPackets, maxHops, true, done);
+    }
+
+    /**
+     * @param keepEvents true to keep a whole copy of every kept hop's event; false to keep only what the
+     *                   path printout needs ({@link HopList}), which is what makes the flow sink cheap
+     */
+    FlowTracker(long idleNs, int maxPackets, int maxHops, boolean keepEvents, Consumer<TrackedPacket> done) {
         this.idleNs = idleNs;
         this.maxPackets = maxPackets;
         this.maxHops = maxHops;
+        this.keepEvents = keepEvents;
         this.done = done;
         this.pool = new PacketPool(POOL_LIMIT);
         this.matcher = new ReplyMatcher(maxPackets, pool);
@@ -98,7 +109,7 @@ final class FlowTracker {
     }
 
     private void add(TrackedPacket p, PacketEvent e, TupleChange change) {
-        if (p.add(e, change, maxHops, pool)) {
+        if (p.add(e, change, maxHops, keepEvents, pool)) {
             matcher.classify(p);
         }
     }

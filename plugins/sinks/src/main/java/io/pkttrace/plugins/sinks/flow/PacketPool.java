@@ -3,7 +3,8 @@ package io.pkttrace.plugins.sinks.flow;
 import io.pkttrace.api.PacketEvent;
 
 /**
- * The flow sink's recycled objects: tracked packets and the event copies that are their hops. Following
+ * The flow sink's recycled objects: tracked packets and the event copies some of their hops keep
+ * ({@link HopList}), and the events that ended them. Following
  * packets then allocates nothing once the pools hold what the traffic needs. A finished packet goes
  * back when nothing refers to it any more: the reply matcher pins the requests it keeps as candidates
  * (see {@link ReplyMatcher}), and those return when the matcher lets them go. What the pools keep is

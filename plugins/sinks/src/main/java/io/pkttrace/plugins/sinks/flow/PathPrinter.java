@@ -20,8 +20,12 @@ import io.pkttrace.jsonl.AddressChars;
 final class PathPrinter {
     /** Width of the time column (right-aligned). */
     private static final int DELTA_WIDTH = 10;
+    private static final byte[] MICROS_UNIT = " µs".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
+    private final NetnsColumn namespaces = new NetnsColumn();
+    /** The packet's header fields, put back into an event for {@link #what}. */
+    private final PacketEvent tuple = new PacketEvent();
 
     /**
      * Appends the packet's lines, each ending with '\n', straight into {@code out}: no text is built
@@ -31,7 +35,7 @@ final class PathPrinter {
     void print(TrackedPacket p, TextBuffer out) {
         p.sortHops();
         out.append('#').append(p.number()).append(' ');
-        what(p.tupleEvent(), out);
+        what(p.tuple(tuple), out);
         out.append(": ");
         int n = p.hopCount();
         out.append(n).append(n == 1 ? " hop" : " hops");
@@ -59,43 +63,36 @@ final class PathPrinter {
         out.trimTrailingSpace(0);
         out.append('\n');
 
-        int kept = p.keptHops();
+        HopList hops = p.hops();
+        int kept = hops.size();
         int nsWidth = 0;
         int ifWidth = 0;
         int hookWidth = 0;
         for (int i = 0; i < kept; i++) {
-            PacketEvent h = p.hop(i);
-            nsWidth = Math.max(nsWidth, netnsLength(h));
-            ifWidth = Math.max(ifWidth, ifname(h).length());
-            hookWidth = Math.max(hookWidth, hook(h).length());
+            nsWidth = Math.max(nsWidth, namespaces.of(hops.netnsInode(i), hops.netnsName(i)).chars());
+            ifWidth = Math.max(ifWidth, orDash(hops.ifname(i)).length());
+            hookWidth = Math.max(hookWidth, orDash(hops.hook(i)).length());
         }
-        long previous = kept == 0 ? 0 : p.hop(0).timestampNs();
+        long previous = kept == 0 ? 0 : hops.timestampNs(0);
         for (int i = 0; i < kept; i++) {
-            PacketEvent h = p.hop(i);
             int start = out.length();
+            long delta = hops.timestampNs(i) - previous;
+            previous = hops.timestampNs(i);
+            // Columns are padded by the lengths of what goes in them, known beforehand: nothing is moved.
+            long tenths = tenths(delta);
+            out.append("  ").repeat(' ', DELTA_WIDTH - 1 - microsLength(delta < 0, tenths)).append('+');
+            appendMicros(delta < 0, tenths, out);
             out.append("  ");
-            int delta = out.length();
-            out.append('+');
-            micros(h.timestampNs() - previous, out);
-            previous = h.timestampNs();
-            int deltaLength = out.length() - delta;
-            if (deltaLength < DELTA_WIDTH) {
-                out.insert(delta, ' ', DELTA_WIDTH - deltaLength);
+            NetnsColumn.Text ns = namespaces.of(hops.netnsInode(i), hops.netnsName(i));
+            out.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
+            String ifname = orDash(hops.ifname(i));
+            out.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
+            String hook = orDash(hops.hook(i));
+            out.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
+            PacketEvent h = hops.event(i);
+            if (h != null) { // kept whole where there is more to show (TrackedPacket.needsEvent)
+                details(h, hops.change(i), out);
             }
-            out.append("  ");
-            int column = out.length();
-            netns(h, out);
-            pad(out, column, nsWidth);
-            out.append("  ");
-            column = out.length();
-            out.append(ifname(h));
-            pad(out, column, ifWidth);
-            out.append("  ");
-            column = out.length();
-            out.append(hook(h));
-            pad(out, column, hookWidth);
-            out.append("  ");
-            details(h, p.change(i), out);
             out.trimTrailingSpace(start);
             out.append('\n');
         }
@@ -117,25 +114,8 @@ final class PathPrinter {
         }
     }
 
-    /** "[4026532281 (name)]" or "[4026532281]", as {@link EventText#netns}. */
-    private static void netns(PacketEvent h, TextBuffer out) {
-        out.append('[').append(h.netnsInode());
-        if (h.netnsName() != null) {
-            out.append(" (").append(h.netnsName()).append(')');
-        }
-        out.append(']');
-    }
-
-    private static int netnsLength(PacketEvent h) {
-        return 2 + TextBuffer.decimalLength(h.netnsInode()) + (h.netnsName() == null ? 0 : h.netnsName().length() + 3);
-    }
-
-    private static String hook(PacketEvent h) {
-        return h.hook() == null ? "-" : h.hook();
-    }
-
-    private static String ifname(PacketEvent h) {
-        return h.ifname() == null ? "-" : h.ifname();
+    private static String orDash(String name) {
+        return name == null ? "-" : name;
     }
 
     /** New tuple, drop reason, netfilter verdict and rule, the call or return value: what the hook reported beyond its place. */
@@ -173,15 +153,36 @@ final class PathPrinter {
     }
 
     private static void micros(long ns, TextBuffer out) {
-        long tenths = (Math.abs(ns) + 50) / 100;
-        if (ns < 0) {
-            out.append('-');
-        }
-        out.append(tenths / 10).append('.').append(tenths % 10).append(" µs");
+        appendMicros(ns < 0, tenths(ns), out);
     }
 
-    /** Spaces after the text that starts at {@code from}, up to {@code width} chars (left-aligned). */
-    private static void pad(TextBuffer out, int from, int width) {
-        out.repeat(' ', width - (out.length() - from));
+    /** Tenths of a µs in {@code |ns|}, rounded half up; int arithmetic where it fits (long division is slower). */
+    private static long tenths(long ns) {
+        long abs = Math.abs(ns);
+        return abs < Integer.MAX_VALUE - 50 ? ((int) abs + 50) / 100 : (abs + 50) / 100;
+    }
+
+    private static void appendMicros(boolean negative, long tenths, TextBuffer out) {
+        if (negative) {
+            out.append('-');
+        }
+        if (tenths <= Integer.MAX_VALUE) {
+            int t = (int) tenths;
+            int whole = t / 10;
+            out.append(whole).append('.').append((char) ('0' + t - whole * 10));
+        } else {
+            out.append(tenths / 10).append('.').append((char) ('0' + tenths % 10));
+        }
+        out.appendUtf8(MICROS_UNIT);
+    }
+
+    /** Chars {@link #micros(long)} has. */
+    static int microsLength(long ns) {
+        return microsLength(ns < 0, tenths(ns));
+    }
+
+    /** Chars {@link #appendMicros} appends: sign, whole µs (at least "0"), ".d", " µs". */
+    private static int microsLength(boolean negative, long tenths) {
+        return (negative ? 1 : 0) + Math.max(1, TextBuffer.decimalDigits(tenths) - 1) + 2 + 3;
     }
 }

@@ -5,21 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One packet being followed: its hops (copies of the events, at most max-hops) with how its tuple
- * changed at each, its first and current tuple, what {@link Continuity} needs to know about its path
- * so far, and its request/reply partner. Recycled through a {@link PacketPool}: after it is printed,
+ * One packet being followed: its hops (at most max-hops, in a {@link HopList}: what the printout shows,
+ * whole events only where it needs them or when every event is to be kept) with how its tuple changed
+ * at each, its first and current tuple, what {@link Continuity} needs to know about its path so far,
+ * and its request/reply partner. Recycled through a {@link PacketPool}: after it is printed,
  * {@link #release} gives its event copies back; the small rest stays valid while the reply matcher
  * pins it, and is reset when the pool hands the object out again ({@link #reset}).
  */
 final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
-    private static final PacketEvent[] NO_EVENTS = new PacketEvent[0];
-    private static final TupleChange[] NO_CHANGES = new TupleChange[0];
-
     private long number;
     private long packetId;
-    private PacketEvent[] hops = NO_EVENTS;
-    private TupleChange[] changes = NO_CHANGES;
-    private int kept;
+    private final HopList hops = new HopList();
     private int omittedHops;
     private int hopCount;
     private int crossings;
@@ -27,10 +23,13 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
     private final FlowKey key = new FlowKey();
     private final FlowKey currentKey = new FlowKey();
     private boolean hasKey;
+    private final PacketTuple tuple = new PacketTuple();
+    /** The first hop with an IP header as a whole event, when every event is kept. */
     private PacketEvent tupleEvent;
     private boolean ownTupleEvent;
-    private PacketEvent lastCrossing;
-    private boolean ownLastCrossing;
+    /** Hook (null: none yet) and namespace of the latest device crossing. */
+    private String lastCrossingHook;
+    private long lastCrossingNetns;
     private long owner;
     private boolean unownedCrossing;
     private boolean rewritten;
@@ -48,12 +47,13 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
     TrackedPacket reset(long number, long packetId) {
         this.number = number;
         this.packetId = packetId;
-        kept = omittedHops = hopCount = crossings = pins = 0;
+        omittedHops = hopCount = crossings = pins = 0;
         rootDepth = -1;
-        hasKey = ownTupleEvent = ownLastCrossing = unownedCrossing = rewritten = released = false;
-        tupleEvent = lastCrossing = endEvent = null;
+        hasKey = ownTupleEvent = unownedCrossing = rewritten = released = false;
+        tupleEvent = endEvent = null;
+        lastCrossingHook = null;
         end = null;
-        owner = replyTo = replyToFirstTs = answeredBy = 0;
+        owner = replyTo = replyToFirstTs = answeredBy = lastCrossingNetns = 0;
         firstTs = Long.MAX_VALUE;
         lastTs = Long.MIN_VALUE;
         older = younger = null;
@@ -62,27 +62,27 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
 
     /**
      * Adds a hop whose tuple changed as {@link Continuity} judged; past {@code maxHops} only counts it.
-     * Copies come from {@code pool}.
+     * Copies of events come from {@code pool}: of every kept hop when {@code keepEvents}, else only of
+     * those whose printout needs more than their place ({@link #needsEvent}).
      *
      * @return true when the packet has a tuple it did not have before (its first, or a rewrite)
      */
-    boolean add(PacketEvent e, TupleChange change, int maxHops, PacketPool pool) {
+    boolean add(PacketEvent e, TupleChange change, int maxHops, boolean keepEvents, PacketPool pool) {
         PacketEvent copy = null;
         hopCount++;
         if (e.call() != PacketEvent.CALL_NONE && (rootDepth < 0 || e.callDepth() < rootDepth)) {
             rootDepth = e.callDepth();
         }
-        boolean crossing = Continuity.isCrossing(e);
-        if (kept < maxHops) {
-            copy = pool.copy(e);
-            keep(copy, change, maxHops);
+        if (hops.size() < maxHops) {
+            copy = keepEvents || needsEvent(e, change) ? pool.copy(e) : null;
+            hops.add(e, change, copy, maxHops);
         } else {
             omittedHops++;
         }
-        if (crossing) {
+        if (Continuity.isCrossing(e)) {
             crossings++;
-            lastCrossing = own(lastCrossing, ownLastCrossing, copy, e, pool);
-            ownLastCrossing = copy == null;
+            lastCrossingHook = e.hook();
+            lastCrossingNetns = e.netnsInode();
             if (e.socketInode() == 0) {
                 unownedCrossing = true;
             } else if (owner == 0) {
@@ -94,8 +94,11 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
             if (key.set(e)) {
                 hasKey = true;
                 currentKey.set(key);
-                tupleEvent = copy != null ? copy : pool.copy(e);
-                ownTupleEvent = copy == null;
+                tuple.set(e);
+                if (keepEvents) {
+                    tupleEvent = copy != null ? copy : pool.copy(e);
+                    ownTupleEvent = copy == null;
+                }
                 newTuple = true;
             }
         } else if (change != TupleChange.NONE) {
@@ -108,27 +111,13 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
         return newTuple;
     }
 
-    private void keep(PacketEvent copy, TupleChange change, int maxHops) {
-        if (kept == hops.length) {
-            int n = Math.min(Math.max(4, kept * 2), maxHops);
-            hops = java.util.Arrays.copyOf(hops, n);
-            changes = java.util.Arrays.copyOf(changes, n);
-        }
-        hops[kept] = copy;
-        changes[kept] = change;
-        kept++;
-    }
-
-    /** {@code kept} when the hop was kept, else a copy of {@code e} of the packet's own (the previous one reused). */
-    private static PacketEvent own(PacketEvent previous, boolean previousOwn, PacketEvent kept, PacketEvent e,
-                                   PacketPool pool) {
-        if (kept != null) {
-            if (previousOwn) {
-                pool.give(previous);
-            }
-            return kept;
-        }
-        return previousOwn ? previous.copyFrom(e) : pool.copy(e);
+    /**
+     * True when the printout of the hop shows more than its place: a new tuple, a drop reason, a
+     * netfilter verdict, a call or a return value ({@link PathPrinter}'s details).
+     */
+    static boolean needsEvent(PacketEvent e, TupleChange change) {
+        return change != TupleChange.NONE || e.dropReason() >= 0 || e.nfTable() != null
+                || e.call() != PacketEvent.CALL_NONE || e.hasReturnValue();
     }
 
     /**
@@ -138,16 +127,7 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
      * the same tuple: TCP frees coalesced segments without a consume event.
      */
     boolean crossesAgain(PacketEvent e) {
-        if (!Continuity.isCrossing(e)) {
-            return false;
-        }
-        for (int i = 0; i < kept; i++) {
-            PacketEvent h = hops[i];
-            if (h.ifindex() == e.ifindex() && h.netnsInode() == e.netnsInode() && e.hook().equals(h.hook())) {
-                return true;
-            }
-        }
-        return false;
+        return Continuity.isCrossing(e) && hops.has(e.hook(), e.ifindex(), e.netnsInode());
     }
 
     /**
@@ -169,65 +149,31 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
     record Hop(PacketEvent event, TupleChange change) {
     }
 
-    /**
-     * Puts the kept hops in time order. One packet's events come from one ring in the order they
-     * happened; sorting (stable: ties keep arrival order) only matters when several probes' events are
-     * merged, so an insertion sort in place, which does not allocate and is linear on sorted hops.
-     */
+    /** Puts the kept hops in time order (stable). */
     void sortHops() {
-        for (int i = 1; i < kept; i++) {
-            PacketEvent h = hops[i];
-            TupleChange c = changes[i];
-            long ts = h.timestampNs();
-            int j = i - 1;
-            while (j >= 0 && hops[j].timestampNs() > ts) {
-                hops[j + 1] = hops[j];
-                changes[j + 1] = changes[j];
-                j--;
-            }
-            hops[j + 1] = h;
-            changes[j + 1] = c;
-        }
+        hops.sortByTime();
     }
 
-    /** The kept hops in time order (a new list; printing reads {@link #hop}/{@link #change} instead). */
+    /** The kept hops in time order, when every event is kept (a new list; printing reads {@link #hops()}). */
     List<Hop> hopsInOrder() {
         sortHops();
-        List<Hop> sorted = new ArrayList<>(kept);
-        for (int i = 0; i < kept; i++) {
-            sorted.add(new Hop(hops[i], changes[i]));
+        List<Hop> sorted = new ArrayList<>(hops.size());
+        for (int i = 0; i < hops.size(); i++) {
+            sorted.add(new Hop(hops.event(i), hops.change(i)));
         }
         return sorted;
     }
 
-    /** Hops kept (at most max-hops). */
-    int keptHops() {
-        return kept;
-    }
-
-    /** Kept hop {@code i} (in time order after {@link #sortHops()}). */
-    PacketEvent hop(int i) {
-        return hops[i];
-    }
-
-    /** How the tuple changed at kept hop {@code i}. */
-    TupleChange change(int i) {
-        return changes[i];
+    /** The kept hops (at most max-hops; in time order after {@link #sortHops()}). */
+    HopList hops() {
+        return hops;
     }
 
     /** Gives the event copies back to {@code pool} once printed. */
     void release(PacketPool pool) {
-        for (int i = 0; i < kept; i++) {
-            pool.give(hops[i]);
-            hops[i] = null;
-            changes[i] = null;
-        }
-        kept = 0;
+        hops.clear(pool);
         if (ownTupleEvent) {
             pool.give(tupleEvent);
-        }
-        if (ownLastCrossing) {
-            pool.give(lastCrossing);
         }
         if (endEvent != null) {
             pool.give(endEvent);
@@ -235,8 +181,6 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
         tupleEvent = null;
         ownTupleEvent = false;
         endEvent = null;
-        lastCrossing = null;
-        ownLastCrossing = false;
         released = true;
     }
 
@@ -289,9 +233,14 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
         return rewritten;
     }
 
-    /** The latest device crossing (tx or rx), or null. */
-    PacketEvent lastCrossing() {
-        return lastCrossing;
+    /** The hook of the latest device crossing (tx or rx), or null before any. */
+    String lastCrossingHook() {
+        return lastCrossingHook;
+    }
+
+    /** The namespace of the latest device crossing (valid when {@link #lastCrossingHook()} is set). */
+    long lastCrossingNetns() {
+        return lastCrossingNetns;
     }
 
     /** The first owning socket seen at a crossing (inode), or 0. */
@@ -304,9 +253,17 @@ final class TrackedPacket extends ActivityList.Node<TrackedPacket> {
         return unownedCrossing;
     }
 
-    /** The first hop that had an IP header (for the printed tuple), or null. */
+    /** The first hop that had an IP header as a whole event (when every event is kept), or null. */
     PacketEvent tupleEvent() {
         return tupleEvent;
+    }
+
+    /**
+     * The header fields of the first hop that had an IP header, written into {@code into} (the printed
+     * tuple), or null without any.
+     */
+    PacketEvent tuple(PacketEvent into) {
+        return hasKey ? tuple.writeTo(into) : null;
     }
 
     /** Hops seen, kept or not; still valid after {@link #release()}. */
