@@ -42,7 +42,10 @@ public final class PipelineThreadCpu {
     private PipelineThreadCpu() {
     }
 
-    /** Arguments: [EVENTS [ROUNDS [null|json]]], default 10,000,000, 5 and null; the first round also warms up. */
+    /**
+     * Arguments: [EVENTS [ROUNDS [SINK]]], default 10,000,000, 5 and null (SINK: null, json, json-nowrite, flow); the
+     * first round also warms up.
+     */
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
