@@ -17,11 +17,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The root command: global options and the subcommands (plugins add their own, see {@link Main}). */
+/** The root command: global options; {@link Main} adds the subcommands (the built-in ones and the plugins'). */
 @Command(name = "pkttrace", mixinStandardHelpOptions = true, versionProvider = PkttraceCommand.Version.class,
-        description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).",
-        subcommands = {PingCommand.class, TraceCommand.class, ReplayCommand.class, DemoCommand.class, PluginsCommand.class,
-                DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        description = "Trace where packets go in the kernel: interfaces, namespaces, drops (eBPF).")
 public final class PkttraceCommand {
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "plugin directory (repeatable); default: $PKTTRACE_PLUGINS, else <home>/plugins")

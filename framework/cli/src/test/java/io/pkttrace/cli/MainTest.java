@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,20 @@ class MainTest {
         for (String[] line : new String[][] {{}, {"--help"}, {"--version"}, {"plugins"}, {"help", "trace"}, {"trace", "--help"},
                 {"trace", "-h"}, {"replay", "x.jsonl"}, {"completion", "bash"}, {"--no-such-option", "trace"}}) {
             assertTrue(!Main.loadsBpf(line), String.join(" ", line));
+        }
+    }
+
+    @Test
+    void aLineThatNamesACommandBuildsThatCommandAloneTheOthersGetAll() throws Exception {
+        List<String> all = List.of("ping", "trace", "replay", "demo", "plugins", "doctor", "completion", "help");
+        String dir = emptyPlugins.toString();
+        for (String[] line : new String[][] {{}, {"--help"}, {"--version"}, {"help", "trace"}, {"--plugins", dir, "completion", "bash"},
+                {"--plugins", dir, "no-such-command"}}) {
+            assertEquals(all, List.copyOf(Main.commandLine(new PkttraceCommand(), line).getSubcommands().keySet()), String.join(" ", line));
+        }
+        for (String c : List.of("ping", "trace", "replay", "demo", "plugins", "doctor")) {
+            assertEquals(List.of(c), List.copyOf(Main.commandLine(new PkttraceCommand(), "--plugins", dir, c, "--help")
+                    .getSubcommands().keySet()), c);
         }
     }
 
