@@ -68,8 +68,11 @@ class ReplayCommandTest {
             assertEquals(new RunStats(600, 600, 0, 0, 0, 600), r.stats, "a recording's events are produced and delivered once each");
             assertEquals("start", r.calls.get(0));
             assertEquals(List.of("flush", "finish", "close"), r.calls.subList(r.calls.size() - 3, r.calls.size()));
-            assertEquals(256, r.calls.indexOf("flush") - 1, "a flush after every " + ReplayCommand.BATCH + " events");
-            assertEquals(3, Collections.frequency(r.calls, "flush"));
+            // Sinks flush when the consumer goes idle (and at most once per poll interval while busy): the
+            // last events are flushed before the end, at most once per round of 256 records read.
+            assertEquals("flush", r.calls.get(r.calls.lastIndexOf("accept") + 1), "what was accepted is flushed before finish");
+            int flushes = Collections.frequency(r.calls, "flush");
+            assertTrue(flushes >= 1 && flushes <= 3, flushes + " flushes for 3 rounds of up to " + ReplayCommand.BATCH + " events");
             assertEquals(List.of(Long.toString(1_750_000_000_000_000_000L - 5_000_000_000L)),
                     r.options.all(JsonLines.CLOCK_OFFSET_OPTION), "the recording's clock offset is passed on");
         }
