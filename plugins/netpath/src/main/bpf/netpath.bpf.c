@@ -21,17 +21,10 @@ static __always_inline int pt_tx(struct sk_buff *skb, enum pt_skb_ptr ptr)
 	return pt_emit_skb_as(skb, ptr, NETPATH_HOOK_TX, PT_L3_NETWORK_HEADER, -1, 0);
 }
 
-/* Only a reported receive is remembered for the taps (pt_rx_already_seen): a tap applies the same filter
- * to the same packet, so it drops what the filter dropped here without being told, and a filtered-out
- * packet skips the slot's map lookup and the device read. */
 static __always_inline int pt_rx(struct sk_buff *skb, enum pt_skb_ptr ptr)
 {
-	struct pkttrace_event e = {};
-
-	if (pt_skb_skipped(&e, skb, ptr, PT_L3_DATA))
-		return 0;
 	pt_rx_already_seen(skb, ptr);
-	return pt_emit_kept_skb(&e, skb, ptr, NETPATH_HOOK_RX, PT_L3_DATA, -1, 0);
+	return pt_emit_skb_as(skb, ptr, NETPATH_HOOK_RX, PT_L3_DATA, -1, 0);
 }
 
 /* A freed packet with a reason: where it stopped. consume_skb (normal end) has its own tracepoint.

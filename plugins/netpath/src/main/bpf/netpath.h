@@ -18,10 +18,9 @@ enum netpath_hook {
 };
 PT_EXPORT_ENUM(netpath_hook)
 
-/* The last receive this CPU reported (tracepoint) or saw (tap), so that a tap does not report a round
- * the tracepoint already did: a stacked device can also get packets through netif_rx (macvlan's
- * broadcast path), where the tracepoint fires for it before its taps run. The tracepoint records only
- * packets its filter kept; the taps' filter is the same, so a packet it dropped is dropped there too. */
+/* The last receive this CPU saw (tracepoint or tap), so that a tap does not report a round the
+ * tracepoint already did: a stacked device can also get packets through netif_rx (macvlan's
+ * broadcast path), where the tracepoint fires for it before its taps run. */
 struct pt_rx_seen {
 	__u64 skb;
 	__u32 ifindex;

@@ -120,16 +120,6 @@ static __always_inline int pt_read_hdr(void *dst, __u32 n, const unsigned char *
 	return bpf_probe_read_kernel(dst, n, src);
 }
 
-/* Where the parse reads n header bytes (a constant) found at src: src itself with direct loads (each
- * field is then one load from the packet, with no copy on the stack), else a copy in buf, or NULL when
- * it cannot be read. */
-static __always_inline const void *pt_hdr_at(void *buf, __u32 n, const unsigned char *src, enum pt_skb_ptr ptr)
-{
-	if (pt_direct_loads(ptr))
-		return src;
-	return bpf_probe_read_kernel(buf, n, src) ? (const void *)0 : buf;
-}
-
 /* Reads the L4 header at l4 (its own read: options or extension headers came first). */
 static __always_inline void pt_parse_l4(struct pkttrace_event *e, const unsigned char *l4, enum pt_skb_ptr ptr)
 {
@@ -186,58 +176,52 @@ static __always_inline int pt_parse_skb(struct pkttrace_event *e, struct sk_buff
 	if (proto != PT_ETH_P_IP && proto != PT_ETH_P_IPV6)
 		return -1;
 
-	/* The IP header and the first 8 bytes after it: that is the transport header unless IPv4 options
-	 * or IPv6 extension headers sit in between, which take a second read. With direct loads the parse
-	 * reads the packet where it is; otherwise they come in one helper call (each call costs more than
-	 * the bytes), and should that read fail (the header at the very end of mapped memory), the IP
-	 * header is read alone. */
+	/* The IP header and the first 8 bytes after it come in one helper call (each call costs more
+	 * than the bytes): that is the transport header unless IPv4 options or IPv6 extension headers
+	 * sit in between, which take a second read. Should the longer read fail (the header at the very
+	 * end of mapped memory), the IP header is read alone. */
 	if (proto == PT_ETH_P_IP) {
-		struct pt_ip4_l4 { struct iphdr ip; __u8 l4[8]; } buf;
-		const struct pt_ip4_l4 *h = pt_hdr_at(&buf, sizeof(buf), l3, ptr);
+		struct { struct iphdr ip; __u8 l4[8]; } h;
 		int l4_read = 1;
-		if (!h) {
-			h = pt_hdr_at(&buf, sizeof(buf.ip), l3, ptr);
-			if (!h)
+		if (pt_read_hdr(&h, sizeof(h), l3, ptr)) {
+			if (pt_read_hdr(&h.ip, sizeof(h.ip), l3, ptr))
 				return -1;
 			l4_read = 0;
 		}
-		if (h->ip.version != 4)
+		if (h.ip.version != 4)
 			return -1;
 		e->family = 4;
-		e->proto = h->ip.protocol;
-		__builtin_memcpy(e->saddr, &h->ip.saddr, 4);
-		__builtin_memcpy(e->daddr, &h->ip.daddr, 4);
+		e->proto = h.ip.protocol;
+		__builtin_memcpy(e->saddr, &h.ip.saddr, 4);
+		__builtin_memcpy(e->daddr, &h.ip.daddr, 4);
 		e->flags |= PT_F_HAS_L3;
 		/* Only the first fragment carries the L4 header. */
-		if ((bpf_ntohs(h->ip.frag_off) & 0x1fff) != 0)
+		if ((bpf_ntohs(h.ip.frag_off) & 0x1fff) != 0)
 			return 0;
-		__u8 ihl = h->ip.ihl;
-		if (ihl == 5 && l4_read)
-			pt_l4_from(e, h->l4);
+		if (h.ip.ihl == 5 && l4_read)
+			pt_l4_from(e, h.l4);
 		else
-			pt_parse_l4(e, l3 + ihl * 4, ptr);
+			pt_parse_l4(e, l3 + h.ip.ihl * 4, ptr);
 		return 0;
 	}
 	if (proto == PT_ETH_P_IPV6) {
-		struct pt_ip6_l4 { struct ipv6hdr ip6; __u8 l4[8]; } buf;
-		const struct pt_ip6_l4 *h = pt_hdr_at(&buf, sizeof(buf), l3, ptr);
+		struct { struct ipv6hdr ip6; __u8 l4[8]; } h;
 		int l4_read = 1;
-		if (!h) {
-			h = pt_hdr_at(&buf, sizeof(buf.ip6), l3, ptr);
-			if (!h)
+		if (pt_read_hdr(&h, sizeof(h), l3, ptr)) {
+			if (pt_read_hdr(&h.ip6, sizeof(h.ip6), l3, ptr))
 				return -1;
 			l4_read = 0;
 		}
-		if (h->ip6.version != 6)
+		if (h.ip6.version != 6)
 			return -1;
 		e->family = 6;
-		__builtin_memcpy(e->saddr, &h->ip6.saddr, 16);
-		__builtin_memcpy(e->daddr, &h->ip6.daddr, 16);
+		__builtin_memcpy(e->saddr, &h.ip6.saddr, 16);
+		__builtin_memcpy(e->daddr, &h.ip6.daddr, 16);
 		e->flags |= PT_F_HAS_L3;
-		__u8 next = h->ip6.nexthdr;
+		__u8 next = h.ip6.nexthdr;
 		if (next != 0 && next != 43 && next != 60 && l4_read) {
 			e->proto = next;
-			pt_l4_from(e, h->l4);
+			pt_l4_from(e, h.l4);
 			return 0;
 		}
 		__u32 l4at = pt_ipv6_skip_ext(l3, &next, ptr);
@@ -262,50 +246,35 @@ static __always_inline void pt_fill_common(struct pkttrace_event *e, struct sk_b
 	e->len = PT_READ(skb, ptr, len);
 }
 
-/* Parses the packet into e (zeroed by the caller) and applies the filter: 1 (and counted) when there is
- * nothing to report, a packet that is not IP or that the filter drops. A probe that does work of its own
- * for each reported packet does it after this, so a filtered-out packet costs only its parse. */
-static __always_inline int pt_skb_skipped(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr,
-					  enum pt_l3_at where)
+/* One record for one skb at one hook: parse, filter (before any further read), then complete and
+ * submit. Returns 0, so a tracepoint program can end with it. pushed: link-layer bytes in front of the
+ * data that the record's length must not count (a packet tap's socket filter sees the Ethernet header
+ * pushed back, where the receive tracepoint sees the data at L3). */
+static __always_inline int pt_emit_skb_as(struct sk_buff *skb, enum pt_skb_ptr ptr, __u16 hook, enum pt_l3_at where,
+					  __s32 reason, __u32 pushed)
 {
-	return pt_parse_skb(e, skb, ptr, where) || pt_filtered_out(e);
-}
+	struct pkttrace_event e = {};
 
-/* Completes and submits the record of a packet that pt_skb_skipped kept. Returns 0, so a tracepoint
- * program can end with it. pushed: link-layer bytes in front of the data that the record's length must
- * not count (a packet tap's socket filter sees the Ethernet header pushed back, where the receive
- * tracepoint sees the data at L3). */
-static __always_inline int pt_emit_kept_skb(struct pkttrace_event *e, struct sk_buff *skb, enum pt_skb_ptr ptr,
-					    __u16 hook, enum pt_l3_at where, __s32 reason, __u32 pushed)
-{
-	pt_fill_common(e, skb, ptr, hook);
-	e->len -= pushed;
-	e->reason = reason;
-	pt_fill_dev(e, skb, ptr);
-	pt_fill_sock(e, skb, ptr);
+	if (pt_parse_skb(&e, skb, ptr, where))
+		return 0;
+	if (pt_filtered_out(&e))
+		return 0;
+	pt_fill_common(&e, skb, ptr, hook);
+	e.len -= pushed;
+	e.reason = reason;
+	pt_fill_dev(&e, skb, ptr);
+	pt_fill_sock(&e, skb, ptr);
 	if (pt_snap_len) { /* a verifier constant: without a sink asking for bytes, only pt_submit remains */
 		unsigned char *l3 = pt_l3_of(skb, ptr, where);
 		/* From the network header, as far as the linear data goes (headers always are; the payload
 		 * of a large or paged buffer may be shorter than its length). */
 		long linear = (long)(PT_READ(skb, ptr, len) - PT_READ(skb, ptr, data_len))
 			      - (long)(l3 - PT_READ(skb, ptr, data));
-		pt_submit_bytes(e, l3, linear > 0 ? (__u64)linear : 0);
+		pt_submit_bytes(&e, l3, linear > 0 ? (__u64)linear : 0);
 	} else {
-		pt_submit(e);
+		pt_submit(&e);
 	}
 	return 0;
-}
-
-/* One record for one skb at one hook: parse, filter (before any further read), then complete and
- * submit. Returns 0, so a tracepoint program can end with it. */
-static __always_inline int pt_emit_skb_as(struct sk_buff *skb, enum pt_skb_ptr ptr, __u16 hook, enum pt_l3_at where,
-					  __s32 reason, __u32 pushed)
-{
-	struct pkttrace_event e = {};
-
-	if (pt_skb_skipped(&e, skb, ptr, where))
-		return 0;
-	return pt_emit_kept_skb(&e, skb, ptr, hook, where, reason, pushed);
 }
 
 /* pt_emit_skb_as for a BTF-typed skb. */
