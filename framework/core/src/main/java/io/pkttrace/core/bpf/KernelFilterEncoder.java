@@ -80,6 +80,18 @@ public final class KernelFilterEncoder {
         return new KernelFilterEncoder(f, f.element("src"), f.element("sport"));
     }
 
+    /**
+     * {@code struct pkttrace_fixed_filter} of the object whose BTF is given: {@link #encode} marked as set, the
+     * read-only copy (filter.h's {@code pt_filter_fixed}) that the verifier folds into the programs at load.
+     */
+    public byte[] encodeFixed(Btf btf, TupleRules r) throws LayoutException {
+        StructLayout fixed = StructLayout.of(btf, "pkttrace_fixed_filter");
+        byte[] out = new byte[fixed.size()];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(fixed.offset("set", 4), 1);
+        System.arraycopy(encode(r), 0, out, fixed.offset("filter", size), size);
+        return out;
+    }
+
     /** sizeof(struct pkttrace_filter). */
     public int size() {
         return size;

@@ -198,6 +198,27 @@ public final class LibbpfObject implements BpfObject {
         return true;
     }
 
+    /**
+     * Sets a read-only global that fills its own section ({@code .rodata.NAME}) to these bytes, before load;
+     * false when the object has no such variable.
+     */
+    public boolean setReadOnlyBytes(String section, String variable, byte[] value) throws PkttraceException {
+        Btf.SectionVariable v = btf().sectionVariable(section, variable);
+        if (v == null) {
+            return false;
+        }
+        if (v.offset() != 0 || v.size() != value.length) {
+            throw new PkttraceException("BPF object '" + name + "': " + variable + " is not a " + value.length
+                    + "-byte variable alone in " + section, "rebuild the plugin against this pkttrace's probe SDK");
+        }
+        Pointer buf = n.allocate(value.length);
+        buf.put(0, value, 0, value.length);
+        if (bpf.bpf_map__set_initial_value(map(section), buf, value.length) != 0) {
+            throw new PkttraceException("cannot set " + variable + " of '" + name + "'", null);
+        }
+        return true;
+    }
+
     @Override
     public void load() throws PkttraceException {
         // Each program gets a log buffer; libbpf fills it (log level 1) only when the verifier rejects.

@@ -31,6 +31,8 @@ final class ProbeRuntime implements ProbeContext {
     /** The probe SDK's snap length: a read-only global alone in its section (output.h). */
     static final String SNAP_SECTION = ".rodata.pkttrace";
     static final String SNAP_VARIABLE = "pt_snap_len";
+    static final String FILTER_SECTION = ".rodata.pkttrace_filter";
+    static final String FILTER_VARIABLE = "pt_filter_fixed";
 
     private final NativeBpf n;
     private final EngineSettings settings;
@@ -71,6 +73,7 @@ final class ProbeRuntime implements ProbeContext {
         LibbpfObject obj = LibbpfObject.open(n, name, elf);
         opened.add(obj);
         int snap = packetBytes > 0 ? setSnapLength(obj) : 0;
+        setFixedFilter(obj);
         if (obj.hasMap("pt_events")) {
             obj.setMaxEntries("pt_events", ringBytes(obj, snap));
         }
@@ -99,6 +102,23 @@ final class ProbeRuntime implements ProbeContext {
                     + " MiB: records carry " + snap + " packet bytes, so it holds as many of them");
         }
         return Math.max(ring, pow2);
+    }
+
+    /**
+     * Gives an object that has the SDK's pt_filter_fixed (filter.h) the run's kernel filter before load, so that
+     * the verifier folds it into the programs; the pt_filter map still gets it after load (consume).
+     */
+    private void setFixedFilter(LibbpfObject obj) throws PkttraceException {
+        if (obj.btf().sectionVariable(FILTER_SECTION, FILTER_VARIABLE) == null) {
+            return;
+        }
+        byte[] fixed;
+        try {
+            fixed = KernelFilterEncoder.of(obj.btf()).encodeFixed(obj.btf(), kernelRules);
+        } catch (LayoutException e) {
+            throw mismatch(obj, e);
+        }
+        obj.setReadOnlyBytes(FILTER_SECTION, FILTER_VARIABLE, fixed);
     }
 
     /** Sets the SDK's pt_snap_len of an object that has it (output.h), capped at what the object can copy. */
