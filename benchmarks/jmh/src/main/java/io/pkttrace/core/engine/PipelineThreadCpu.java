@@ -47,6 +47,11 @@ public final class PipelineThreadCpu {
      * first round also warms up.
      */
     public static void main(String[] args) throws Exception {
+        // C2 inlines a method only if every class in its signature is loaded in its holder's class loader.
+        // Started from this class, the application class loader had not yet been asked for String when the
+        // pipeline was compiled: PacketEvent's String getters and setters stayed calls in the compiled
+        // consumer (-XX:+PrintInlining: "unloaded signature classes", 10 call sites; none in a real run).
+        Class.forName("java.lang.String", false, PacketEvent.class.getClassLoader());
         long events = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String sinkType = args.length > 2 ? args[2] : "null";
