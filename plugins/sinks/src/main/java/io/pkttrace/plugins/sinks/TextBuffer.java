@@ -122,8 +122,13 @@ public final class TextBuffer {
 
     /** The text of {@code other}, as it is. */
     public TextBuffer append(TextBuffer other) {
-        System.arraycopy(other.bytes, 0, room(other.length), length, other.length);
-        length += other.length;
+        return append(other, other.length);
+    }
+
+    /** The first {@code n} bytes of {@code other}'s text, as they are. */
+    public TextBuffer append(TextBuffer other, int n) {
+        System.arraycopy(other.bytes, 0, room(n), length, n);
+        length += n;
         return this;
     }
 
