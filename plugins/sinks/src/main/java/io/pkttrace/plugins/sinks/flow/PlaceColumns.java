@@ -6,8 +6,8 @@ import io.pkttrace.plugins.sinks.TextBuffer;
  * The namespace, interface and hook columns of a hop line, padded to the packet's column widths, kept
  * ready as text: a host's packets pass few places, printed with few widths, and every hop line prints
  * one (appended as one copy instead of six appends and three paddings). A small direct-mapped table;
- * an entry is keyed by the namespace inode and the very name, interface and hook strings the event
- * carried (compared by identity: the decoder and the enricher reuse them) and the three widths. Entries
+ * an entry is keyed by the namespace inode, its name, the interface and hook names (the very strings
+ * live events carry: the decoder and the enricher reuse them; else equal text) and the three widths. Entries
  * reuse their buffers: a miss formats again but, once the buffers have grown, allocates nothing.
  */
 final class PlaceColumns {
@@ -34,6 +34,11 @@ final class PlaceColumns {
         }
     }
 
+    /** The very string, as live events carry it, or equal text (a replayed recording's strings are new each event). */
+    private static boolean same(String cached, String s) {
+        return cached == s || (cached != null && cached.equals(s));
+    }
+
     private final Text[] slots = new Text[SLOTS];
 
     PlaceColumns() {
@@ -52,8 +57,8 @@ final class PlaceColumns {
         long widths = (long) nsWidth << 42 | (long) ifWidth << 21 | hookWidth;
         long h = (inode ^ widths) * 0x9E3779B97F4A7C15L + ifname.hashCode() * 31L + hook.hashCode();
         Text t = slots[(int) (h ^ h >>> 29) & (SLOTS - 1)];
-        if (t.widths != widths || t.inode != inode || t.netnsName != netnsName || t.ifname != ifname
-                || t.hook != hook) {
+        if (t.widths != widths || t.inode != inode || !same(t.netnsName, netnsName) || !same(t.ifname, ifname)
+                || !same(t.hook, hook)) {
             t.inode = inode;
             t.netnsName = netnsName;
             t.ifname = ifname;
