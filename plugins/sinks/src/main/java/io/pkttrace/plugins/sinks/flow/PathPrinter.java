@@ -103,13 +103,12 @@ final class PathPrinter {
             } else {
                 deltaColumn(delta, out);
             }
-            PlaceColumns.Text place = places.of(namespaces, hops.netnsInode(i), hops.netnsName(i),
-                    orDash(hops.ifname(i)), orDash(hops.hook(i)), nsWidth, ifWidth, hookWidth);
+            // Kept whole where there is more to show (TrackedPacket.needsEvent); else the line ends with
+            // the place, trimmed there (it starts with the namespace's '[', so the time column is not).
             PacketEvent h = hops.event(i);
-            if (h == null) { // the line ends with the place, and the place starts with the namespace's '['
-                out.append(place.text(), place.trimmed());
-            } else { // kept whole where there is more to show (TrackedPacket.needsEvent)
-                out.append(place.text());
+            places.append(namespaces, hops.netnsInode(i), hops.netnsName(i), orDash(hops.ifname(i)),
+                    orDash(hops.hook(i)), nsWidth, ifWidth, hookWidth, h == null, out);
+            if (h != null) {
                 details(h, hops.change(i), out);
                 out.trimTrailingSpace(start);
             }

@@ -13,25 +13,16 @@ import io.pkttrace.plugins.sinks.TextBuffer;
 final class PlaceColumns {
     private static final int SLOTS = 64;
 
-    /** One place's columns: "[ns]  ifname  hook  " with the paddings, and the length without trailing spaces. */
-    static final class Text {
-        private long inode;
-        private String netnsName;
-        private String ifname;
-        private String hook;
-        private long widths = -1;
-        private final TextBuffer text = new TextBuffer(64);
-        private int trimmed;
-
-        /** The columns, each followed by its padding and two spaces. */
-        TextBuffer text() {
-            return text;
-        }
-
-        /** Bytes of {@link #text()} up to its last char that is not a space. */
-        int trimmed() {
-            return trimmed;
-        }
+    /** One place's key, its columns ("[ns]  ifname  hook  ", paddings included), and their length without trailing spaces. */
+    private static final class Entry {
+        long inode;
+        String netnsName;
+        String ifname;
+        String hook;
+        /** The three widths, 21 bits each. */
+        long widths = -1;
+        final TextBuffer columns = new TextBuffer(64);
+        int trimmed;
     }
 
     /** The very string, as live events carry it, or equal text (a replayed recording's strings are new each event). */
@@ -39,42 +30,46 @@ final class PlaceColumns {
         return cached == s || (cached != null && cached.equals(s));
     }
 
-    private final Text[] slots = new Text[SLOTS];
+    private final Entry[] slots = new Entry[SLOTS];
+    private final Entry unkeyed = new Entry();
 
     PlaceColumns() {
         for (int i = 0; i < SLOTS; i++) {
-            slots[i] = new Text();
+            slots[i] = new Entry();
         }
     }
 
     /**
-     * The columns of a hop in namespace {@code inode} named {@code netnsName} (its text from {@code namespaces}) at interface
-     * {@code ifname} and hook {@code hook} (both already "-" when missing), padded to the widths given
-     * (valid until the next call with another place).
+     * Appends the columns of a hop in namespace {@code inode} named {@code netnsName} (its text from
+     * {@code namespaces}) at interface {@code ifname} and hook {@code hook} (both already "-" when
+     * missing), padded to the widths given, each followed by two spaces; without the trailing spaces
+     * when {@code lineEnds} (nothing follows on the line).
      */
-    Text of(NetnsColumn namespaces, long inode, String netnsName, String ifname, String hook,
-            int nsWidth, int ifWidth, int hookWidth) {
+    void append(NetnsColumn namespaces, long inode, String netnsName, String ifname, String hook,
+            int nsWidth, int ifWidth, int hookWidth, boolean lineEnds, TextBuffer out) {
         long widths = (long) nsWidth << 42 | (long) ifWidth << 21 | hookWidth;
+        // Names of two million chars (a crafted recording) do not fit the key: formatted every time.
+        boolean keyed = (nsWidth | ifWidth | hookWidth) >>> 21 == 0;
         long h = (inode ^ widths) * 0x9E3779B97F4A7C15L + ifname.hashCode() * 31L + hook.hashCode();
-        Text t = slots[(int) (h ^ h >>> 29) & (SLOTS - 1)];
-        if (t.widths != widths || t.inode != inode || !same(t.netnsName, netnsName) || !same(t.ifname, ifname)
-                || !same(t.hook, hook)) {
+        Entry t = keyed ? slots[(int) (h ^ h >>> 29) & (SLOTS - 1)] : unkeyed;
+        if (!keyed || t.widths != widths || t.inode != inode || !same(t.netnsName, netnsName)
+                || !same(t.ifname, ifname) || !same(t.hook, hook)) {
             t.inode = inode;
             t.netnsName = netnsName;
             t.ifname = ifname;
             t.hook = hook;
             t.widths = widths;
             NetnsColumn.Text ns = namespaces.of(inode, netnsName);
-            TextBuffer text = t.text;
-            text.setLength(0);
-            text.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
-            text.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
-            text.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
-            int full = text.length();
-            text.trimTrailingSpace(0);
-            t.trimmed = text.length();
-            text.setLength(full);
+            TextBuffer c = t.columns;
+            c.setLength(0);
+            c.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
+            c.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
+            c.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
+            int full = c.length();
+            c.trimTrailingSpace(0);
+            t.trimmed = c.length();
+            c.setLength(full);
         }
-        return t;
+        out.append(t.columns, lineEnds ? t.trimmed : t.columns.length());
     }
 }
