@@ -17,8 +17,14 @@ import java.util.Arrays;
  */
 public final class TextBuffer {
     private static final long[] POWERS = new long[19];
+    /** "00", "01", ... "99". */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
 
     static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
         long p = 1;
         for (int i = 0; i < POWERS.length; i++) {
             POWERS[i] = p;
@@ -122,8 +128,13 @@ public final class TextBuffer {
 
     /** The text of {@code other}, as it is. */
     public TextBuffer append(TextBuffer other) {
-        System.arraycopy(other.bytes, 0, room(other.length), length, other.length);
-        length += other.length;
+        return append(other, other.length);
+    }
+
+    /** The first {@code n} bytes of {@code other}'s text, as they are. */
+    public TextBuffer append(TextBuffer other, int n) {
+        System.arraycopy(other.bytes, 0, room(n), length, n);
+        length += n;
         return this;
     }
 
@@ -215,11 +226,19 @@ public final class TextBuffer {
             v = high;
         }
         int n = (int) v;
-        do {
-            int q = n / 10;
-            c[--i] = (byte) ('0' + n - q * 10);
+        while (n >= 100) { // two digits per division
+            int q = n / 100;
+            int pair = (n - q * 100) << 1;
+            c[--i] = DIGIT_PAIRS[pair + 1];
+            c[--i] = DIGIT_PAIRS[pair];
             n = q;
-        } while (n != 0);
+        }
+        if (n >= 10) {
+            c[--i] = DIGIT_PAIRS[(n << 1) + 1];
+            c[--i] = DIGIT_PAIRS[n << 1];
+        } else {
+            c[--i] = (byte) ('0' + n);
+        }
         length += digits;
         return this;
     }

@@ -69,6 +69,15 @@ class TextBufferTest {
             assertEquals(Long.toString(v), t.toString());
             assertEquals(Long.toString(v).length(), TextBuffer.decimalLength(v));
         }
+        java.util.Random r = new java.util.Random(5);
+        TextBuffer many = new TextBuffer(16);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            long v = i < 1_000 ? i : r.nextLong() >> r.nextInt(64);
+            many.append(v).append(' ');
+            expected.append(v).append(' ');
+        }
+        assertEquals(expected.toString(), many.toString());
         for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
             for (long v : new long[] {p - 1, p, p + 1, 2 * p - 1, 5 * p, 10 * p - 1}) {
                 assertEquals(Long.toString(v).length(), TextBuffer.decimalDigits(v), "v=" + v);

@@ -20,10 +20,30 @@ import io.pkttrace.jsonl.AddressChars;
 final class PathPrinter {
     /** Width of the time column (right-aligned). */
     private static final int DELTA_WIDTH = 10;
-    private static final byte[] MICROS_UNIT = " µs".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] MICROS_UNIT = encoded(" µs");
+    private static final byte[] NON_IP = encoded("non-IP packet");
+    private static final byte[] COLON = encoded(": ");
+    private static final byte[] COMMA = encoded(", ");
+    private static final byte[] HOP = encoded(" hop");
+    private static final byte[] HOPS = encoded(" hops");
+    /** {@link PacketEnd#text()} of each end, by ordinal. */
+    private static final byte[][] END_TEXTS = new byte[PacketEnd.values().length][];
+    /** The time column of a hop less than 0.05 µs after the previous one: every packet's first hop. */
+    private static final byte[] ZERO_DELTA;
+
+    static {
+        for (PacketEnd end : PacketEnd.values()) {
+            END_TEXTS[end.ordinal()] = encoded(end.text());
+        }
+        TextBuffer zero = new TextBuffer(32);
+        deltaColumn(0, zero);
+        ZERO_DELTA = encoded(zero.toString());
+    }
+
     /** Address text, {@link AddressChars} writes it here before it is appended. */
     private final char[] address = new char[AddressChars.MAX];
     private final NetnsColumn namespaces = new NetnsColumn();
+    private final PlaceColumns places = new PlaceColumns();
     /** The packet's header fields, put back into an event for {@link #what}. */
     private final PacketEvent tuple = new PacketEvent();
 
@@ -36,14 +56,14 @@ final class PathPrinter {
         p.sortHops();
         out.append('#').append(p.number()).append(' ');
         what(p.tuple(tuple), out);
-        out.append(": ");
+        out.appendUtf8(COLON);
         int n = p.hopCount();
-        out.append(n).append(n == 1 ? " hop" : " hops");
+        out.append(n).appendUtf8(n == 1 ? HOP : HOPS);
         if (n > 1) {
             out.append(" in ");
             micros(p.lastTs() - p.firstTs(), out);
         }
-        out.append(", ").append(p.end().text());
+        out.appendUtf8(COMMA).appendUtf8(END_TEXTS[p.end().ordinal()]);
         PacketEvent end = p.endEvent();
         if (p.end() == PacketEnd.DROPPED && end != null) {
             out.append(' ');
@@ -78,22 +98,20 @@ final class PathPrinter {
             int start = out.length();
             long delta = hops.timestampNs(i) - previous;
             previous = hops.timestampNs(i);
-            // Columns are padded by the lengths of what goes in them, known beforehand: nothing is moved.
-            long tenths = tenths(delta);
-            out.append("  ").repeat(' ', DELTA_WIDTH - 1 - microsLength(delta < 0, tenths)).append('+');
-            appendMicros(delta < 0, tenths, out);
-            out.append("  ");
-            NetnsColumn.Text ns = namespaces.of(hops.netnsInode(i), hops.netnsName(i));
-            out.append(ns.text()).repeat(' ', nsWidth - ns.chars()).append("  ");
-            String ifname = orDash(hops.ifname(i));
-            out.append(ifname).repeat(' ', ifWidth - ifname.length()).append("  ");
-            String hook = orDash(hops.hook(i));
-            out.append(hook).repeat(' ', hookWidth - hook.length()).append("  ");
-            PacketEvent h = hops.event(i);
-            if (h != null) { // kept whole where there is more to show (TrackedPacket.needsEvent)
-                details(h, hops.change(i), out);
+            if (delta >= 0 && delta < 50) {
+                out.appendUtf8(ZERO_DELTA);
+            } else {
+                deltaColumn(delta, out);
             }
-            out.trimTrailingSpace(start);
+            // Kept whole where there is more to show (TrackedPacket.needsEvent); else the line ends with
+            // the place, trimmed there (it starts with the namespace's '[', so the time column is not).
+            PacketEvent h = hops.event(i);
+            places.append(namespaces, hops.netnsInode(i), hops.netnsName(i), orDash(hops.ifname(i)),
+                    orDash(hops.hook(i)), nsWidth, ifWidth, hookWidth, h == null, out);
+            if (h != null) {
+                details(h, hops.change(i), out);
+                out.trimTrailingSpace(start);
+            }
             out.append('\n');
         }
         if (p.omittedHops() > 0) {
@@ -104,7 +122,7 @@ final class PathPrinter {
     /** "request 198.18.1.2 -> 198.18.2.2 id 7 seq 1", "tcp 10.0.0.1:5 -> 10.0.0.2:80", "non-IP packet". */
     private void what(PacketEvent e, TextBuffer out) {
         if (e == null) {
-            out.append("non-IP packet");
+            out.appendUtf8(NON_IP);
             return;
         }
         out.append(EventText.type(e)).append(' ');
@@ -112,6 +130,22 @@ final class PathPrinter {
         if (e.icmpId() >= 0) {
             out.append(" id ").append(e.icmpId()).append(" seq ").append(e.icmpSeq());
         }
+    }
+
+    /**
+     * The time column and the two spaces after it: right-aligned by the length the text will have,
+     * known beforehand, so nothing is moved.
+     */
+    private static void deltaColumn(long delta, TextBuffer out) {
+        long tenths = tenths(delta);
+        out.append("  ").repeat(' ', DELTA_WIDTH - 1 - microsLength(delta < 0, tenths)).append('+');
+        appendMicros(delta < 0, tenths, out);
+        out.append("  ");
+    }
+
+    /** {@code text} as {@link TextBuffer} encodes it, to be appended with {@link TextBuffer#appendUtf8}. */
+    private static byte[] encoded(String text) {
+        return new TextBuffer(text.length() * 3).append(text).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String orDash(String name) {
