@@ -15,8 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pf4j.CompoundPluginDescriptorFinder;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.JarPluginRepository;
+import org.pf4j.ManifestPluginDescriptorFinder;
+import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginRepository;
 import org.pf4j.PluginRuntimeException;
@@ -62,6 +65,11 @@ public final class PluginRegistry implements AutoCloseable {
             @Override
             protected PluginRepository createPluginRepository() {
                 return new JarPluginRepository(getPluginsRoots());
+            }
+
+            @Override
+            protected PluginDescriptorFinder createPluginDescriptorFinder() {
+                return new CompoundPluginDescriptorFinder().add(new JarPropertiesFinder()).add(new ManifestPluginDescriptorFinder());
             }
         };
         manager.loadPlugins();
