@@ -14,15 +14,15 @@ home=$(readlink -f "$1")
 shift
 base="$home/lib/pkttrace-base.jsa"
 top="$home/lib/pkttrace.jsa"
-opts=$(sed -n 's/^jvm_opts=(\(.*\))$/\1/p' "$home/bin/pkttrace")
+# bin/pkttrace's jvm_opts=(...) line, evaluated as the launcher does (its options may be quoted).
+eval "$(sed -n '/^jvm_opts=(.*)$/p' "$home/bin/pkttrace")"
 list=$(mktemp)
 trap 'rm -f "$list" "$list.more" "$list.once"' EXIT
 pkttrace() { # JVM_OPTIONS... -- PKTTRACE_ARGS...
   local jvm=()
   while [ "$1" != -- ]; do jvm+=("$1"); shift; done
   shift
-  # shellcheck disable=SC2086  # the options are words
-  java $opts "${jvm[@]}" -Dpkttrace.home="$home" -cp "$home/lib/*" io.pkttrace.cli.Main "$@" >/dev/null 2>&1
+  java "${jvm_opts[@]}" "${jvm[@]}" -Dpkttrace.home="$home" -cp "$home/lib/*" io.pkttrace.cli.Main "$@" >/dev/null 2>&1
 }
 record() {
   rm -f "$base" "$top"
@@ -39,8 +39,7 @@ record() {
   awk '!seen[$0]++' "$list" >"$list.once" && mv "$list.once" "$list"
   # pkttrace's own classes go on top with the plugins' (the base holds what changes with the JDK and libraries).
   sed -i '/^io\/pkttrace\//d; /^@lambda-proxy io\/pkttrace\//d' "$list"
-  # shellcheck disable=SC2086
-  java $opts -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$base" -cp "$home/lib/*" >/dev/null 2>&1 \
+  java "${jvm_opts[@]}" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$base" -cp "$home/lib/*" >/dev/null 2>&1 \
     && [ -s "$base" ] || return 1
   pkttrace -XX:SharedArchiveFile="$base" -XX:ArchiveClassesAtExit="$top" -- "$@" && [ -s "$top" ]
 }

@@ -14,9 +14,14 @@ import jnr.ffi.Pointer;
  * ring_buffer__poll with a jnr-ffi callback).
  *
  * <p>Layout (kernel/bpf/ringbuf.c): page 0 holds consumer_pos (we write it), page 1 producer_pos
- * (the kernel writes it), then the data area, mapped twice in a row so that a record that wraps
- * around is contiguous. Each record has an 8-byte header whose first word is its length with
- * BUSY (bit 31, still being written) and DISCARD (bit 30) flags; records are 8-byte aligned.
+ * (the kernel writes it), then the data area. Each record has an 8-byte header whose first word is
+ * its length with BUSY (bit 31, still being written) and DISCARD (bit 30) flags; records are 8-byte
+ * aligned, so a header never wraps around the data area's end, a record's data may.
+ *
+ * <p>The kernel lets the data area be mapped twice in a row so that a wrapping record is contiguous
+ * (libbpf does that), and inserts every page of a mapping when it is made: the second copy would add
+ * the ring's size to the process's resident memory (4 MiB by default). The data area is mapped once;
+ * the rare record that wraps (one per lap of the ring) is copied into a reused buffer.
  */
 public final class RingBuffer implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -38,7 +43,10 @@ public final class RingBuffer implements AutoCloseable {
     private final ByteBuffer consumer;
     private final ByteBuffer data;
     private final int dataStart;
+    private final int dataEnd;
     private final long mask;
+    /** Holds a record that wraps around the data area's end; grown when a longer one wraps. */
+    private ByteBuffer wrapped = ByteBuffer.allocateDirect(0);
 
     /**
      * @param fd         the ring-buffer map's fd
@@ -52,7 +60,7 @@ public final class RingBuffer implements AutoCloseable {
         if (consumerMap == null || consumerMap.address() == -1L) {
             throw new PkttraceException("cannot map the ring buffer (" + n.strerror(n.errno()) + ")", null);
         }
-        producerMapLength = page + 2L * size;
+        producerMapLength = page + size;
         producerMap = libc.mmap(null, producerMapLength, LibC.PROT_READ, LibC.MAP_SHARED, fd, page);
         if (producerMap == null || producerMap.address() == -1L) {
             libc.munmap(consumerMap, page);
@@ -62,6 +70,7 @@ public final class RingBuffer implements AutoCloseable {
         consumer = io.newDirectByteBuffer(consumerMap.address(), (int) page).order(ByteOrder.LITTLE_ENDIAN);
         data = io.newDirectByteBuffer(producerMap.address(), (int) producerMapLength).order(ByteOrder.LITTLE_ENDIAN);
         dataStart = (int) page;
+        dataEnd = dataStart + size;
         mask = size - 1L;
     }
 
@@ -83,7 +92,14 @@ public final class RingBuffer implements AutoCloseable {
             }
             int len = header & ~(BUSY | DISCARD);
             if ((header & DISCARD) == 0) {
-                handler.onRecord(data, off + HEADER, len);
+                int start = off + HEADER;
+                if (start + len <= dataEnd) {
+                    handler.onRecord(data, start, len);
+                } else if (start == dataEnd) {
+                    handler.onRecord(data, dataStart, len); // the header ended the area: the data starts it
+                } else {
+                    handler.onRecord(unwrap(start, len), 0, len);
+                }
             }
             cons += (len + HEADER + 7) & ~7L;
             count++;
@@ -95,6 +111,17 @@ public final class RingBuffer implements AutoCloseable {
             LONG.setRelease(consumer, 0, cons);
         }
         return count;
+    }
+
+    /** A record whose data starts at {@code start} and runs past the data area's end, made contiguous. */
+    private ByteBuffer unwrap(int start, int len) {
+        if (wrapped.capacity() < len) {
+            wrapped = ByteBuffer.allocateDirect(Integer.highestOneBit(len - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        int head = dataEnd - start;
+        wrapped.put(0, data, start, head);
+        wrapped.put(head, data, dataStart, len - head);
+        return wrapped;
     }
 
     /**
