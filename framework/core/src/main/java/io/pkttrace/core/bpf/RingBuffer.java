@@ -116,7 +116,7 @@ public final class RingBuffer implements AutoCloseable {
     /** A record whose data starts at {@code start} and runs past the data area's end, made contiguous. */
     private ByteBuffer unwrap(int start, int len) {
         if (wrapped.capacity() < len) {
-            wrapped = ByteBuffer.allocateDirect(Integer.highestOneBit(len - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+            wrapped = ByteBuffer.allocateDirect(Math.max(256, Integer.highestOneBit(len - 1) << 1)).order(ByteOrder.LITTLE_ENDIAN);
         }
         int head = dataEnd - start;
         wrapped.put(0, data, start, head);
