@@ -7,7 +7,8 @@
 # Usage: sudo scripts/bench-pair.sh DIST_A DIST_B [PAIRS]
 #   DIST_*   an unpacked distribution (e.g. distribution/target/pkttrace of two worktrees)
 #   PAIRS    runs of both builds at once (default 4)
-# Environment: OPTS_A / OPTS_B extra JVM options (PKTTRACE_JAVA_OPTS) for each side, SECONDS_LOAD (default 5).
+# Environment: OPTS_A / OPTS_B extra JVM options (PKTTRACE_JAVA_OPTS) for each side, SECONDS_LOAD (default 5),
+#   SINK (default null; e.g. json:output=/dev/null, pcapng:output=/dev/null: workload (a)'s other rows).
 # Workload (a)'s null-sink row: synthetic probe (tp_btf/sys_enter) filtered to the loop's pid, null sink;
 # 500,000 paced warm-up calls, then full speed; CPU is read from /proc (schedstat) over 3 s of it.
 set -euo pipefail
@@ -51,9 +52,9 @@ run_pair() { # first_dist first_opts second_dist second_opts
     >"$work/load.out" &
   load=$!; pids=("$load")
   until grep -q '^pid' "$work/load.out" 2>/dev/null; do sleep 0.02; done
-  PKTTRACE_JAVA_OPTS="$2" "$1/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink null --stats >/dev/null 2>"$work/a.err" &
+  PKTTRACE_JAVA_OPTS="$2" "$1/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats >/dev/null 2>"$work/a.err" &
   pa=$!; pids+=("$pa")
-  PKTTRACE_JAVA_OPTS="$4" "$3/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink null --stats >/dev/null 2>"$work/b.err" &
+  PKTTRACE_JAVA_OPTS="$4" "$3/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats >/dev/null 2>"$work/b.err" &
   pb=$!; pids+=("$pb")
   local deadline=$((SECONDS + 60))
   until grep -qs 'pkttrace: tracing' "$work/a.err" && grep -qs 'pkttrace: tracing' "$work/b.err"; do
@@ -78,6 +79,7 @@ run_pair() { # first_dist first_opts second_dist second_opts
 
 echo "A: $dist_a ${OPTS_A:+(PKTTRACE_JAVA_OPTS=$OPTS_A)}"
 echo "B: $dist_b ${OPTS_B:+(PKTTRACE_JAVA_OPTS=$OPTS_B)}"
+echo "sink: ${SINK:-null}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-7s %12s %12s %12s %12s %8s %10s %10s %10s\n' PAIR FIRST "A consumer" "A process" "B consumer" "B process" "B/A" "A lost" "B lost" "events/s"
 ratios=()
