@@ -12,6 +12,7 @@ import java.util.Arrays;
  * Fields that a probe does not know keep their "unset" value (0, null, or {@link #FAMILY_NONE}).
  */
 public final class PacketEvent {
+    private static final byte[] ZERO_ADDRESS = new byte[16];
     /** No IP header was parsed. */
     public static final int FAMILY_NONE = 0;
     public static final int FAMILY_IPV4 = 4;
@@ -122,7 +123,8 @@ public final class PacketEvent {
         // The engine clears a pooled event for every record: what most events never set is reset only
         // when it was set (or handed out to be filled in place), so a clear touches few cache lines.
         if (addressesSet) {
-            Arrays.fill(src, (byte) 0); Arrays.fill(dst, (byte) 0);
+            zero(src);
+            zero(dst);
             addressesSet = false;
         }
         if (raresSet) {
@@ -131,12 +133,17 @@ public final class PacketEvent {
         return this;
     }
 
+    /** An address: one 16-byte copy (Arrays.fill's byte loop was ~9% of the consumer's CPU per event). */
+    private static void zero(byte[] address) {
+        System.arraycopy(ZERO_ADDRESS, 0, address, 0, 16);
+    }
+
     /** The netfilter, function-call, outer-header and attribute fields. */
     private void clearRares() {
         nfTable = null; nfChain = null; nfVerdict = null; nfFamily = null; nfTarget = null; nfPolicy = false;
         nfRuleHandle = -1; nfRule = null; nfRuleStale = false;
         call = CALL_NONE; callDepth = 0; durationNs = 0; returnValueName = null; parentPacketId = 0;
-        kernelFiltered = false; outerFamily = FAMILY_NONE; Arrays.fill(outerSrc, (byte) 0); Arrays.fill(outerDst, (byte) 0);
+        kernelFiltered = false; outerFamily = FAMILY_NONE; zero(outerSrc); zero(outerDst);
         outerProtocol = 0; outerSrcPort = 0; outerDstPort = 0; encap = null;
         if (attrs != null) {
             attrs.forget(0, attrCount);
