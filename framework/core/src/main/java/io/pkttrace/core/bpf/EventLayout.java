@@ -21,6 +21,59 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
     public static final int ADDRESS_BYTES = 16;
     public static final int IFNAME_BYTES = 16;
 
+    /** Where {@link #builtIn()} reads the layout: core's own object, compiled from the SDK's event.h. */
+    static final String CONTRACT_OBJECT = "/bpf/contract.bpf.o";
+
+    /** The layout this pkttrace was built with (the BTF of its contract.bpf.o). */
+    public static EventLayout builtIn() {
+        try (java.io.InputStream in = EventLayout.class.getResourceAsStream(CONTRACT_OBJECT)) {
+            if (in == null) {
+                throw new IllegalStateException(CONTRACT_OBJECT + " is missing from the engine's jar: a broken build");
+            }
+            return of(Btf.fromElf(java.nio.ByteBuffer.wrap(in.readAllBytes()), CONTRACT_OBJECT));
+        } catch (java.io.IOException | LayoutException e) {
+            throw new IllegalStateException(CONTRACT_OBJECT + " cannot be read: a broken build: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where this layout differs from {@code expected}, as one phrase naming the field or flag (its C
+     * name), or null when they are the same.
+     */
+    public String firstDifference(EventLayout expected) {
+        java.lang.reflect.RecordComponent[] parts = EventLayout.class.getRecordComponents();
+        for (java.lang.reflect.RecordComponent c : parts) {
+            int mine = valueOf(c, this);
+            int theirs = valueOf(c, expected);
+            if (mine != theirs) {
+                String name = c.getName();
+                if (name.equals("size")) {
+                    return "struct pkttrace_event is " + mine + " bytes, this pkttrace reads " + theirs;
+                }
+                if (name.startsWith("flag")) {
+                    String flag = "PT_F_" + (name.equals("flagRetval") ? "HAS_RETVAL" : name.equals("flagIcmp") ? "ICMP"
+                            : "HAS_" + name.substring(4).toUpperCase(java.util.Locale.ROOT));
+                    return "enum pkttrace_event_flag has " + flag + " = " + mine + ", this pkttrace reads " + theirs;
+                }
+                return "struct pkttrace_event has field '" + cName(name) + "' at offset " + mine + ", this pkttrace reads it at " + theirs;
+            }
+        }
+        return null;
+    }
+
+    private static int valueOf(java.lang.reflect.RecordComponent c, EventLayout l) {
+        try {
+            return (int) c.getAccessor().invoke(l);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** skIno -> sk_ino: the record components are event.h's field names in camel case. */
+    private static String cName(String component) {
+        return component.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The layout the object's BTF declares. */
     public static EventLayout of(Btf btf) throws LayoutException {
         StructLayout s = StructLayout.of(btf, "pkttrace_event");

@@ -2,11 +2,15 @@ package io.pkttrace.core.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pkttrace.api.PacketEvent;
+import io.pkttrace.btf.LayoutException;
 import io.pkttrace.core.testing.KernelTestSupport;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,8 +56,47 @@ class StandardRecordDecoderTest {
         }
     }
 
-    private final StandardRecordDecoder decoder =
-            new StandardRecordDecoder(layout(), "netpath", new String[] {null, "tx", "rx"}, DropReasons.none());
+    private final StandardRecordDecoder decoder = decoder(layout());
+
+    private static StandardRecordDecoder decoder(EventLayout l) {
+        try {
+            return new StandardRecordDecoder(l, "netpath", new String[] {null, "tx", "rx"}, DropReasons.none());
+        } catch (LayoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code l} with one component set to {@code value}: an object built against other headers. */
+    private static EventLayout with(EventLayout l, String component, int value) throws Exception {
+        RecordComponent[] parts = EventLayout.class.getRecordComponents();
+        Object[] args = new Object[parts.length];
+        Class<?>[] types = new Class<?>[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            types[i] = int.class;
+            args[i] = parts[i].getName().equals(component) ? value : parts[i].getAccessor().invoke(l);
+        }
+        return EventLayout.class.getDeclaredConstructor(types).newInstance(args);
+    }
+
+    /** The engine reads the layout of its own contract.bpf.o, and a probe object built with the same event.h has it. */
+    @Test
+    void theBuiltInLayoutIsTheOneProbeObjectsHave() {
+        assertEquals(layout(), EventLayout.builtIn());
+        assertNull(layout().firstDifference(EventLayout.builtIn()));
+    }
+
+    /** A record with a field elsewhere (or another flag value) is refused, naming it, before any record is read. */
+    @Test
+    void anObjectWhoseRecordDiffersIsRefusedNamingTheField() throws Exception {
+        EventLayout moved = with(layout(), "skIno", 44);
+        LayoutException e = assertThrows(LayoutException.class, () -> new StandardRecordDecoder(moved, "netpath",
+                new String[0], DropReasons.none()));
+        assertEquals("struct pkttrace_event has field 'sk_ino' at offset 44, this pkttrace reads it at 40", e.getMessage());
+        assertEquals("enum pkttrace_event_flag has PT_F_HAS_RETVAL = 16, this pkttrace reads 4",
+                with(layout(), "flagRetval", 16).firstDifference(EventLayout.builtIn()));
+        assertEquals("struct pkttrace_event is 128 bytes, this pkttrace reads 120",
+                with(layout(), "size", 128).firstDifference(EventLayout.builtIn()));
+    }
 
     /** What EventLayout reads from an object's BTF is event.h's layout (the records above are written by hand). */
     @Test
