@@ -2,8 +2,9 @@ package io.pkttrace.api;
 
 /**
  * Receives the events that passed filters and enrichers. The engine calls {@link #accept} for each
- * event of a batch, {@link #flush()} when it goes idle and at most once per poll interval while it stays
- * busy (so output lags by about that much), and {@link #finish(RunStats)} once at the end.
+ * event as soon as the enrichers are done with it, {@link #flush()} when it goes idle and at most once
+ * per poll interval while it stays busy (so output lags by about that much), and
+ * {@link #finish(RunStats)} once at the end.
  */
 public interface Sink extends Component {
     /**

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * command that processes events ({@code trace}, {@code ping}, {@code replay}, presets) uses it.
  *
  * <p>Threads. One consumer thread reads every source in rounds, runs filters and enrichers on pooled
- * events, and hands kept events to each sink in batches (each sink gets a batch, then the next sink),
- * and flushes sinks when it goes idle, and at most once per poll interval while it stays busy.
+ * events, hands each kept event to every sink at once (while the decoder's writes are still in the
+ * cache), and flushes sinks when it goes idle, and at most once per poll interval while it stays busy.
  * {@link #stop()} runs on the thread that ends the run (the main thread, or the shutdown hook on
  * Ctrl-C/SIGTERM).
  *
@@ -42,18 +42,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ending. {@link #stop()} stops intake (probes detach), lets the consumer drain what was produced
  * for at most {@link EngineSettings#drainBoundNanos()}, then finishes each sink once, never while its
- * {@code accept} runs: a sink that does not return is left alone and named. Records still in the rings
+ * {@code accept} runs: a sink that does not return is left alone and named (see
+ * {@link #componentOfStuckConsumer()}). Records still in the rings
  * are counted as left unread, with the reason, so {@code produced == delivered + lost + leftUnread}.
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    /**
-     * Events handed to each sink per checkout. Small enough that the batch's pooled events (about 7
-     * cache lines each) are still in the L1 data cache when the sinks read them after the decoder
-     * wrote them: with 256 (~110 KiB) the sinks' reads of an event missed L1 (JFR: the null sink's
-     * reads were 18% of the consumer's samples, 10% with 64). One compare-and-set per 64 events.
-     */
-    static final int BATCH = 64;
+    /** Pooled events made at the start: one source without reordering uses one at a time. */
+    private static final int POOL_START = 16;
     /** Events the reorder buffer holds at most (about 3 M events/s within a 5 ms window). */
     static final int REORDER_CAPACITY = 16384;
     private static final long TICK_NS = 100_000_000L;
@@ -86,11 +82,15 @@ public final class Pipeline {
     private final Guard[] enricherGuards;
     private final SinkStage[] sinks;
     private final Sink gate;
-    private final EventPool pool = new EventPool(BATCH * 2);
-    private final PacketEvent[] batch = new PacketEvent[BATCH];
+    private final EventPool pool = new EventPool(POOL_START);
     private final Intake intake = new Intake();
-    private final Consumer<PacketEvent> afterReorder = this::afterReorder;
-    private final Consumer<PacketEvent> toBatch = this::toBatch;
+    /** Where the reorder buffer releases events: on, then back to the pool. */
+    private final Consumer<PacketEvent> released = e -> {
+        afterReorder(e);
+        pool.give(e);
+    };
+    /** {@code --count}, 0 for no limit. */
+    private final long maxEvents;
     /** A component whose start was attempted, with its guard (null for the gate), closed in reverse order. */
     private record Started(Component component, Guard guard, boolean sink) {
     }
@@ -98,7 +98,6 @@ public final class Pipeline {
     private final List<Started> startedComponents = new ArrayList<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final CountDownLatch consumerEnded = new CountDownLatch(1);
-    private int batchSize;
     /** Events were read since the last hand-over to the sinks; when that was (consumer thread only). */
     private boolean unhanded;
     private long lastHandOver;
@@ -108,7 +107,11 @@ public final class Pipeline {
     private volatile int phase = RUNNING;
     private volatile long drainDeadline;
     private volatile Throwable failure;
-    @SuppressWarnings("unused") // written through CURRENT: the component the consumer is in, for messages
+    /**
+     * The component the consumer is calling, written through CURRENT (a plain store) before each call:
+     * names a stuck component, and tells {@link #stop()} which sink it must not finish.
+     */
+    @SuppressWarnings("unused")
     private Guard current;
     private long filteredInJava;
     private long emitted;
@@ -118,6 +121,7 @@ public final class Pipeline {
              List<Named<Sink>> sinks, UnaryOperator<Sink> gate, Consumer<String> reporter) {
         this.input = input;
         this.settings = settings;
+        this.maxEvents = settings.maxEvents();
         this.reporter = reporter;
         this.filters = filters.stream().map(Named::value).toArray(Filter[]::new);
         this.filterGuards = filters.stream().map(f -> new Guard(f.name(), reporter)).toArray(Guard[]::new);
@@ -256,7 +260,7 @@ public final class Pipeline {
                 int phaseAtStart = phase; // a round that began before intake stopped proves nothing
                 long roundStart = System.nanoTime();
                 int got = pollRound(roundStart);
-                unhanded |= got > 0 || batchSize > 0;
+                unhanded |= got > 0;
                 if (unhanded && (got == 0 || roundStart - lastHandOver >= settings.pollIntervalNanos())) {
                     handOver(roundStart);
                 }
@@ -309,13 +313,18 @@ public final class Pipeline {
             watermark = Math.min(watermark, s.watermark(roundStart));
         }
         if (reorder != null) {
-            reorder.releaseUpTo(watermark, afterReorder);
+            reorder.releaseUpTo(watermark, released);
         }
         return total;
     }
 
-    /** Filters, then on to the reorder buffer (several sources) or straight to the enrichers. */
-    private void offer(PacketEvent e) {
+    /**
+     * Filters, then on to the reorder buffer (several sources) or straight to the enrichers and sinks.
+     *
+     * @return true when the reorder buffer keeps the event (it goes back to the pool when released);
+     *     false when the caller has it back at once, to reuse
+     */
+    private boolean offer(PacketEvent e) {
         for (int i = 0; i < filters.length; i++) {
             if (i == pushed && e.kernelFiltered()) {
                 // A probe with a sticky per-packet kernel decision already applied exactly these rules,
@@ -335,21 +344,21 @@ public final class Pipeline {
             if (!keep) {
                 CURRENT.setOpaque(this, (Guard) null);
                 filteredInJava++;
-                pool.give(e);
-                return;
+                return false;
             }
         }
-        CURRENT.setOpaque(this, (Guard) null);
         if (reorder != null) {
-            reorder.add(e, afterReorder);
-        } else {
-            afterReorder(e);
+            CURRENT.setOpaque(this, (Guard) null);
+            reorder.add(e, released);
+            return true;
         }
+        afterReorder(e); // sets CURRENT before each component it calls, and clears it at the end
+        return false;
     }
 
     /**
      * Enrichers, in timestamp order (an enricher may complete one source's event with another's
-     * earlier one, e.g. a drop with the netfilter verdict that caused it), then the gate or the batch.
+     * earlier one, e.g. a drop with the netfilter verdict that caused it), then the gate or the sinks.
      */
     private void afterReorder(PacketEvent e) {
         for (int i = 0; i < enrichers.length; i++) {
@@ -363,80 +372,57 @@ public final class Pipeline {
                 }
             }
         }
-        CURRENT.setOpaque(this, (Guard) null);
         if (gate != null) {
-            gate.accept(e); // forwards what it keeps through GateOutput, as copies
-            pool.give(e);
+            CURRENT.setOpaque(this, (Guard) null);
+            gate.accept(e); // forwards what it keeps through GateOutput, now or later (its own copies)
         } else {
-            toBatch(e);
+            deliver(e);
         }
-    }
-
-    private void toBatch(PacketEvent e) {
-        if (settings.maxEvents() > 0 && emitted >= settings.maxEvents()) {
-            pool.give(e); // past --count: read and accounted as delivered, not shown
-            return;
-        }
-        batch[batchSize++] = e;
-        emitted++;
-        if (settings.maxEvents() > 0 && emitted == settings.maxEvents()) {
-            done.countDown();
-        }
-        if (batchSize == BATCH) {
-            dispatch();
-        }
-    }
-
-    /** Hands the batch to each sink in turn, each checked out for the whole batch. */
-    private void dispatch() {
-        int n = batchSize;
-        if (n == 0) {
-            return;
-        }
-        int handed = n;
-        for (SinkStage s : sinks) {
-            if (!s.checkout()) {
-                continue;
-            }
-            CURRENT.setOpaque(this, s.guard);
-            int i = 0;
-            try {
-                for (; i < n && phase != STOP_NOW; i++) {
-                    try {
-                        s.sink.accept(batch[i]);
-                    } catch (Throwable t) {
-                        if (s.guard.failed("accept", t)) {
-                            i = n; // disabled: the rest of the batch is not its to see
-                            break;
-                        }
-                    }
-                }
-            } finally {
-                s.release();
-            }
-            handed = Math.min(handed, i);
-        }
-        CURRENT.setOpaque(this, (Guard) null);
-        emitted -= n - handed; // the run was cut short in the middle of the batch: the rest was not shown
-        for (int i = 0; i < n; i++) {
-            pool.give(batch[i]);
-            batch[i] = null;
-        }
-        batchSize = 0;
     }
 
     /**
-     * What was read goes to the sinks (a full batch already went), then every sink flushes: when the
-     * consumer goes idle, and while it stays busy at most once per poll interval. Not after every round:
-     * a consumer that keeps up with a fast producer finds ~10 records per round, and a hand-over per
-     * round was a check-out per sink for a few events, and for the json sink a write system call per ~10
-     * events (170,000 a second at 1.8 M events/s).
+     * Hands one event to every sink, the first sink right after the decoder, filters and enrichers
+     * wrote it. Before each sink call the consumer records which sink it calls, then checks the phase:
+     * once {@link #stop()} has set STOP_NOW, no sink is called again, so a sink that {@code stop()}
+     * finishes is never called after (or during) its finish. An event not shown to every sink that
+     * would take it is not counted as shown.
+     */
+    private void deliver(PacketEvent e) {
+        if (maxEvents > 0 && emitted >= maxEvents) {
+            CURRENT.setOpaque(this, (Guard) null);
+            return; // past --count: read and accounted as delivered, not shown
+        }
+        for (SinkStage s : sinks) {
+            if (s.guard.disabled()) {
+                continue;
+            }
+            CURRENT.setOpaque(this, s.guard);
+            if (phase == STOP_NOW) {
+                CURRENT.setOpaque(this, (Guard) null);
+                return;
+            }
+            try {
+                s.sink.accept(e);
+            } catch (Throwable t) {
+                s.guard.failed("accept", t);
+            }
+        }
+        CURRENT.setOpaque(this, (Guard) null);
+        emitted++;
+        if (maxEvents > 0 && emitted == maxEvents) {
+            done.countDown();
+        }
+    }
+
+    /**
+     * Every sink flushes (after the gate forwarded what it holds): when the consumer goes idle, and
+     * while it stays busy at most once per poll interval. Not after every round: a consumer that keeps
+     * up with a fast producer finds ~10 records per round, and for the json sink a flush per round was a
+     * write system call per ~10 events (170,000 a second at 1.8 M events/s).
      */
     private void handOver(long now) {
-        dispatch();
         if (gate != null) {
             gate.flush();
-            dispatch();
         }
         callEachSink("flush", s -> s.flush());
         unhanded = false;
@@ -445,37 +431,39 @@ public final class Pipeline {
 
     private void tick(long now) {
         if (gate != null) {
+            long before = emitted;
             gate.tick(now);
-            if (batchSize > 0) {
-                dispatch();
+            if (emitted != before) {
                 callEachSink("flush", s -> s.flush());
             }
         }
         callEachSink("tick", s -> s.tick(now));
     }
 
+    /** Calls every sink that is not disabled, the same way {@link #deliver} does. */
     private void callEachSink(String what, Consumer<Sink> call) {
         for (SinkStage s : sinks) {
-            if (!s.checkout()) {
+            if (s.guard.disabled()) {
                 continue;
             }
             CURRENT.setOpaque(this, s.guard);
+            if (phase == STOP_NOW) {
+                break;
+            }
             try {
                 call.accept(s.sink);
             } catch (Throwable t) {
                 s.guard.failed(what, t);
-            } finally {
-                s.release();
             }
         }
         CURRENT.setOpaque(this, (Guard) null);
     }
 
-    /** Where the gate forwards the events it keeps: copies into the batch. */
+    /** Where the gate forwards the events it keeps (events it owns): straight to the sinks. */
     private final class GateOutput implements Sink {
         @Override
         public void accept(PacketEvent e) {
-            toBatch(pool.take().copyFrom(e));
+            deliver(e);
         }
     }
 
@@ -487,8 +475,8 @@ public final class Pipeline {
         }
 
         @Override
-        public void offer(PacketEvent e) {
-            Pipeline.this.offer(e);
+        public boolean offer(PacketEvent e) {
+            return Pipeline.this.offer(e);
         }
 
         @Override
@@ -498,7 +486,7 @@ public final class Pipeline {
 
         @Override
         public int room() {
-            return reorder != null ? REORDER_CAPACITY - reorder.size() : BATCH - batchSize;
+            return reorder != null ? REORDER_CAPACITY - reorder.size() : Integer.MAX_VALUE;
         }
 
         @Override
@@ -539,7 +527,7 @@ public final class Pipeline {
         if (failure != null) {
             unreadReason = "event processing failed";
         }
-        Guard stuckIn = ended ? null : (Guard) CURRENT.getOpaque(this);
+        Guard stuckIn = ended ? null : componentOfStuckConsumer();
         if (!ended) {
             unreadReason = "the consumer did not return from " + (stuckIn == null ? "a component" : stuckIn.name())
                     + " within the drain bound of " + seconds(settings.drainBoundNanos()) + " s";
@@ -547,14 +535,14 @@ public final class Pipeline {
         List<String> notes = new ArrayList<>();
         if (ended && failure == null && phase != STOP_NOW) {
             // Events still held for ordering, and what the gate forwards at its end, reach sinks before finish.
+            long before = emitted;
             if (reorder != null) {
-                reorder.releaseAll(afterReorder);
+                reorder.releaseAll(released);
             }
             if (gate != null) {
                 gate.finish(counters(unreadReason));
             }
-            if (batchSize > 0) {
-                dispatch();
+            if (emitted != before) {
                 callEachSink("flush", s -> s.flush());
             }
         } else if (ended && reorder != null && reorder.size() > 0) {
@@ -575,6 +563,19 @@ public final class Pipeline {
         result = new RunResult(stats, failures(), notes, failure);
         done.countDown();
         return result;
+    }
+
+    /**
+     * The component the consumer is stuck in (it did not end within the drain bound and the grace after
+     * STOP_NOW), or null between components. Asking for its stack is a handshake with the consumer
+     * thread: HotSpot stops it at a safepoint, and that transition orders its memory, so its last write
+     * of CURRENT is the one read here. The consumer writes CURRENT before it checks the phase ahead of
+     * every sink call, and the phase has been STOP_NOW for the whole grace: a sink other than the one
+     * named here is not being called and will not be called again, so it may be finished.
+     */
+    private Guard componentOfStuckConsumer() {
+        consumer.getStackTrace();
+        return (Guard) CURRENT.getVolatile(this);
     }
 
     private static boolean await(CountDownLatch latch, long nanos) {
@@ -626,8 +627,8 @@ public final class Pipeline {
             if (!s.startAttempted) {
                 continue;
             }
-            if (!s.claimForFinish()) {
-                s.guard.stuck("did not return from " + (stuckIn == s.guard ? "accept/flush" : "a call") + " within the drain bound of "
+            if (!consumerEnded && stuckIn == s.guard) {
+                s.guard.stuck("did not return from accept/flush within the drain bound of "
                         + seconds(settings.drainBoundNanos()) + " s: not finished");
                 continue;
             }

@@ -29,6 +29,8 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
     private long lastTs;
     private boolean caughtUp = true;
     private Intake intake;
+    /** The event the pipeline gave back after the last record: filled again for the next (no pool round trip). */
+    private PacketEvent spare;
     private boolean closed;
 
     RingSource(NativeBpf n, LibbpfObject object, RingBuffer ring, RecordDecoder decoder, Guard guard) {
@@ -64,7 +66,13 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
         if (guard.disabled()) {
             return; // read and counted, not decoded
         }
-        PacketEvent e = intake.take();
+        PacketEvent e = spare;
+        if (e != null) {
+            e.clear();
+        } else {
+            e = intake.take();
+        }
+        spare = null;
         boolean ok;
         try {
             ok = decoder.decode(data, offset, length, e);
@@ -73,11 +81,13 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
             ok = false;
         }
         if (!ok) {
-            intake.discard(e);
+            spare = e;
             return;
         }
         lastTs = e.timestampNs();
-        intake.offer(e);
+        if (!intake.offer(e)) {
+            spare = e;
+        }
     }
 
     @Override

@@ -35,8 +35,13 @@ interface Source {
         /** A cleared pooled event to fill. */
         io.pkttrace.api.PacketEvent take();
 
-        /** Passes a filled pooled event down the pipeline (which gives it back to the pool). */
-        void offer(io.pkttrace.api.PacketEvent e);
+        /**
+         * Passes a filled event down the pipeline.
+         *
+         * @return true when the pipeline keeps it (and gives it back to the pool later); false when it is
+         *     the caller's again at once: to fill anew, or to {@link #discard}
+         */
+        boolean offer(io.pkttrace.api.PacketEvent e);
 
         /** Gives back an event that will not be offered. */
         void discard(io.pkttrace.api.PacketEvent e);

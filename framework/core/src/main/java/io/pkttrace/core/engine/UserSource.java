@@ -39,7 +39,9 @@ final class UserSource extends GuardedSource {
         delivered++;
         PacketEvent e = intake.take().copyFrom(given);
         lastTs = e.timestampNs();
-        intake.offer(e);
+        if (!intake.offer(e)) {
+            intake.discard(e);
+        }
     }
 
     /** A live source hands over everything pending in each poll; a finite one is at its last event. */

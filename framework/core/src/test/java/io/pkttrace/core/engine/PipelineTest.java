@@ -100,10 +100,14 @@ class PipelineTest {
         final AtomicInteger finishes = new AtomicInteger();
         final AtomicBoolean inAccept = new AtomicBoolean();
         final AtomicBoolean finishDuringAccept = new AtomicBoolean();
+        final AtomicBoolean acceptAfterFinish = new AtomicBoolean();
         volatile RunStats stats;
 
         @Override
         public void accept(PacketEvent e) {
+            if (finishes.get() > 0) {
+                acceptAfterFinish.set(true);
+            }
             inAccept.set(true);
             ts.add(e.timestampNs());
             names.add(e.netnsName());
@@ -336,10 +340,53 @@ class PipelineTest {
         assertTrue(took < 3000, "ended in " + took + " ms with a drain bound of 200 ms");
         assertEquals(0, stuck.finishes.get(), "never finished while its accept runs");
         assertEquals(1, good.finishes.get(), "the others are finished, once");
+        int goodSaw = good.ts.size();
+        unblock.countDown(); // the stuck sink returns after the end: nothing more reaches either sink
+        Thread.sleep(200);
+        assertEquals(goodSaw, good.ts.size(), "no sink is called after the end");
+        assertFalse(good.acceptAfterFinish.get());
         assertSame(r, p.stop(), "stop is idempotent");
         assertEquals(1, good.finishes.get());
         assertTrue(r.componentFailures().stream().anyMatch(l -> l.startsWith("sink ") && l.contains("not finished")),
                 r.componentFailures().toString());
+    }
+
+    @Test
+    void aBlockingEnricherDoesNotKeepSinksFromFinishingAndNoSinkIsCalledAfterwards() throws Exception {
+        AtomicBoolean inEnrich = new AtomicBoolean();
+        Enricher blocksAtTheThird = e -> {
+            if (e.pid() == 3) {
+                inEnrich.set(true);
+                try {
+                    unblock.await();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        Pipeline p = pipeline(settings().withDrainBound(200 * MS), List.of(new Endless()), List.of(), List.of(blocksAtTheThird),
+                List.of(a, b));
+        p.start();
+        long deadline = System.nanoTime() + 5000 * MS;
+        while (!inEnrich.get() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(inEnrich.get(), "the enricher blocks");
+        long t0 = System.nanoTime();
+        RunResult r = p.stop();
+        long took = (System.nanoTime() - t0) / MS;
+        assertTrue(took < 3000, "ended in " + took + " ms with a drain bound of 200 ms");
+        assertEquals(List.of(1, 1), List.of(a.finishes.get(), b.finishes.get()), "both sinks finished, once");
+        assertEquals(2, a.ts.size(), "the events before the blocked one");
+        assertTrue(r.componentFailures().stream().anyMatch(l -> l.startsWith("enricher e0") && l.contains("did not return")),
+                r.componentFailures().toString());
+        // The enricher returns after the end: the consumer must not hand that event to the finished sinks.
+        unblock.countDown();
+        Thread.sleep(200);
+        assertEquals(List.of(2, 2), List.of(a.ts.size(), b.ts.size()), "no sink is called after the end");
+        assertFalse(a.acceptAfterFinish.get() || b.acceptAfterFinish.get());
     }
 
     @Test
