@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The standard record every pkttrace probe writes to its ring buffer, and the flags saying which of
  * its fields are set. This file is the only definition: the Java decoder (io.pkttrace.core.bpf.EventLayout)
- * reads the offset of every field and the value of every flag by name from the BTF of the probe's own
- * object, and refuses an object whose record lacks a field it needs or has it at another size. */
+ * reads the offset of every field and the value of every flag by name from BTF (the engine's own
+ * contract.bpf.o, compiled from this file), and refuses a probe object whose record lacks a field it
+ * needs, has it at another size or offset, or has another flag value. */
 #ifndef PKTTRACE_EVENT_H
 #define PKTTRACE_EVENT_H
 
