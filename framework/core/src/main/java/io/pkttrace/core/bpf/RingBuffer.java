@@ -30,10 +30,14 @@ public final class RingBuffer implements AutoCloseable {
     private static final int DISCARD = 1 << 30;
     private static final int HEADER = 8;
 
-    /** Called for every committed record; returns nothing, must not keep the buffer. */
+    /** Called for every committed record; must not keep the buffer. */
     @FunctionalInterface
     public interface RecordHandler {
-        void onRecord(ByteBuffer data, int offset, int length);
+        /**
+         * @return true when the record was taken; false to leave it, and every record after it, in the
+         *     ring (the run must stop now: what is left is counted as unread, not read and dropped)
+         */
+        boolean onRecord(ByteBuffer data, int offset, int length);
     }
 
     private final NativeBpf n;
@@ -93,12 +97,16 @@ public final class RingBuffer implements AutoCloseable {
             int len = header & ~(BUSY | DISCARD);
             if ((header & DISCARD) == 0) {
                 int start = off + HEADER;
+                boolean taken;
                 if (start + len <= dataEnd) {
-                    handler.onRecord(data, start, len);
+                    taken = handler.onRecord(data, start, len);
                 } else if (start == dataEnd) {
-                    handler.onRecord(data, dataStart, len); // the header ended the area: the data starts it
+                    taken = handler.onRecord(data, dataStart, len); // the header ended the area: the data starts it
                 } else {
-                    handler.onRecord(unwrap(start, len), 0, len);
+                    taken = handler.onRecord(unwrap(start, len), 0, len);
+                }
+                if (!taken) {
+                    break;
                 }
             }
             cons += (len + HEADER + 7) & ~7L;

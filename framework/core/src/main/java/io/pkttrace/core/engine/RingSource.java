@@ -61,10 +61,13 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
     }
 
     @Override
-    public void onRecord(ByteBuffer data, int offset, int length) {
+    public boolean onRecord(ByteBuffer data, int offset, int length) {
+        if (intake.stopNow()) {
+            return false; // stays in the ring, counted as left unread: the run ends now
+        }
         inDrain++;
         if (guard.disabled()) {
-            return; // read and counted, not decoded
+            return true; // read and counted, not decoded
         }
         PacketEvent e = spare;
         if (e != null) {
@@ -82,12 +85,13 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
         }
         if (!ok) {
             spare = e;
-            return;
+            return true;
         }
         lastTs = e.timestampNs();
         if (!intake.offer(e)) {
             spare = e;
         }
+        return true;
     }
 
     @Override

@@ -55,6 +55,7 @@ class RingBufferWrapTest {
             List<byte[]> read = new ArrayList<>();
             long prod = 0;
             int wraps = 0;
+            int refusals = 0;
             try (RingBuffer ring = new RingBuffer(n, fd, size)) {
                 for (int round = 0; round < 400; round++) {
                     long cons = m.getLong(0);
@@ -82,10 +83,31 @@ class RingBufferWrapTest {
                         prod += step;
                     }
                     m.putLong(page, prod);
+                    if (round % 7 == 3) {
+                        // A handler that refuses a record (the run must stop now) leaves it and the rest in the ring.
+                        int[] taken = {0};
+                        boolean[] refused = {false};
+                        ring.drain((data, offset, length) -> {
+                            if (taken[0] == 2) {
+                                refused[0] = true;
+                                return false;
+                            }
+                            taken[0]++;
+                            byte[] b = new byte[length];
+                            data.get(offset, b);
+                            read.add(b);
+                            return true;
+                        }, Integer.MAX_VALUE);
+                        if (refused[0]) {
+                            refusals++;
+                            assertTrue(m.getLong(0) < prod && ring.unreadRecords() > 0, "the refused record is still unread");
+                        }
+                    }
                     ring.drain((data, offset, length) -> {
                         byte[] b = new byte[length];
                         data.get(offset, b);
                         read.add(b);
+                        return true;
                     }, Integer.MAX_VALUE);
                     assertEquals(prod, m.getLong(0), "the consumer position reached the producer's");
                 }
@@ -98,6 +120,7 @@ class RingBufferWrapTest {
                 c.close(fd);
             }
             assertTrue(wraps > 100, "records wrapped: " + wraps);
+            assertTrue(refusals > 40, "rounds with a refused record: " + refusals); // then read in the next drain, in order
             assertEquals(written.size(), read.size());
             for (int i = 0; i < written.size(); i++) {
                 assertArrayEquals(written.get(i), read.get(i), "record " + i);
