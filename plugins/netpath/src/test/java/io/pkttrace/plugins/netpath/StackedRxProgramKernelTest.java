@@ -58,6 +58,7 @@ class StackedRxProgramKernelTest {
                     if (decoder.decode(data, offset, length, e)) {
                         events.add(e);
                     }
+                    return true;
                 }, 16);
             }
             assertEquals(1, events.size(), events.toString());
