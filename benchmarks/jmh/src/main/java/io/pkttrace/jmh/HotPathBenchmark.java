@@ -5,6 +5,7 @@ import io.pkttrace.api.Filter;
 import io.pkttrace.api.PacketEvent;
 import io.pkttrace.api.Sink;
 import io.pkttrace.api.TupleRules;
+import io.pkttrace.btf.LayoutException;
 import io.pkttrace.core.bpf.DropReasons;
 import io.pkttrace.core.bpf.EventLayout;
 import io.pkttrace.core.bpf.StandardRecordDecoder;
@@ -65,10 +66,16 @@ public class HotPathBenchmark {
 
     /** The record layout as the engine reads it: from the BTF of the bench plugin's synthetic.bpf.o. */
     private final EventLayout layout = Records.layout();
-    private final StandardRecordDecoder syntheticDecoder =
-            new StandardRecordDecoder(layout, "synthetic", new String[] {null, "sys_enter"}, DropReasons.none());
-    private final StandardRecordDecoder netpathDecoder =
-            new StandardRecordDecoder(layout, "netpath", new String[] {null, "tx", "rx", "drop", "consume"}, DropReasons.none());
+    private final StandardRecordDecoder syntheticDecoder = decoder(layout, "synthetic", null, "sys_enter");
+    private final StandardRecordDecoder netpathDecoder = decoder(layout, "netpath", null, "tx", "rx", "drop", "consume");
+    private static StandardRecordDecoder decoder(EventLayout layout, String probe, String... hooks) {
+        try {
+            return new StandardRecordDecoder(layout, probe, hooks, DropReasons.none());
+        } catch (LayoutException e) {
+            throw new IllegalStateException("synthetic.bpf.o's record is not the engine's: " + e.getMessage(), e);
+        }
+    }
+
     private final ByteBuffer synthetic = Records.synthetic();
     private final ByteBuffer udp = Records.udp();
     private final ByteBuffer udpWithBytes = Records.udpWithBytes();

@@ -108,8 +108,9 @@ public final class Pipeline {
     private volatile long drainDeadline;
     private volatile Throwable failure;
     /**
-     * The component the consumer is calling, written through CURRENT (a plain store) before each call:
-     * names a stuck component, and tells {@link #stop()} which sink it must not finish.
+     * The component the consumer is calling, written through CURRENT before each call (an opaque store:
+     * a plain move on x86 that the JIT neither drops nor moves): names a stuck component, and tells
+     * {@link #stop()} which sink it must not finish.
      */
     @SuppressWarnings("unused")
     private Guard current;
@@ -528,6 +529,10 @@ public final class Pipeline {
             unreadReason = "event processing failed";
         }
         Guard stuckIn = ended ? null : componentOfStuckConsumer();
+        if (!ended && consumerEnded.getCount() == 0) {
+            ended = true; // it returned while asked where it was: nothing is stuck
+            stuckIn = null;
+        }
         if (!ended) {
             unreadReason = "the consumer did not return from " + (stuckIn == null ? "a component" : stuckIn.name())
                     + " within the drain bound of " + seconds(settings.drainBoundNanos()) + " s";
