@@ -4,6 +4,11 @@ import io.pkttrace.btf.Btf;
 import io.pkttrace.btf.EnumConstants;
 import io.pkttrace.btf.LayoutException;
 import io.pkttrace.btf.StructLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.util.Locale;
 
 /**
  * Where {@link StandardRecordDecoder} finds each field of {@code struct pkttrace_event} and which bits
@@ -26,12 +31,12 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
 
     /** The layout this pkttrace was built with (the BTF of its contract.bpf.o). */
     public static EventLayout builtIn() {
-        try (java.io.InputStream in = EventLayout.class.getResourceAsStream(CONTRACT_OBJECT)) {
+        try (InputStream in = EventLayout.class.getResourceAsStream(CONTRACT_OBJECT)) {
             if (in == null) {
                 throw new IllegalStateException(CONTRACT_OBJECT + " is missing from the engine's jar: a broken build");
             }
-            return of(Btf.fromElf(java.nio.ByteBuffer.wrap(in.readAllBytes()), CONTRACT_OBJECT));
-        } catch (java.io.IOException | LayoutException e) {
+            return of(Btf.fromElf(ByteBuffer.wrap(in.readAllBytes()), CONTRACT_OBJECT));
+        } catch (IOException | LayoutException e) {
             throw new IllegalStateException(CONTRACT_OBJECT + " cannot be read: a broken build: " + e.getMessage(), e);
         }
     }
@@ -41,8 +46,8 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
      * name), or null when they are the same.
      */
     public String firstDifference(EventLayout expected) {
-        java.lang.reflect.RecordComponent[] parts = EventLayout.class.getRecordComponents();
-        for (java.lang.reflect.RecordComponent c : parts) {
+        RecordComponent[] parts = EventLayout.class.getRecordComponents();
+        for (RecordComponent c : parts) {
             int mine = valueOf(c, this);
             int theirs = valueOf(c, expected);
             if (mine != theirs) {
@@ -52,7 +57,7 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
                 }
                 if (name.startsWith("flag")) {
                     String flag = "PT_F_" + (name.equals("flagRetval") ? "HAS_RETVAL" : name.equals("flagIcmp") ? "ICMP"
-                            : "HAS_" + name.substring(4).toUpperCase(java.util.Locale.ROOT));
+                            : "HAS_" + name.substring(4).toUpperCase(Locale.ROOT));
                     return "enum pkttrace_event_flag has " + flag + " = " + mine + ", this pkttrace reads " + theirs;
                 }
                 return "struct pkttrace_event has field '" + cName(name) + "' at offset " + mine + ", this pkttrace reads it at " + theirs;
@@ -61,7 +66,7 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
         return null;
     }
 
-    private static int valueOf(java.lang.reflect.RecordComponent c, EventLayout l) {
+    private static int valueOf(RecordComponent c, EventLayout l) {
         try {
             return (int) c.getAccessor().invoke(l);
         } catch (ReflectiveOperationException e) {
@@ -71,7 +76,7 @@ public record EventLayout(int size, int tsNs, int skb, int retval, int netns, in
 
     /** skIno -> sk_ino: the record components are event.h's field names in camel case. */
     private static String cName(String component) {
-        return component.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return component.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     /** The layout the object's BTF declares. */

@@ -23,7 +23,7 @@ final class RingSource extends GuardedSource implements RingBuffer.RecordHandler
     /**
      * Records read before the consumer position is published: the producer gets their space back that
      * soon, however slow the sinks (a round reads up to 4096; published only at its end, a slow sink kept
-     * an eighth of the default ring from the producer for a millisecond). One release store per chunk.
+     * an eighth of the default ring from the producer for up to a millisecond). One release store per chunk.
      */
     static final int DRAIN_CHUNK = 64;
 
