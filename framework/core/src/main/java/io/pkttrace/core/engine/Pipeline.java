@@ -574,7 +574,8 @@ public final class Pipeline {
      * The component the consumer is stuck in (it did not end within the drain bound and the grace after
      * STOP_NOW), or null between components. Asking for its stack is a handshake with the consumer
      * thread: HotSpot stops it at a safepoint, and that transition orders its memory, so its last write
-     * of CURRENT is the one read here. The consumer writes CURRENT before it checks the phase ahead of
+     * of CURRENT is the one read here (HotSpot's guarantee, not the Java memory model's: that would take
+     * a volatile store per component call, as costly as the checkout this replaced). The consumer writes CURRENT before it checks the phase ahead of
      * every sink call, and the phase has been STOP_NOW for the whole grace: a sink other than the one
      * named here is not being called and will not be called again, so it may be finished.
      */
