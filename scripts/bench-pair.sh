@@ -7,7 +7,8 @@
 # Usage: sudo scripts/bench-pair.sh DIST_A DIST_B [PAIRS]
 #   DIST_*   an unpacked distribution (e.g. distribution/target/pkttrace of two worktrees)
 #   PAIRS    runs of both builds at once (default 4)
-# Environment: OPTS_A / OPTS_B extra JVM options (PKTTRACE_JAVA_OPTS) for each side, SECONDS_LOAD (default 5),
+# Environment: OPTS_A / OPTS_B extra JVM options (PKTTRACE_JAVA_OPTS) for each side, ARGS_A / ARGS_B extra
+#   `pkttrace trace` arguments for each side (split at spaces, e.g. "--ring-size 4194304"), SECONDS_LOAD (default 5),
 #   SINK (default null; e.g. json:output=/dev/null, pcapng:output=/dev/null: workload (a)'s other rows).
 # Workload (a)'s null-sink row: synthetic probe (tp_btf/sys_enter) filtered to the loop's pid, null sink;
 # 500,000 paced warm-up calls, then full speed; CPU is read from /proc (schedstat) over 3 s of it.
@@ -45,16 +46,18 @@ cpu_ns() {
 }
 
 # One run of both at once; writes "consumer_a total_a consumer_b total_b lost_a lost_b rate" (ns per event) to $work/result.
-run_pair() { # first_dist first_opts second_dist second_opts
+run_pair() { # first_dist first_opts first_args second_dist second_opts second_args
   local load pa pb a1 a2 b1 b2 rate la lb
   rm -f "$work/pid" "$work/load.out" "$work/a.err" "$work/b.err"
   "$work/getppid_loop" --wait --watch-pid-file "$work/pid" --seconds "${SECONDS_LOAD:-5}" --warmup-calls 500000 \
     >"$work/load.out" &
   load=$!; pids=("$load")
   until grep -q '^pid' "$work/load.out" 2>/dev/null; do sleep 0.02; done
-  PKTTRACE_JAVA_OPTS="$2" "$1/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats >/dev/null 2>"$work/a.err" &
+  # shellcheck disable=SC2086 # the extra arguments are split at spaces on purpose
+  PKTTRACE_JAVA_OPTS="$2" "$1/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats $3 >/dev/null 2>"$work/a.err" &
   pa=$!; pids+=("$pa")
-  PKTTRACE_JAVA_OPTS="$4" "$3/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats >/dev/null 2>"$work/b.err" &
+  # shellcheck disable=SC2086
+  PKTTRACE_JAVA_OPTS="$5" "$4/bin/pkttrace" trace --probe "synthetic:pid=$load" --sink "${SINK:-null}" --stats $6 >/dev/null 2>"$work/b.err" &
   pb=$!; pids+=("$pb")
   local deadline=$((SECONDS + 60))
   until grep -qs 'pkttrace: tracing' "$work/a.err" && grep -qs 'pkttrace: tracing' "$work/b.err"; do
@@ -77,17 +80,17 @@ run_pair() { # first_dist first_opts second_dist second_opts
     'BEGIN { n = r * 3; printf "%.1f %.1f %.1f %.1f %s %s %d\n", ca / n, ta / n, cb / n, tb / n, la, lb, r }' >"$work/result"
 }
 
-echo "A: $dist_a ${OPTS_A:+(PKTTRACE_JAVA_OPTS=$OPTS_A)}"
-echo "B: $dist_b ${OPTS_B:+(PKTTRACE_JAVA_OPTS=$OPTS_B)}"
+echo "A: $dist_a ${OPTS_A:+(PKTTRACE_JAVA_OPTS=$OPTS_A)} ${ARGS_A:-}"
+echo "B: $dist_b ${OPTS_B:+(PKTTRACE_JAVA_OPTS=$OPTS_B)} ${ARGS_B:-}"
 echo "sink: ${SINK:-null}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-7s %12s %12s %12s %12s %8s %10s %10s %10s\n' PAIR FIRST "A consumer" "A process" "B consumer" "B process" "B/A" "A lost" "B lost" "events/s"
 ratios=()
 for i in $(seq "$pairs"); do
   if [ $((i % 2)) = 1 ]; then
-    run_pair "$dist_a" "${OPTS_A:-}" "$dist_b" "${OPTS_B:-}"; read -r ca ta cb tb la lb rate <"$work/result"; first=A
+    run_pair "$dist_a" "${OPTS_A:-}" "${ARGS_A:-}" "$dist_b" "${OPTS_B:-}" "${ARGS_B:-}"; read -r ca ta cb tb la lb rate <"$work/result"; first=A
   else
-    run_pair "$dist_b" "${OPTS_B:-}" "$dist_a" "${OPTS_A:-}"; read -r cb tb ca ta lb la rate <"$work/result"; first=B
+    run_pair "$dist_b" "${OPTS_B:-}" "${ARGS_B:-}" "$dist_a" "${OPTS_A:-}" "${ARGS_A:-}"; read -r cb tb ca ta lb la rate <"$work/result"; first=B
   fi
   ratio=$(awk -v a="$ca" -v b="$cb" 'BEGIN { printf "%.2f", b / a }')
   ratios+=("$ratio")
