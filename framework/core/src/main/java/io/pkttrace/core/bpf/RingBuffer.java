@@ -22,6 +22,13 @@ import jnr.ffi.Pointer;
  * (libbpf does that), and inserts every page of a mapping when it is made: the second copy would add
  * the ring's size to the process's resident memory (4 MiB by default). The data area is mapped once;
  * the rare record that wraps (one per lap of the ring) is copied into a reused buffer.
+ *
+ * <p>When the ring is more than a quarter full (the consumer fell behind: a cold JVM at full rate, a
+ * burst), its committed records are copied out into a {@link RingSpill} at the speed of a memory copy and
+ * read from there first, so that the producer does not run out of room while the consumer catches up.
+ * A consumer that keeps up reads the ring in place and never spills. A quarter leaves the ring room for
+ * a pause of the consumer (a young GC takes 3-7 ms while the JVM is cold, ~10 ms fill the default ring
+ * at 3.5 M events/s); a lower mark spilled more and lost more in cold runs (measured: docs/benchmarks.md).
  */
 public final class RingBuffer implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -29,6 +36,9 @@ public final class RingBuffer implements AutoCloseable {
     private static final int BUSY = 1 << 31;
     private static final int DISCARD = 1 << 30;
     private static final int HEADER = 8;
+    /** What the spill may take: with the ring's 4 MiB, what a cold JVM falls behind at ~3.5 M events/s (a 64 MiB kernel ring lost nothing of a cold start). */
+    static final long SPILL_CAPACITY_BYTES = 64L << 20;
+    static final int SPILL_CHUNK_BYTES = 1 << 20;
 
     /** Called for every committed record; must not keep the buffer. */
     @FunctionalInterface
@@ -51,13 +61,23 @@ public final class RingBuffer implements AutoCloseable {
     private final long mask;
     /** Holds a record that wraps around the data area's end; grown when a longer one wraps. */
     private ByteBuffer wrapped = ByteBuffer.allocateDirect(0);
+    /** Pending bytes above which the consumer spills: a quarter of the ring. */
+    private final long spillAt;
+    private final RingSpill spill;
 
     /**
      * @param fd         the ring-buffer map's fd
      * @param size       its max_entries (a power of two, multiple of the page size)
      */
     public RingBuffer(NativeBpf n, int fd, int size) throws PkttraceException {
+        this(n, fd, size, SPILL_CHUNK_BYTES, SPILL_CAPACITY_BYTES);
+    }
+
+    /** With the spill's chunk size and capacity (tests: small ones). */
+    RingBuffer(NativeBpf n, int fd, int size, int spillChunkBytes, long spillCapacityBytes) throws PkttraceException {
         this.n = n;
+        this.spillAt = size / 4;
+        this.spill = new RingSpill(n, spillChunkBytes, spillCapacityBytes);
         long page = n.pageSize();
         LibC libc = n.libc();
         consumerMap = libc.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
@@ -79,14 +99,40 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Hands every committed record to the handler, up to {@code max} records, then publishes the
-     * new consumer position once (one release store per batch).
+     * Hands every committed record to the handler, up to {@code max} records (spilled ones first), then
+     * publishes the new consumer position once (one release store per batch).
      *
      * @return the number of records read (discarded ones included)
      */
     public int drain(RecordHandler handler, int max) {
         long cons = (long) LONG.getOpaque(consumer, 0);
         long prod = (long) LONG.getAcquire(data, 0);
+        if (prod - cons > spillAt || !spill.isEmpty()) {
+            return drainSpilling(handler, max, cons, prod);
+        }
+        return drainRing(handler, max, cons, prod);
+    }
+
+    /** Spills what the ring holds if it is filling, then hands over the spill's records, then the ring's. */
+    private int drainSpilling(RecordHandler handler, int max, long cons, long prod) {
+        if (prod - cons > spillAt) {
+            long to = spill.copyFrom(data, dataStart, mask, cons, prod);
+            if (to != cons) {
+                LONG.setRelease(consumer, 0, to);
+                cons = to;
+            }
+        }
+        int read = spill.drain(handler, max);
+        if (read < 0) {
+            return -1 - read; // refused: the run stops now
+        }
+        if (read < max && spill.isEmpty()) {
+            read += drainRing(handler, max - read, cons, (long) LONG.getAcquire(data, 0));
+        }
+        return read;
+    }
+
+    private int drainRing(RecordHandler handler, int max, long cons, long prod) {
         int count = 0;
         while (cons < prod && count < max) {
             int off = dataStart + (int) (cons & mask);
@@ -140,7 +186,7 @@ public final class RingBuffer implements AutoCloseable {
     public long unreadRecords() {
         long cons = (long) LONG.getOpaque(consumer, 0);
         long prod = (long) LONG.getAcquire(data, 0);
-        long count = 0;
+        long count = spill.heldRecords();
         while (cons < prod) {
             int header = (int) INT.getAcquire(data, dataStart + (int) (cons & mask));
             if ((header & DISCARD) == 0) {
@@ -151,6 +197,11 @@ public final class RingBuffer implements AutoCloseable {
         return count;
     }
 
+    /** Memory the spill takes now. */
+    long spilledBytes() {
+        return spill.mappedBytes();
+    }
+
     /** Bytes committed or reserved but not yet consumed. */
     public long pending() {
         return (long) LONG.getAcquire(data, 0) - (long) LONG.getOpaque(consumer, 0);
@@ -158,6 +209,7 @@ public final class RingBuffer implements AutoCloseable {
 
     @Override
     public void close() {
+        spill.close();
         n.libc().munmap(producerMap, producerMapLength);
         n.libc().munmap(consumerMap, n.pageSize());
     }
