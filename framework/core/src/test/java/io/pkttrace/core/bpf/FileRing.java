@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import jnr.ffi.LibraryLoader;
 
 /**
@@ -97,6 +98,25 @@ final class FileRing implements AutoCloseable {
     /** Makes what was written visible to the consumer. */
     void publish() {
         m.putLong(page, prod);
+    }
+
+    /**
+     * A handler that copies each record into {@code into}, and refuses the record after the first
+     * {@code takeFirst} (the run must stop now), setting {@code refused[0]}; -1 takes every record.
+     */
+    static RingBuffer.RecordHandler collect(List<byte[]> into, int takeFirst, boolean[] refused) {
+        int[] taken = {0};
+        return (data, offset, length) -> {
+            if (taken[0] == takeFirst) {
+                refused[0] = true;
+                return false;
+            }
+            taken[0]++;
+            byte[] b = new byte[length];
+            data.get(offset, b);
+            into.add(b);
+            return true;
+        };
     }
 
     @Override

@@ -65,19 +65,9 @@ class RingBufferSpillTest {
                 }
                 f.publish();
                 int max = 1 + rnd.nextInt(12);
-                boolean refuse = rnd.nextInt(15) == 0;
-                int[] taken = {0};
-                ring.drain((data, offset, length) -> {
-                    if (refuse && taken[0] == 1) {
-                        return false;
-                    }
-                    taken[0]++;
-                    byte[] b = new byte[length];
-                    data.get(offset, b);
-                    read.add(b);
-                    return true;
-                }, max);
-                if (refuse && taken[0] == 1) {
+                boolean[] refused = {false};
+                ring.drain(FileRing.collect(read, rnd.nextInt(15) == 0 ? 1 : -1, refused), max);
+                if (refused[0]) {
                     refusals++;
                 }
                 maxSpilled = Math.max(maxSpilled, ring.spilledBytes());
@@ -91,12 +81,7 @@ class RingBufferSpillTest {
             if (busyAt >= 0) {
                 f.commit(busyAt, busyRec);
             }
-            while (ring.drain((data, offset, length) -> {
-                byte[] b = new byte[length];
-                data.get(offset, b);
-                read.add(b);
-                return true;
-            }, 64) > 0) {
+            while (ring.drain(FileRing.collect(read, -1, new boolean[1]), 64) > 0) {
                 // the rest, spill first
             }
             assertEquals(0, ring.unreadRecords());

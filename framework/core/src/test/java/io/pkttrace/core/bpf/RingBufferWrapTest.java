@@ -48,30 +48,14 @@ class RingBufferWrapTest {
                 f.publish();
                 if (round % 7 == 3) {
                     // A handler that refuses a record (the run must stop now) leaves it and the rest in the ring.
-                    int[] taken = {0};
                     boolean[] refused = {false};
-                    ring.drain((data, offset, length) -> {
-                        if (taken[0] == 2) {
-                            refused[0] = true;
-                            return false;
-                        }
-                        taken[0]++;
-                        byte[] b = new byte[length];
-                        data.get(offset, b);
-                        read.add(b);
-                        return true;
-                    }, Integer.MAX_VALUE);
+                    ring.drain(FileRing.collect(read, 2, refused), Integer.MAX_VALUE);
                     if (refused[0]) {
                         refusals++;
                         assertTrue(f.consumerPos() < f.producerPos() && ring.unreadRecords() > 0, "the refused record is still unread");
                     }
                 }
-                ring.drain((data, offset, length) -> {
-                    byte[] b = new byte[length];
-                    data.get(offset, b);
-                    read.add(b);
-                    return true;
-                }, Integer.MAX_VALUE);
+                ring.drain(FileRing.collect(read, -1, new boolean[1]), Integer.MAX_VALUE);
                 assertEquals(f.producerPos(), f.consumerPos(), "the consumer position reached the producer's");
             }
             // A record still being written stops the reader; it is counted as unread.
