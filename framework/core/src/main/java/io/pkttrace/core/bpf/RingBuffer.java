@@ -23,12 +23,15 @@ import jnr.ffi.Pointer;
  * the ring's size to the process's resident memory (4 MiB by default). The data area is mapped once;
  * the rare record that wraps (one per lap of the ring) is copied into a reused buffer.
  *
- * <p>When the ring is more than a quarter full (the consumer fell behind: a cold JVM at full rate, a
- * burst), its committed records are copied out into a {@link RingSpill} at the speed of a memory copy and
- * read from there first, so that the producer does not run out of room while the consumer catches up.
- * A consumer that keeps up reads the ring in place and never spills. A quarter leaves the ring room for
- * a pause of the consumer (a young GC takes 3-7 ms while the JVM is cold, ~10 ms fill the default ring
- * at 3.5 M events/s); a lower mark spilled more and lost more in cold runs (measured: docs/benchmarks.md).
+ * <p>While the JVM compiles the consumer's hot path (the first second after the ring's first record), a
+ * consumer that fell behind, finding the ring more than a quarter full, copies its committed records out
+ * into a {@link RingSpill} at the speed of a memory copy and reads them from there first, so that the
+ * producer does not run out of room while the consumer's code is still being compiled. A consumer that
+ * keeps up reads the ring in place and never spills. A quarter leaves the ring room for a pause of the
+ * consumer (a young GC takes 3-7 ms while the JVM is cold, ~10 ms fill the default ring at 3.5 M events/s);
+ * a lower mark spilled more and lost more in cold runs. After the first second a consumer that falls behind
+ * loses records as before, counted: there a spill turned a sustained overload into up to 64 MiB more memory
+ * and lost as much (the flow sink's 60 s flood: peak RSS 168 MiB; measured: docs/benchmarks.md).
  */
 public final class RingBuffer implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -39,6 +42,8 @@ public final class RingBuffer implements AutoCloseable {
     /** What the spill may take: with the ring's 4 MiB, what a cold JVM falls behind at ~3.5 M events/s (a 64 MiB kernel ring lost nothing of a cold start). */
     static final long SPILL_CAPACITY_BYTES = 64L << 20;
     static final int SPILL_CHUNK_BYTES = 1 << 20;
+    /** C2's code for the hot path is in place 0.3-0.4 s after the first record at full rate here (-XX:+LogCompilation). */
+    static final long SPILL_WINDOW_NANOS = 1_000_000_000L;
 
     /** Called for every committed record; must not keep the buffer. */
     @FunctionalInterface
@@ -63,6 +68,9 @@ public final class RingBuffer implements AutoCloseable {
     private ByteBuffer wrapped = ByteBuffer.allocateDirect(0);
     /** Pending bytes above which the consumer spills: a quarter of the ring. */
     private final long spillAt;
+    private final long spillWindowNanos;
+    /** When the consumer first found a record (0: not yet): the spill window starts there. */
+    private long firstRecordNanos;
     private final RingSpill spill;
 
     /**
@@ -70,13 +78,15 @@ public final class RingBuffer implements AutoCloseable {
      * @param size       its max_entries (a power of two, multiple of the page size)
      */
     public RingBuffer(NativeBpf n, int fd, int size) throws PkttraceException {
-        this(n, fd, size, SPILL_CHUNK_BYTES, SPILL_CAPACITY_BYTES);
+        this(n, fd, size, SPILL_CHUNK_BYTES, SPILL_CAPACITY_BYTES, SPILL_WINDOW_NANOS);
     }
 
-    /** With the spill's chunk size and capacity (tests: small ones). */
-    RingBuffer(NativeBpf n, int fd, int size, int spillChunkBytes, long spillCapacityBytes) throws PkttraceException {
+    /** With the spill's chunk size, capacity and window (tests: small ones, or no window). */
+    RingBuffer(NativeBpf n, int fd, int size, int spillChunkBytes, long spillCapacityBytes, long spillWindowNanos)
+            throws PkttraceException {
         this.n = n;
         this.spillAt = size / 4;
+        this.spillWindowNanos = spillWindowNanos;
         this.spill = new RingSpill(n, spillChunkBytes, spillCapacityBytes);
         long page = n.pageSize();
         LibC libc = n.libc();
@@ -115,7 +125,7 @@ public final class RingBuffer implements AutoCloseable {
 
     /** Spills what the ring holds if it is filling, then hands over the spill's records, then the ring's. */
     private int drainSpilling(RecordHandler handler, int max, long cons, long prod) {
-        if (prod - cons > spillAt) {
+        if (prod - cons > spillAt && inSpillWindow()) {
             long to = spill.copyFrom(data, dataStart, mask, cons, prod);
             if (to != cons) {
                 LONG.setRelease(consumer, 0, to);
@@ -132,7 +142,18 @@ public final class RingBuffer implements AutoCloseable {
         return read;
     }
 
+    private boolean inSpillWindow() {
+        long now = System.nanoTime();
+        if (firstRecordNanos == 0) {
+            firstRecordNanos = now; // a ring already a quarter full at its first drain: its first record is now
+        }
+        return now - firstRecordNanos < spillWindowNanos;
+    }
+
     private int drainRing(RecordHandler handler, int max, long cons, long prod) {
+        if (firstRecordNanos == 0 && cons < prod) {
+            firstRecordNanos = System.nanoTime();
+        }
         int count = 0;
         while (cons < prod && count < max) {
             int off = dataStart + (int) (cons & mask);

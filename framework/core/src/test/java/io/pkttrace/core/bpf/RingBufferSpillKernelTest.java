@@ -29,7 +29,7 @@ class RingBufferSpillKernelTest {
             List<Integer> lengths = new ArrayList<>();
             long produced = 0;
             long maxSpilled = 0;
-            try (RingBuffer ring = new RingBuffer(n, o.mapFd("ring_fill_events"), size, 4096, 64 << 10)) {
+            try (RingBuffer ring = new RingBuffer(n, o.mapFd("ring_fill_events"), size, 4096, 64 << 10, Long.MAX_VALUE)) {
                 RingBuffer.RecordHandler keep = (data, offset, length) -> {
                     long seq = data.getLong(offset);
                     for (int i = 8; i + 8 <= length; i += 8) {
