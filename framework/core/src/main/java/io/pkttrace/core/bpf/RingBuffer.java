@@ -36,9 +36,10 @@ import jnr.ffi.Pointer;
 public final class RingBuffer implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int BUSY = 1 << 31;
-    private static final int DISCARD = 1 << 30;
-    private static final int HEADER = 8;
+    /** A record's header flags and size (kernel/bpf/ringbuf.c), shared with {@link RingSpill}, which keeps the format. */
+    static final int BUSY = 1 << 31;
+    static final int DISCARD = 1 << 30;
+    static final int HEADER = 8;
     /** What the spill may take: with the ring's 4 MiB, what a cold JVM falls behind at ~3.5 M events/s (a 64 MiB kernel ring lost nothing of a cold start). */
     static final long SPILL_CAPACITY_BYTES = 64L << 20;
     static final int SPILL_CHUNK_BYTES = 1 << 20;

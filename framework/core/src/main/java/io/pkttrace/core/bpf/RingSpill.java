@@ -10,17 +10,17 @@ import jnr.ffi.Pointer;
 
 /**
  * Records copied out of a ring buffer that is filling up, so that the producer gets their space back at
- * the speed of a memory copy while the consumer is slower than it (a cold JVM's first ~100 ms at full
- * rate, a stall). They keep the ring's record format (8-byte header, 8-byte aligned) in chunks of
+ * the speed of a memory copy while the consumer is slower than it (a cold JVM at full rate: the ring
+ * decides when, see {@link RingBuffer}). They keep the ring's record format (8-byte header, 8-byte aligned) in chunks of
  * anonymous memory, are handed over before any record still in the ring, and count as unread until
  * then. Chunks are mapped when needed, up to a cap, and unmapped once read (one is kept for the next
  * burst): a consumer that keeps up never maps one.
  */
 final class RingSpill {
     private static final VarHandle LONG = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int BUSY = 1 << 31;
-    private static final int DISCARD = 1 << 30;
-    private static final int HEADER = 8;
+    private static final int BUSY = RingBuffer.BUSY;
+    private static final int DISCARD = RingBuffer.DISCARD;
+    private static final int HEADER = RingBuffer.HEADER;
     private static final int MAP_PRIVATE = 2;
     private static final int MAP_ANONYMOUS = 0x20;
 
